@@ -1,0 +1,5 @@
+"""``python -m graph``: the Partnergraph command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,237 @@
+"""The command line: ``python -m graph COMMAND`` (also installed as ``partnergraph``).
+
+Errors are one line on standard error that says what and where, with a non-zero exit; never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .knowledge import KnowledgeGraph, as_json
+from .namespaces import shorten
+from .queries import QueryError, get_query, named_queries
+from .store import RDF_FORMATS, SelectResult, StoreError, query_form
+
+EXPORT_FORMATS = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "trig": "trig",
+    "nt": "nt",
+    "ntriples": "nt",
+    "nquads": "nquads",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "xml": "xml",
+    "rdfxml": "xml",
+}
+
+
+def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's errors into one clear line and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (StoreError, QueryError, OSError) as error:
+            message = str(error)
+            click.echo(f"error: {message}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def open_kg(ctx: click.Context) -> KnowledgeGraph:
+    """The knowledge graph named by --store, with the shipped data loaded."""
+    if "kg" not in ctx.obj:
+        ctx.obj["kg"] = KnowledgeGraph.open(ctx.obj["store"])
+    return ctx.obj["kg"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    envvar="PARTNERGRAPH_STORE",
+    default="memory:",
+    show_default=True,
+    help="The store: memory:, oxigraph:PATH (on disk) or sparql:QUERY_URL[|UPDATE_URL] (remote). "
+    "Env: PARTNERGRAPH_STORE.",
+)
+@click.pass_context
+def cli(ctx: click.Context, store: str) -> None:
+    """Partnergraph: explore networks of international partnerships."""
+    ctx.ensure_object(dict)
+    ctx.obj["store"] = store
+
+
+@cli.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(sorted(set(EXPORT_FORMATS))), help="Default: from the suffix.")
+@click.option("--graph", help="The named graph for triple formats (default: one named after the file).")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation of the new data.")
+@click.pass_context
+@friendly_errors
+def load(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, graph: str | None, no_validate: bool) -> None:
+    """Import RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) into the store, each whole or not at all."""
+    kg = open_kg(ctx)
+    for path in files:
+        added = kg.import_file(path, fmt=EXPORT_FORMATS.get(fmt or "", None), graph=graph, validate=not no_validate)
+        click.echo(f"{path}: {added} statements added")
+    if kg.store.url == "memory:":
+        click.echo(
+            "note: the memory store is gone when this command ends; use --store oxigraph:PATH to keep it", err=True
+        )
+
+
+cli.add_command(load, "import")
+
+
+@cli.command()
+@click.option("--json", "as_json_flag", is_flag=True, help="The report as JSON.")
+@click.pass_context
+@friendly_errors
+def validate(ctx: click.Context, as_json_flag: bool) -> None:
+    """Check the store against the SHACL shapes; exit 1 when anything breaks them."""
+    report = open_kg(ctx).validate()
+    if as_json_flag:
+        click.echo(as_json({"conforms": report.conforms, "violations": report.violations}))
+    else:
+        click.echo(report.text())
+    sys.exit(0 if report.conforms else 1)
+
+
+def _resolve_query(text: str, params: dict[str, str]) -> str:
+    """A named query, a .rq file or inline SPARQL: return the text to run."""
+    if re.fullmatch(r"[\w-]+", text) and text in named_queries():
+        return get_query(text).bind(params)
+    path = Path(text)
+    if text.endswith(".rq") or (len(text) < 4096 and "\n" not in text and path.suffix and path.is_file()):
+        if not path.is_file():
+            raise StoreError(f"{text}: no such query file")
+        return path.read_text("utf-8")
+    if re.fullmatch(r"[\w-]+", text):
+        raise QueryError(f"no named query {text!r}; known: {', '.join(named_queries())}")
+    return text
+
+
+def _cell(term: Any) -> str:
+    if term is None:
+        return ""
+    text = str(term)
+    return shorten(text) if term.__class__.__name__ == "URIRef" else text
+
+
+def _table(result: SelectResult) -> str:
+    """An aligned text table, IRIs shortened with our prefixes."""
+    rows = [[_cell(t) for t in row] for row in result.rows]
+    widths = [max([len(v), *(min(len(r[i]), 60) for r in rows)]) for i, v in enumerate(result.variables)]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join((c if len(c) <= 60 else c[:57] + "...").ljust(w) for c, w in zip(row, widths)))
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--param", "-p", multiple=True, metavar="NAME=VALUE", help="A parameter of a named query.")
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]),
+    help="table, csv, tsv, json or xml for SELECT/ASK; turtle, nt or jsonld for CONSTRUCT/DESCRIBE.",
+)
+@click.pass_context
+@friendly_errors
+def query(ctx: click.Context, query: str, param: tuple[str, ...], fmt: str) -> None:
+    """Run QUERY: the name of a named query, a .rq file, or SPARQL text."""
+    params = {}
+    for item in param:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"--param {item!r}: write it as NAME=VALUE")
+        params[name] = value
+    text = _resolve_query(query, params)
+    form = query_form(text)
+    if form == "UPDATE":
+        raise QueryError("updates are not run by 'query'")
+    kg = open_kg(ctx)
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        out_fmt = fmt if fmt in ("turtle", "nt", "jsonld") else "turtle"
+        body, _ = kg.store.query_serialized(text, out_fmt)
+        click.echo(body.decode("utf-8"), nl=False)
+        return
+    if fmt == "table":
+        if form == "ASK":
+            click.echo("yes" if kg.store.ask(text) else "no")
+        else:
+            click.echo(_table(kg.store.select(text)))
+        return
+    out = fmt if fmt in ("csv", "tsv", "json", "xml") else "json"
+    body, _ = kg.store.query_serialized(text, out)
+    click.echo(body.decode("utf-8"), nl=not body.endswith(b"\n"))
+
+
+@cli.command("queries")
+@friendly_errors
+def list_queries() -> None:
+    """List the named queries with their parameters."""
+    for name, q in named_queries().items():
+        params = ", ".join(f"{p.name} ({p.kind})" for p in q.params)
+        click.echo(f"{name}: {q.title}" + (f"  [{params}]" if params else ""))
+
+
+@cli.command()
+@click.option("--json", "as_json_flag", is_flag=True, help="As a JSON object ('triples' is the total).")
+@click.pass_context
+@friendly_errors
+def stats(ctx: click.Context, as_json_flag: bool) -> None:
+    """Counts of statements, by class and by source."""
+    data = open_kg(ctx).stats()
+    if as_json_flag:
+        click.echo(as_json(data))
+        return
+    click.echo(f"store: {data['store']}")
+    click.echo(
+        f"statements: {data['triples']} ({data['distinct_triples']} distinct triples) in {data['graphs']} graphs"
+    )
+    click.echo("\nby class:")
+    for cls, n in data["by_class"].items():
+        click.echo(f"  {n:>8}  {shorten(cls)}")
+    click.echo("\nby source:")
+    for graph, info in data["by_source"].items():
+        click.echo(f"  {info['triples']:>8}  {shorten(graph)}" + (f"  ({info['title']})" if info["title"] else ""))
+
+
+@cli.command()
+@click.option("--format", "fmt", default="trig", show_default=True, type=click.Choice(sorted(EXPORT_FORMATS)))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Default: standard output.")
+@click.pass_context
+@friendly_errors
+def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Write the whole dataset: trig and nquads keep the named graphs (JSON-LD too); other formats give the union."""
+    body = open_kg(ctx).export(EXPORT_FORMATS[fmt])
+    if output:
+        output.write_bytes(body)
+        click.echo(f"{output}: {len(body)} bytes ({fmt})", err=True)
+    else:
+        sys.stdout.buffer.write(body)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(obj={}, prog_name=os.environ.get("PARTNERGRAPH_PROG", "python -m graph"))
+
+
+__all__ = ["cli", "main", "RDF_FORMATS"]

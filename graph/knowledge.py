@@ -1,0 +1,307 @@
+"""The one object callers use: a knowledge graph over a store, with the shipped ontology and data."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
+
+from .namespaces import BASE, KP, ONTOLOGY_GRAPH, sparql_prologue
+from .queries import get_query
+from .store import (
+    QUAD_FORMATS,
+    RDF_FORMATS,
+    DataSyntaxError,
+    OxigraphStore,
+    SelectResult,
+    Store,
+    StoreError,
+    format_for_path,
+    open_store,
+    parse_rdf,
+    query_form,
+    to_rdflib,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = ROOT / "ontology"
+DATA_DIR = ROOT / "data"
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+META_GRAPH = BASE + "meta"
+_SHIPPED_HASH = KP.shippedDataHash
+#: Data files shipped in data/ and loaded on start: TriG, one named graph per source (optional datasets
+#: such as the twin cities are imported on demand, not loaded on start).
+SHIPPED_PATTERNS = ("seeds/*.trig", "*.trig")
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of SHACL validation: whether the data conforms and, if not, one line per violation."""
+
+    conforms: bool
+    violations: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """The report as lines for people."""
+        if self.conforms:
+            return "conforms: the data satisfies every shape"
+        return "\n".join([f"{len(self.violations)} violation(s):", *self.violations])
+
+
+class ValidationError(StoreError):
+    """Data was refused because it breaks the SHACL shapes; nothing was written."""
+
+    def __init__(self, report: ValidationReport, what: str = "data") -> None:
+        self.report = report
+        super().__init__(f"{what} breaks the shapes; nothing was written.\n{report.text()}")
+
+
+def shipped_files() -> list[Path]:
+    """The ontology files and the shipped data files, in load order."""
+    files = sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if p.name != "shapes.ttl")
+    for pattern in SHIPPED_PATTERNS:
+        files += sorted(DATA_DIR.glob(pattern))
+    return files
+
+
+def _hash_files(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class KnowledgeGraph:
+    """A partnership knowledge graph: a store, the ontology and shapes, named queries and validation.
+
+    >>> kg = KnowledgeGraph.open("memory:", load_shipped=False)
+    >>> kg.store.is_empty()
+    True
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @classmethod
+    def open(cls, url: str | None = None, *, load_shipped: bool = True) -> KnowledgeGraph:
+        """Open the store named by ``url`` (default: the ``PARTNERGRAPH_STORE`` setting, else memory)."""
+        kg = cls(open_store(url or os.environ.get("PARTNERGRAPH_STORE")))
+        if load_shipped:
+            kg.load_shipped()
+        return kg
+
+    # -- loading -------------------------------------------------------------------------------------------
+
+    def load_shipped(self, *, force: bool = False) -> bool:
+        """Load the ontology and the curated data unless the store already holds this very version.
+
+        Returns True when something was (re)loaded. The shipped files are parsed and checked before the
+        store is touched; the old shipped graphs are then replaced.
+        """
+        files = shipped_files()
+        version = _hash_files([*files, *([SHAPES_FILE] if SHAPES_FILE.exists() else [])])
+        if not force and self._shipped_version() == version:
+            return False
+        quads: list[ox.Quad] = []
+        for path in files:
+            fmt = format_for_path(path)
+            graph = ONTOLOGY_GRAPH if fmt not in QUAD_FORMATS else None
+            try:
+                quads += parse_rdf(path.read_bytes(), fmt, graph, base_iri=BASE)
+            except DataSyntaxError as error:
+                raise DataSyntaxError(f"{path.relative_to(ROOT)}: {error}") from None
+        for graph in {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}:
+            self.store.drop_graph(graph)
+        self.store.drop_graph(META_GRAPH)
+        meta = ox.Quad(
+            ox.NamedNode(META_GRAPH),
+            ox.NamedNode(str(_SHIPPED_HASH)),
+            ox.Literal(version),
+            ox.NamedNode(META_GRAPH),
+        )
+        self._add_quads([*quads, meta])
+        return True
+
+    def _shipped_version(self) -> str | None:
+        rows = list(
+            self.store.select_values(
+                f"SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_SHIPPED_HASH}> ?v }} }}"
+            )
+        )
+        return rows[0][0] if rows else None
+
+    def _add_quads(self, quads: list[ox.Quad]) -> None:
+        if isinstance(self.store, OxigraphStore):
+            self.store.add_quads(quads)
+        else:
+            nquads = "".join(f"{q}\n" for q in quads).encode("utf-8")
+            # The default graph cannot be written as N-Quads without a name; we never ship default-graph data.
+            self.store.add_data(nquads, "nquads")
+
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        fmt: str | None = None,
+        graph: str | None = None,
+        validate: bool = True,
+    ) -> int:
+        """Import an RDF file (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) into the store, whole or not at all.
+
+        Triple formats go into ``graph`` (default: a graph named after the file). With ``validate``, the new
+        data (with what the store already says of the things it mentions) must satisfy the shapes.
+        Returns the number of quads added.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"{path}: no such file")
+        fmt = fmt or format_for_path(path)
+        if fmt not in RDF_FORMATS:
+            raise StoreError(f"{path}: unknown format {fmt!r} (known: {', '.join(RDF_FORMATS)})")
+        if fmt not in QUAD_FORMATS and graph is None:
+            graph = f"{BASE}id/source/file/{path.stem}"
+        try:
+            quads = parse_rdf(path.read_bytes(), fmt, graph, base_iri=path.resolve().as_uri())
+        except DataSyntaxError as error:
+            raise DataSyntaxError(f"{path}: {error}") from None
+        if validate:
+            report = self.validate_quads(quads)
+            if not report.conforms:
+                raise ValidationError(report, str(path))
+        self._add_quads(quads)
+        return len(quads)
+
+    # -- querying ------------------------------------------------------------------------------------------
+
+    def query(self, sparql: str) -> SelectResult | bool | Graph:
+        """Run any SPARQL query: a SelectResult for SELECT, a bool for ASK, an rdflib Graph otherwise."""
+        form = query_form(sparql)
+        if form == "SELECT":
+            return self.store.select(sparql)
+        if form == "ASK":
+            return self.store.ask(sparql)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return self.store.construct(sparql)
+        raise StoreError("this is an update, not a query; updates go through the update API")
+
+    def run_named(self, name: str, **params: str | None) -> SelectResult | bool | Graph:
+        """Run the named query ``name`` (a ``graph/queries/<name>.rq`` file) with its parameters bound."""
+        return self.query(get_query(name).bind(params))
+
+    # -- validation ----------------------------------------------------------------------------------------
+
+    def shapes(self) -> Graph:
+        """The SHACL shapes graph."""
+        return Graph().parse(SHAPES_FILE, format="turtle")
+
+    def ontology(self) -> Graph:
+        """The ontology and vocabularies as stored (the class hierarchy the shapes rely on)."""
+        return self.store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
+
+    def validate(self) -> ValidationReport:
+        """Validate everything in the store against the shapes (meant for stores that fit in memory)."""
+        data = self.store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        return validate_graph(data, self.shapes())
+
+    def validate_quads(self, quads: list[ox.Quad]) -> ValidationReport:
+        """Validate new quads together with the ontology and the store's types and labels of what they mention."""
+        data = Graph()
+        mentioned: set[str] = set()
+        for q in quads:
+            triple = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+            data.add(triple)  # type: ignore[arg-type]
+            if isinstance(q.object, ox.NamedNode):
+                mentioned.add(q.object.value)
+        data += self.ontology()
+        known = self._context_of(sorted(mentioned))
+        data += known
+        return validate_graph(data, self.shapes())
+
+    def _context_of(self, iris: list[str]) -> Graph:
+        """Types and labels the store already holds for these IRIs (so new data may point at old entities)."""
+        context = Graph()
+        for start in range(0, len(iris), 500):
+            values = " ".join(f"<{iri}>" for iri in iris[start : start + 500])
+            context += self.store.construct(
+                sparql_prologue() + f"CONSTRUCT {{ ?x a ?t ; rdfs:label ?l }} WHERE {{ VALUES ?x {{ {values} }} "
+                "?x a ?t . OPTIONAL { ?x rdfs:label ?l } }"
+            )
+        return context
+
+    # -- statistics and export -----------------------------------------------------------------------------
+
+    def stats(self) -> dict:
+        """Counts: ``triples`` is every statement of every source graph (the ontology's included, the store's own
+        bookkeeping not), ``distinct_triples`` the union's; then by class and by source graph."""
+        by_graph = {
+            g: int(n)
+            for g, n in self.store.select_values(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+            )
+            if g != META_GRAPH
+        }
+        by_class = {
+            c: int(n)
+            for c, n in self.store.select_values(
+                "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c"
+            )
+        }
+        titles = dict(
+            self.store.select_values("SELECT ?g ?t WHERE { GRAPH ?g { ?g <http://purl.org/dc/terms/title> ?t } }")
+        )
+        return {
+            "store": self.store.url,
+            "triples": sum(by_graph.values()),
+            "distinct_triples": self.store.count(),
+            "graphs": len(by_graph),
+            "by_class": by_class,
+            "by_source": {g: {"triples": n, "title": titles.get(g)} for g, n in by_graph.items()},
+        }
+
+    def export(self, fmt: str) -> bytes:
+        """Serialise the dataset: TriG or N-Quads keep the named graphs; other formats give the union."""
+        if fmt not in RDF_FORMATS:
+            raise StoreError(f"unknown export format {fmt!r} (known: {', '.join(RDF_FORMATS)})")
+        if fmt == "jsonld":
+            return _jsonld_with_graphs(self.store.dump("nquads"))
+        return self.store.dump(fmt)
+
+
+def _jsonld_with_graphs(nquads: bytes) -> bytes:
+    """JSON-LD of a whole dataset, one ``@graph`` object per named graph."""
+    dataset = Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    return dataset.serialize(format="json-ld", indent=1).encode("utf-8")
+
+
+def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
+    """Run pySHACL and list each violation as 'focus node: path: message'."""
+    from pyshacl import validate  # imported late: it is slow to import and only needed here
+
+    conforms, results, _ = validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    if conforms:
+        return ValidationReport(True)
+    sh = "http://www.w3.org/ns/shacl#"
+    lines = []
+    for result in results.subjects(RDF.type, URIRef(sh + "ValidationResult")):
+        severity = results.value(result, URIRef(sh + "resultSeverity"))
+        if severity is not None and str(severity) != sh + "Violation":
+            continue
+        focus = results.value(result, URIRef(sh + "focusNode"))
+        path = results.value(result, URIRef(sh + "resultPath"))
+        message = results.value(result, URIRef(sh + "resultMessage"))
+        lines.append(f"{focus}: {path or '-'}: {message}")
+    return ValidationReport(not lines, sorted(lines))
+
+
+def as_json(value: object) -> str:
+    """Pretty JSON for the command line."""
+    return json.dumps(value, indent=2, ensure_ascii=False)

@@ -1,0 +1,126 @@
+"""Named queries: one ``.rq`` file each under ``graph/queries/``, with a small header.
+
+A header is a run of comment lines at the top of the file::
+
+    # title: Agreements of an entity
+    # description: Every agreement the entity is a party to, with its kind and date.
+    # param: entity iri "https://partnergraph.org/id/region/kr/gyeonggi-province" The entity.
+
+A parameter is written ``$name`` in the query. Left unbound, it is an ordinary variable (the query runs
+over everything); bound, a ``VALUES ?name { term }`` row with the safely written RDF term opens the query's
+WHERE group, so the query text itself is never spliced.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from .store import where_brace
+
+QUERY_DIR = Path(__file__).parent / "queries"
+_PARAM_KINDS = ("iri", "string", "integer", "year", "date")
+_BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
+
+
+class QueryError(ValueError):
+    """A named query is unknown, or a parameter value is not acceptable."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a named query."""
+
+    name: str
+    kind: str = "string"
+    default: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query kept as a ``.rq`` file, with its title, description and parameters."""
+
+    name: str
+    title: str
+    description: str
+    text: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def bind(self, values: dict[str, str | None] | None = None, *, use_defaults: bool = True) -> str:
+        """Return the query text with parameters replaced by the given values (or their defaults)."""
+        values = dict(values or {})
+        unknown = set(values) - {p.name for p in self.params}
+        if unknown:
+            raise QueryError(f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}")
+        rows = []
+        for param in self.params:
+            value = values.get(param.name)
+            if value in (None, "") and use_defaults:
+                value = param.default
+            if value not in (None, ""):
+                rows.append(f"VALUES ?{param.name} {{ {term_for(param, str(value))} }}")
+        if not rows:
+            return self.text
+        brace = where_brace(self.text)
+        if brace < 0:
+            raise QueryError(f"query {self.name!r}: no WHERE group to bind parameters in")
+        return self.text[: brace + 1] + "\n  " + "\n  ".join(rows) + self.text[brace + 1 :]
+
+
+def term_for(param: Param, value: str) -> str:
+    """Write a parameter value as a SPARQL term, refusing anything that could change the query's shape."""
+    if param.kind == "iri":
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or _BAD_IRI.search(value):
+            raise QueryError(f"parameter {param.name}: {value!r} is not an IRI")
+        return URIRef(value).n3()
+    if param.kind in ("integer", "year"):
+        if not re.fullmatch(r"-?\d{1,9}", value.strip()):
+            raise QueryError(f"parameter {param.name}: {value!r} is not a whole number")
+        return str(int(value))
+    if param.kind == "date":
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
+            raise QueryError(f"parameter {param.name}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        return Literal(value.strip(), datatype=XSD.date if len(value.strip()) == 10 else XSD.gYear).n3()
+    return Literal(value).n3()
+
+
+def parse_header(name: str, text: str) -> NamedQuery:
+    """Read the ``# key: value`` header of a ``.rq`` text."""
+    title, description, params = name, "", []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        key, _, value = line.lstrip("# ").partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = f"{description} {value}".strip()
+        elif key == "param":
+            match = re.match(r'(\w+)\s+(\w+)(?:\s+"([^"]*)")?\s*(.*)', value)
+            if not match or match.group(2) not in _PARAM_KINDS:
+                raise QueryError(f'{name}.rq: bad param line {value!r} (want: name kind "default" description)')
+            params.append(Param(match.group(1), match.group(2), match.group(3), match.group(4)))
+    return NamedQuery(name, title, description, text, tuple(params))
+
+
+@cache
+def named_queries(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
+    """Every named query in a folder, by name (the file name without ``.rq``)."""
+    return {p.stem: parse_header(p.stem, p.read_text("utf-8")) for p in sorted(directory.glob("*.rq"))}
+
+
+def get_query(name: str) -> NamedQuery:
+    """The named query called ``name``."""
+    queries = named_queries()
+    if name not in queries:
+        raise QueryError(f"no named query {name!r}; known: {', '.join(queries)}")
+    return queries[name]

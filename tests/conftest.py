@@ -1,0 +1,80 @@
+"""Shared fixtures: stores of every backend, a real SPARQL server for the remote one, and the shipped graph."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from graph import KnowledgeGraph, open_store
+from graph.store import Store
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini.trig"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def oxigraph_binary() -> str:
+    """The Oxigraph server (``pip install oxigraph``); the remote-store tests need it."""
+    path = shutil.which("oxigraph")
+    if path is None:
+        pytest.fail("the oxigraph server is not installed: pip install -r requirements-dev.txt")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sparql_server() -> Iterator[str]:
+    """A real Oxigraph SPARQL 1.1 server on 127.0.0.1 (in memory, union default graph); yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            requests.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1)
+            break
+        except requests.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("the Oxigraph server did not start")
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(params=["memory", "disk", "remote"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store of each backend; the contract tests run against all three."""
+    if request.param == "memory":
+        s = open_store("memory:")
+    elif request.param == "disk":
+        s = open_store(f"oxigraph:{tmp_path / 'store'}")
+    else:
+        base = request.getfixturevalue("sparql_server")
+        s = open_store(f"sparql:{base}/query|{base}/update")
+        s.update("DROP ALL")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def shipped() -> KnowledgeGraph:
+    """The shipped ontology and data in an in-memory store (read-only use: do not write to it)."""
+    return KnowledgeGraph.open("memory:")

@@ -1,0 +1,146 @@
+"""The store contract: every backend (memory, on-disk, remote SPARQL endpoint) behaves the same."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from graph.store import DataSyntaxError, QuerySyntaxError, StoreError, open_store
+from tests.conftest import MINI
+
+KP = "https://partnergraph.org/ontology#"
+ID = "https://partnergraph.org/id/"
+PREFIX = f"PREFIX kp: <{KP}> PREFIX id: <{ID}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+
+
+def load_mini(store) -> int:
+    return store.add_data(MINI.read_bytes(), "trig")
+
+
+def test_a_new_store_is_empty(store):
+    assert store.is_empty()
+    assert store.count() == 0
+    assert store.graphs() == []
+
+
+def test_loading_trig_keeps_one_named_graph_per_source(store):
+    added = load_mini(store)
+    assert added == 45  # 26 statements from source A, 19 from source B
+    assert store.graphs() == [ID + "source/mini-a", ID + "source/mini-b"]
+    assert store.quad_count() == 45
+
+
+def test_the_default_graph_is_the_union_of_the_sources(store):
+    load_mini(store)
+    result = store.select(PREFIX + "SELECT ?label WHERE { ?t a kp:Agreement ; rdfs:label ?label } ORDER BY ?label")
+    assert [row[0] for row in result] == [Literal("North–East MOU"), Literal("North–South sisterhood")]
+    # "North Province is a Province" is said by both sources: one distinct triple, two statements.
+    assert store.count() == store.quad_count() - 2
+
+
+def test_terms_come_back_typed(store):
+    load_mini(store)
+    result = store.select(PREFIX + "SELECT ?t ?d WHERE { ?t kp:signedDate ?d } ORDER BY ?d")
+    assert result.variables == ["t", "d"]
+    assert result.rows[0] == (URIRef(ID + "agreement/north-south"), Literal("2001-04", datatype=XSD.gYearMonth))
+    assert result.rows[1][1] == Literal("2014-09-03", datatype=XSD.date)
+    assert result.dicts()[1]["t"] == URIRef(ID + "agreement/north-east")
+
+
+def test_select_values_gives_plain_strings_and_none_for_unbound(store):
+    load_mini(store)
+    rows = sorted(
+        store.select_values(
+            PREFIX + "SELECT DISTINCT ?x ?iso WHERE { ?x a kp:Province OPTIONAL { ?x kp:isoCode ?iso } }"
+        )
+    )
+    assert rows == [(ID + "region/xa/north", None), (ID + "region/xb/south", None)]
+
+
+def test_ask_and_construct(store):
+    load_mini(store)
+    assert store.ask(PREFIX + "ASK { id:agreement\\/north-south kp:party id:region\\/xb\\/south }")
+    assert not store.ask(PREFIX + "ASK { id:agreement\\/north-east kp:party id:region\\/xb\\/south }")
+    graph = store.construct(PREFIX + "CONSTRUCT { ?a kp:party ?p } WHERE { ?a kp:party ?p }")
+    assert len(graph) == 4
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_the_engine_serialises_results(store, fmt):
+    load_mini(store)
+    body, media = store.query_serialized(PREFIX + "SELECT ?l WHERE { id:org\\/east-university rdfs:label ?l }", fmt)
+    assert "East University" in body.decode("utf-8")
+    assert media.startswith(("application/sparql-results", "text/"))
+    if fmt == "json":
+        assert json.loads(body)["results"]["bindings"][0]["l"]["value"] == "East University"
+
+
+def test_construct_serialises_as_rdf(store):
+    load_mini(store)
+    body, media = store.query_serialized(PREFIX + "CONSTRUCT { ?a kp:party ?p } WHERE { ?a kp:party ?p }", "nt")
+    assert media == "application/n-triples"
+    assert body.decode().count("\n") == 4
+
+
+def test_update_applies(store):
+    load_mini(store)
+    store.update(PREFIX + "DELETE WHERE { GRAPH ?g { id:org\\/east-university rdfs:label ?l } }")
+    assert not store.ask(PREFIX + "ASK { id:org\\/east-university rdfs:label ?l }")
+
+
+def test_bad_data_writes_nothing_and_says_where(store):
+    load_mini(store)
+    before = store.quad_count()
+    bad = b'<http://a/s> <http://a/p> <http://a/o> .\n<http://a/s> <http://a/p> "unterminated .\n'
+    with pytest.raises(DataSyntaxError, match=r"line 2"):
+        store.add_data(bad, "nt", graph="http://a/g")
+    assert store.quad_count() == before
+    assert "http://a/g" not in store.graphs()
+
+
+def test_a_query_syntax_error_says_where(store):
+    with pytest.raises(QuerySyntaxError, match=r"line 1, column \d+"):
+        store.select("SELECT ?x WHERE { ?x ?y }")
+
+
+def test_dropping_a_graph_removes_only_its_statements(store):
+    load_mini(store)
+    store.drop_graph(ID + "source/mini-b")
+    assert store.graphs() == [ID + "source/mini-a"]
+    assert store.ask(PREFIX + 'ASK { ?x rdfs:label "North Province" }')
+    assert not store.ask(PREFIX + 'ASK { ?x rdfs:label "East University" }')
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_dumping_quads_round_trips(store, fmt):
+    load_mini(store)
+    copy = open_store("memory:")
+    copy.add_data(store.dump(fmt), fmt)
+    assert copy.graphs() == store.graphs()
+    assert copy.quad_count() == store.quad_count()
+
+
+def test_the_on_disk_store_survives_a_restart(tmp_path):
+    path = tmp_path / "kept"
+    first = open_store(f"oxigraph:{path}")
+    load_mini(first)
+    first.close()
+    again = open_store(f"oxigraph:{path}")
+    assert again.quad_count() == 45
+    again.close()
+
+
+def test_an_unknown_setting_is_refused():
+    with pytest.raises(StoreError, match="unknown store setting"):
+        open_store("mongodb://localhost")
+
+
+def test_an_unreachable_endpoint_is_a_clear_error():
+    from tests.conftest import free_port
+
+    remote = open_store(f"sparql:http://127.0.0.1:{free_port()}/query")
+    with pytest.raises(StoreError, match="cannot reach"):
+        remote.ask("ASK {}")

@@ -1,0 +1,12 @@
+"""The thin web layer over the ``graph`` library: one blueprint per area."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every area of the web app (each area lives in its own module)."""
+    from . import pages
+
+    app.register_blueprint(pages.bp)

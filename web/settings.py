@@ -1,0 +1,34 @@
+"""The settings of the web app: one table of name, default and help text.
+
+Each can be set in the test config, in ``instance/config.py``, or by an environment variable
+``PARTNERGRAPH_<NAME>`` (for example ``PARTNERGRAPH_STORE=oxigraph:/var/lib/partnergraph``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of the app."""
+
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("STORE", "memory:", "The store: memory:, oxigraph:PATH (on disk) or sparql:QUERY_URL[|UPDATE_URL]."),
+    Setting("LOAD_SHIPPED", True, "Load the shipped ontology and data on start (skipped when already there)."),
+    Setting("QUERY_TIMEOUT", 10.0, "Seconds a SPARQL query may run on the public endpoint before it is stopped."),
+    Setting("MAX_ROWS", 10000, "Result rows the public endpoint returns at most; a response says when it cut."),
+    Setting("QUERY_WORKERS", 2, "Worker processes that run public SPARQL queries (each killable on timeout)."),
+    Setting("WRITE_TOKENS", "", "Write access: 'name:token,name2:token2'. Empty: the graph is read-only."),
+)
+
+
+def defaults() -> dict[str, Any]:
+    """The default value of every setting, by name."""
+    return {s.name: s.default for s in SETTINGS}
