@@ -80,7 +80,7 @@ def cli(ctx: click.Context, store: str) -> None:
 @click.pass_context
 @friendly_errors
 def load(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, graph: str | None, no_validate: bool) -> None:
-    """Import RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) into the store, each whole or not at all."""
+    """Import RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML), each whole or not at all."""
     kg = open_kg(ctx)
     for path in files:
         added = kg.import_file(path, fmt=EXPORT_FORMATS.get(fmt or "", None), graph=graph, validate=not no_validate)
@@ -133,10 +133,12 @@ def _table(result: SelectResult) -> str:
     """An aligned text table, IRIs shortened with our prefixes."""
     rows = [[_cell(t) for t in row] for row in result.rows]
     widths = [max([len(v), *(min(len(r[i]), 60) for r in rows)]) for i, v in enumerate(result.variables)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=False))]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
-        lines.append("  ".join((c if len(c) <= 60 else c[:57] + "...").ljust(w) for c, w in zip(row, widths)))
+        lines.append(
+            "  ".join((c if len(c) <= 60 else c[:57] + "...").ljust(w) for c, w in zip(row, widths, strict=False))
+        )
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
 

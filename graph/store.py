@@ -148,7 +148,7 @@ class SelectResult:
 
     def dicts(self) -> list[dict[str, Node]]:
         """Rows as dicts from variable name to term, unbound variables left out."""
-        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        return [{v: t for v, t in zip(self.variables, row, strict=False) if t is not None} for row in self.rows]
 
     def __len__(self) -> int:
         return len(self.rows)
