@@ -231,6 +231,103 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
         sys.stdout.buffer.write(body)
 
 
+_TWIN_CITIES_REL = Path("shared") / "datasets" / "twin-cities" / "twin_cities_raw.csv"
+
+
+def twin_cities_csv() -> Path:
+    """The raw twin-cities table: ``../shared/datasets/twin-cities/twin_cities_raw.csv`` beside the repository
+    (looked for in each parent folder, so a worktree finds it too)."""
+    root = Path(__file__).resolve().parent.parent
+    for folder in root.parents:
+        if (folder / _TWIN_CITIES_REL).is_file():
+            return folder / _TWIN_CITIES_REL
+    return root.parent / _TWIN_CITIES_REL
+
+
+TWIN_CITIES_MAP = Path(__file__).resolve().parent.parent / "data" / "datasets" / "twin-cities.json"
+
+
+def _run_table_import(
+    ctx: click.Context, path: Path, mapping: Any, sheet: str | None, skip_bad: Path | None, source: str | None
+) -> None:
+    from .tabular import import_table
+
+    kg = open_kg(ctx)
+    try:
+        report = import_table(
+            kg.store, path, mapping, source_slug=source, sheet=sheet, skip_bad=skip_bad, progress=sys.stderr.isatty()
+        )
+    finally:
+        kg.store.close()  # release the on-disk store's lock at once (the command may run in-process)
+        ctx.obj.pop("kg", None)
+    click.echo(f"{path}: {report.text()}")
+    if report.rejected and skip_bad:
+        click.echo(f"{len(report.rejected)} rejected row problem(s) written to {skip_bad}", err=True)
+    if kg.store.url == "memory:":
+        click.echo(
+            "note: the memory store is gone when this command ends; use --store oxigraph:PATH to keep it", err=True
+        )
+
+
+@cli.command("import-table")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--map", "pairs", multiple=True, metavar="COLUMN=TARGET", help="e.g. city1=party1.name (repeat).")
+@click.option("--set", "fixed", multiple=True, metavar="TARGET=VALUE", help="A fixed value, e.g. kind=sisterhood.")
+@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path), help="A JSON mapping file instead.")
+@click.option("--sheet", help="The sheet of an .xlsx workbook (default: the first).")
+@click.option("--source", help="The slug of the source document (default: from the file name).")
+@click.option(
+    "--skip-bad",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Import the good rows and write the rejected ones, with a reason, to this CSV file.",
+)
+@click.pass_context
+@friendly_errors
+def import_table_command(
+    ctx: click.Context,
+    path: Path,
+    pairs: tuple[str, ...],
+    fixed: tuple[str, ...],
+    mapping: Path | None,
+    sheet: str | None,
+    source: str | None,
+    skip_bad: Path | None,
+) -> None:
+    """Import a table of ties (CSV, TSV, .xlsx) through a column mapping, whole or not at all."""
+    from .tabular import Mapping
+
+    if mapping and pairs:
+        raise StoreError("give either --mapping FILE or --map pairs, not both")
+    if mapping:
+        spec = Mapping.from_file(mapping)
+        for pair in fixed:
+            target, _, value = pair.partition("=")
+            spec.defaults[target] = value
+    elif pairs:
+        spec = Mapping.from_pairs(pairs, fixed)
+    else:
+        raise StoreError("say what the columns hold: --map COLUMN=TARGET ... or --mapping FILE.json")
+    _run_table_import(ctx, path, spec, sheet, skip_bad, source)
+
+
+@cli.command("import-twin-cities")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--skip-bad",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("twin-cities-rejected.csv"),
+    show_default=True,
+    help="Where the rejected rows go (the raw file has a few rows without a country and self-ties).",
+)
+@click.pass_context
+@friendly_errors
+def import_twin_cities(ctx: click.Context, path: Path | None, skip_bad: Path) -> None:
+    """Import the world's twin cities (Wikipedia via Hekman/twincities; CC BY-SA 4.0) as an optional dataset."""
+    from .tabular import Mapping
+
+    _run_table_import(ctx, path or twin_cities_csv(), Mapping.from_file(TWIN_CITIES_MAP), None, skip_bad, None)
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(obj={}, prog_name=os.environ.get("PARTNERGRAPH_PROG", "python -m graph"))

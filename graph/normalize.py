@@ -1,0 +1,186 @@
+"""Normalising names from tables: countries to ISO 3166 codes, places to matching keys, slugs and levels.
+
+Countries are resolved with pycountry's maintained ISO 3166 data (exact lookup, then the name of a
+constituent country or state such as "England" -> GB-ENG -> GB, then an unambiguous fuzzy search); only what
+pycountry cannot resolve comes from the small commented alias table ``data/datasets/country-aliases.csv``.
+Place names are matched on a key with accents and case folded, so "Bérat" and "BERAT" in one country are one
+place; a level word ("Oblast", "County", "District"...) makes a different place of a different class, so
+"Moscow" and "Moscow Oblast" stay apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import pycountry
+
+ALIASES_FILE = Path(__file__).resolve().parent.parent / "data" / "datasets" / "country-aliases.csv"
+
+#: Level words found in place names, and the class of the ontology they make the place.
+LEVEL_WORDS: dict[str, str] = {
+    "oblast": "Province",
+    "krai": "Province",
+    "kray": "Province",
+    "okrug": "Province",
+    "province": "Province",
+    "prefecture": "Province",
+    "state": "Province",
+    "region": "Province",
+    "governorate": "Province",
+    "voivodeship": "Province",
+    "canton": "Province",
+    "county": "County",
+    "district": "District",
+    "raion": "District",
+    "borough": "District",
+    "township": "District",
+}
+#: Classes a mapping may name as the level of a place.
+PLACE_CLASSES = ("Country", "Province", "MetropolitanCity", "City", "County", "District", "EconomicZone", "Region")
+_LEVEL_RE = re.compile(r"\b(" + "|".join(LEVEL_WORDS) + r")\b", re.IGNORECASE)
+
+
+class UnknownCountry(LookupError):
+    """A country spelling that neither pycountry nor the alias table can resolve."""
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country resolved to its ISO 3166-1 alpha-2 code and display name."""
+
+    iso2: str
+    name: str
+    subdivision: str | None = None  # e.g. GB-ENG when the spelling named a constituent country
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """The matching key of a name: accents removed (NFKD), case folded, punctuation and spaces collapsed.
+
+    >>> fold("  Bérat ") == fold("BERAT")
+    True
+    >>> fold("St. Petersburg")
+    'st petersburg'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = stripped.replace("ß", "ss").replace("ı", "i").replace("ł", "l").replace("Ł", "l").replace("ø", "o")
+    stripped = stripped.replace("Ø", "o").replace("đ", "d").replace("Đ", "d").replace("æ", "ae").replace("Æ", "ae")
+    stripped = stripped.casefold()
+    return re.sub(r"[\W_]+", " ", stripped).strip()
+
+
+@lru_cache(maxsize=200_000)
+def slugify(text: str) -> str:
+    """A readable IRI slug: lower-case ASCII words joined by '-' (a short hash for names with no Latin letters).
+
+    >>> slugify("Gyeonggi Province")
+    'gyeonggi-province'
+    >>> slugify("Dunaújváros")
+    'dunaujvaros'
+    """
+    key = fold(text)
+    ascii_words = re.sub(r"[^a-z0-9]+", "-", key.encode("ascii", "ignore").decode()).strip("-")
+    if ascii_words and len(ascii_words) * 2 >= len(key.replace(" ", "")):
+        return ascii_words
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    return f"{ascii_words}-{digest}" if ascii_words else f"x-{digest}"
+
+
+def clean(text: str | None) -> str:
+    """Trim a cell and collapse its inner white space ('' for None)."""
+    return re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ")).strip()
+
+
+def place_level(name: str, default: str = "City") -> str:
+    """The ontology class a place name implies by its level word ('Moscow Oblast' -> 'Province').
+
+    >>> place_level("Moscow"), place_level("Moscow Oblast"), place_level("Harris County")
+    ('City', 'Province', 'County')
+    """
+    found = _LEVEL_RE.findall(name)
+    if not found:
+        return default
+    return LEVEL_WORDS[found[-1].lower()]
+
+
+def _display_name(country: object) -> str:
+    return getattr(country, "common_name", None) or country.name  # type: ignore[attr-defined]
+
+
+@cache
+def _aliases(path: Path = ALIASES_FILE) -> dict[str, str]:
+    """The alias table: folded spelling -> ISO code."""
+    lines = [line for line in path.read_text("utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    return {fold(row["spelling"]): row["iso2"].strip().upper() for row in csv.DictReader(lines)}
+
+
+@cache
+def _subdivisions() -> dict[str, list[tuple[str, str]]]:
+    """Folded subdivision name -> [(subdivision code, country code)] (each ';'-separated name variant)."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for sub in pycountry.subdivisions:
+        for variant in re.sub(r"\[.*?\]|\(.*?\)", "", sub.name).split(";"):
+            index.setdefault(fold(variant), []).append((sub.code, sub.country_code))
+    return index
+
+
+def _country(iso2: str, subdivision: str | None = None) -> Country:
+    if iso2 == "XK":
+        return Country("XK", "Kosovo", subdivision)
+    found = pycountry.countries.get(alpha_2=iso2)
+    if found is None:
+        raise UnknownCountry(iso2)
+    return Country(found.alpha_2, _display_name(found), subdivision)
+
+
+@cache
+def resolve_country(spelling: str) -> Country:
+    """Resolve a country as written in a table to its ISO 3166 code.
+
+    >>> resolve_country("England, United Kingdom")
+    Country(iso2='GB', name='United Kingdom', subdivision='GB-ENG')
+    >>> resolve_country("Russia").iso2, resolve_country("Georgia (country)").iso2, resolve_country("Kosovo").iso2
+    ('RU', 'GE', 'XK')
+    """
+    text = clean(spelling)
+    text = re.sub(r"(?i)^in\s+", "", text)
+    if not text:
+        raise UnknownCountry("(empty)")
+    key = fold(text)
+    alias = _aliases().get(key)
+    if alias:
+        return _country(alias)
+    try:
+        return _country(pycountry.countries.lookup(text).alpha_2)
+    except LookupError:
+        pass
+    subs = _subdivisions().get(key, [])
+    if len({country for _, country in subs}) == 1:
+        return _country(subs[0][1], subs[0][0])
+    if "," in text:  # "England, United Kingdom", "Réunion, France", "Rauma, Norway": the country is the tail
+        head, _, tail = text.rpartition(",")
+        country = resolve_country(tail)
+        sub = next((code for code, c in _subdivisions().get(fold(head), []) if c == country.iso2), None)
+        return Country(country.iso2, country.name, sub)
+    try:
+        hits = pycountry.countries.search_fuzzy(text)
+    except LookupError:
+        hits = []
+    if len({h.alpha_2 for h in hits}) == 1:
+        return _country(hits[0].alpha_2)
+    raise UnknownCountry(text)
+
+
+def country_or_none(spelling: str) -> Country | None:
+    """Resolve a country, or None when the spelling is not one."""
+    try:
+        return resolve_country(spelling)
+    except UnknownCountry:
+        return None
