@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from .namespaces import BASE, KP, ONTOLOGY_GRAPH, sparql_prologue
@@ -260,26 +260,27 @@ class KnowledgeGraph:
         return {
             "store": self.store.url,
             "triples": sum(by_graph.values()),
-            "distinct_triples": self.store.count(),
+            "distinct_triples": self._distinct_triples(),
             "graphs": len(by_graph),
             "by_class": by_class,
             "by_source": {g: {"triples": n, "title": titles.get(g)} for g, n in by_graph.items()},
         }
 
+    def _distinct_triples(self) -> int:
+        rows = self.store.select_values(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+            f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>) }} }}"
+        )
+        return int(next(iter(rows))[0] or 0)
+
     def export(self, fmt: str) -> bytes:
         """Serialise the dataset: TriG or N-Quads keep the named graphs; other formats give the union."""
         if fmt not in RDF_FORMATS:
             raise StoreError(f"unknown export format {fmt!r} (known: {', '.join(RDF_FORMATS)})")
-        if fmt == "jsonld":
-            return _jsonld_with_graphs(self.store.dump("nquads"))
+        if fmt == "jsonld":  # JSON-LD keeps the named graphs as @graph objects
+            quads = parse_rdf(self.store.dump("nquads"), "nquads")
+            return ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
         return self.store.dump(fmt)
-
-
-def _jsonld_with_graphs(nquads: bytes) -> bytes:
-    """JSON-LD of a whole dataset, one ``@graph`` object per named graph."""
-    dataset = Dataset()
-    dataset.parse(data=nquads, format="nquads")
-    return dataset.serialize(format="json-ld", indent=1).encode("utf-8")
 
 
 def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
