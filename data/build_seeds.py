@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (verbatim quotes from the sources are long string literals)
 """Build data/seeds/*.trig from the five seed documents: one named graph per document.
 
 Run:  python data/build_seeds.py   (seeds from $PARTNERGRAPH_SEEDS, else <repo>/../shared/seeds)
