@@ -1254,7 +1254,8 @@ def training_2016() -> Document:
         row = f"{name} {period} {n}"
         start, end = (table_date(year, part) for part in period.split("–"))
         slug = f"course/gyeonggi-{year}-{origin or 'global-training'}-{str(start)[5:7]}"
-        label = f"{name} course, {year} ({period})"
+        display = ENTITIES[origin]["label"] if origin else name
+        label = f"{display} course, {year} ({period})"
         quotes = [row]
         if year == 2016 and origin == "iraq":
             label = "Iraq Development and Strategic Planning Competency Improvement (2016)"
@@ -1399,7 +1400,7 @@ def incheon_2013() -> Document:
         "004_6494ec2921fa0280.txt",
         "International Cooperation Office Aiming to Widen Scope of International Cooperation and Exchange",
         created="2013-03-28",
-        creator="matthew",
+        creator="By matthew",
     )
     q_ico = (
         "The International Cooperation Office of Incheon City (Director General Yoo Byeong-yoon) is busy these days "
