@@ -602,6 +602,21 @@ def medical_tourism_mou_2014() -> Document:
         "counted:organization",
         q_sign,
     )
+    d.contradiction(
+        "medical-tourism-mou-2014-organization-count",
+        "Medical tourism MOU: 14 organizations (headline) vs seven organizations (body)",
+        [
+            mou,
+            ID["statement/medical-tourism-mou-2014-organizations"],
+            ID["statement/medical-tourism-mou-2014-other-organizations"],
+        ],
+        [
+            "Gyeonggi Province signs MOU on September 3 with 14 organizations for vitalization of medical tourism",
+            q_sign,
+        ],
+        "The headline counts 14 organizations; the body counts seven cities/counties and seven organizations. The "
+        "numbers agree only if the headline counts the seven cities/counties as organizations; both counts are kept.",
+    )
     q_tour = (
         "With a total of 25,673 tourists last year, the number of medical tourists visiting Gyeonggi Province has "
         "increased by an annual average of 22.1%, ranking second out of the 17 local governments."
