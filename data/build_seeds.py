@@ -204,9 +204,7 @@ entity(
     "Foreign Policy Division of GyeongGi-do Province",
     alt=("Foreign Policy Division",),
 )
-entity(
-    "ggcf", "org/gyeonggi-cultural-foundation", KP.Foundation, "GyeongGi Cultural Foundation", alt=("GGCF",)
-)
+entity("ggcf", "org/gyeonggi-cultural-foundation", KP.Foundation, "GyeongGi Cultural Foundation", alt=("GGCF",))
 entity(
     "mongolia-teachers",
     "org/mongolia-association-of-korean-language-teachers",
@@ -251,9 +249,7 @@ def contest_2018() -> Document:
         "Internationalization Cases",
         created="2018-10-29",
     )
-    q_korea = (
-        "Today, there are 243 local governments (17 metropolitan and 226 regular cities) in Korea that are "
-    )
+    q_korea = "Today, there are 243 local governments (17 metropolitan and 226 regular cities) in Korea that are "
     q_korea += "pursuing international exchange and cooperation with local governments overseas."
     d.mention("korea", q_korea)
     d.mention("gyeonggi", "Gyeonggi Province’s international medical initiative", in_country("korea"))
@@ -1063,26 +1059,20 @@ def training_2016() -> Document:
     )
     d.mention(
         "korea",
-        "Case studies to understand the history, culture, politics and economy of Gyeonggi-do of "
-        "Korea and China",
+        "Case studies to understand the history, culture, politics and economy of Gyeonggi-do of Korea and China",
     )
     d.mention(
         "china",
-        "Case studies to understand the history, culture, politics and economy of Gyeonggi-do of "
-        "Korea and China",
+        "Case studies to understand the history, culture, politics and economy of Gyeonggi-do of Korea and China",
     )
     d.mention(
         "gyeonggi",
-        "Case studies to understand the history, culture, politics and economy of Gyeonggi-do of "
-        "Korea and China",
+        "Case studies to understand the history, culture, politics and economy of Gyeonggi-do of Korea and China",
         in_country("korea"),
     )
-    d.mention(
-        "gg-office", "Person in charge of content : Gyeonggi-do Provincial Office", {KP.locatedIn: "gyeonggi"}
-    )
+    d.mention("gg-office", "Person in charge of content : Gyeonggi-do Provincial Office", {KP.locatedIn: "gyeonggi"})
     q_agr = (
-        "Agreement for mutual exchange and training of public officials between Gyeonggi-do and five provinces of "
-        "China"
+        "Agreement for mutual exchange and training of public officials between Gyeonggi-do and five provinces of China"
     )
     agreements = {}
     for key, row, when, suffix in [
@@ -1111,9 +1101,7 @@ def training_2016() -> Document:
                 KP.field: "field:public-administration",
                 KP.signedDate: date(when),
             },
-            comment=None
-            if suffix is None
-            else f"Classification '{suffix.capitalize()}' in the agreement table.",
+            comment=None if suffix is None else f"Classification '{suffix.capitalize()}' in the agreement table.",
         )
     d.count(
         "gyeonggi-officials-exchange-provinces",
@@ -1123,8 +1111,7 @@ def training_2016() -> Document:
         "counted:province",
         q_agr,
         kind="kind:officials-exchange-training",
-        comment="The five provinces are listed in the agreement table (Liaoning, Guangdong, Jiangsu, Hebei, "
-        "Shandong).",
+        comment="The five provinces are listed in the agreement table (Liaoning, Guangdong, Jiangsu, Hebei, Shandong).",
     )
 
     q_cost = (
@@ -1247,9 +1234,7 @@ def training_2016() -> Document:
         q_358,
         comment="Seven countries named in parentheses; the source does not state the number itself.",
     )
-    q_iraq_text = (
-        "Training by Inviting Public Officials from Developing Countries: 15 public officials of Iraq"
-    )
+    q_iraq_text = "Training by Inviting Public Officials from Developing Countries: 15 public officials of Iraq"
     d.count(
         "koica-training-2016-trainees-text",
         "KOICA training 2016: 15 public officials of Iraq (text)",
@@ -1274,9 +1259,7 @@ def training_2016() -> Document:
         quotes = [row]
         if year == 2016 and origin == "iraq":
             label = "Iraq Development and Strategic Planning Competency Improvement (2016)"
-            quotes.append(
-                "* Course: Iraq Development and Strategic Planning Competency Improvement (Aug. 23 – Sep. 2)"
-            )
+            quotes.append("* Course: Iraq Development and Strategic Planning Competency Improvement (Aug. 23 – Sep. 2)")
             quotes.append(q_iraq_text)
         facts = {
             KP.partOf: china_program if group == "china" else koica_program,

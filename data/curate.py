@@ -75,9 +75,7 @@ def integer(n: int) -> Literal:
 class Document:
     """One source document and the named graph of the facts taken from it."""
 
-    def __init__(
-        self, seeds: Path, slug, seed_file, title, created=None, creator=None, publisher=None, source=None
-    ):
+    def __init__(self, seeds: Path, slug, seed_file, title, created=None, creator=None, publisher=None, source=None):
         self.slug = slug
         self.iri = ID[f"source/{slug}"]
         self.text = (seeds / seed_file).read_text(encoding="utf-8")

@@ -142,9 +142,7 @@ def test_gacon_and_gacheon_university_are_found_as_one_entity(data):
     assert search("Gacon University") == search("Gacheon University") == {ID["org/gacheon-university"]}
 
 
-@pytest.mark.parametrize(
-    "misspelling", ["Butan", "Gapyeong Country", "Jellanam-do", "Gacon University", "Naboi"]
-)
+@pytest.mark.parametrize("misspelling", ["Butan", "Gapyeong Country", "Jellanam-do", "Gacon University", "Naboi"])
 def test_misspellings_stay_findable_as_hidden_labels(data, misspelling):
     assert list(data.subjects(SKOS.hiddenLabel, Literal(misspelling)))
 
