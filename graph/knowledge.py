@@ -215,15 +215,19 @@ class KnowledgeGraph:
         """Validate new quads together with the ontology and the store's types and labels of what they mention."""
         data = Graph()
         mentioned: set[str] = set()
+        subjects: set[str] = set()
         for q in quads:
             triple = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
             data.add(triple)  # type: ignore[arg-type]
+            subjects.add(str(triple[0]))
             if isinstance(q.object, ox.NamedNode):
                 mentioned.add(q.object.value)
         data += self.ontology()
-        known = self._context_of(sorted(mentioned))
-        data += known
-        return validate_graph(data, self.shapes())
+        data += self._context_of(sorted(mentioned - subjects))
+        report = validate_graph(data, self.shapes())
+        # Only what the new data says is judged: the context's own nodes were judged when they came in.
+        violations = [v for v in report.violations if v.split(": ", 1)[0] in subjects]
+        return ValidationReport(not violations, violations)
 
     def _context_of(self, iris: list[str]) -> Graph:
         """Types and labels the store already holds for these IRIs (so new data may point at old entities)."""
