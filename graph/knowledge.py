@@ -100,11 +100,11 @@ class KnowledgeGraph:
 
     # -- loading -------------------------------------------------------------------------------------------
 
-    def load_shipped(self, *, force: bool = False) -> bool:
+    def load_shipped(self, *, force: bool = False, validate: bool = True) -> bool:
         """Load the ontology and the curated data unless the store already holds this very version.
 
-        Returns True when something was (re)loaded. The shipped files are parsed and checked before the
-        store is touched; the old shipped graphs are then replaced.
+        Returns True when something was (re)loaded. The shipped files are parsed and validated against the
+        SHACL shapes before the store is touched; the old shipped graphs are then replaced.
         """
         files = shipped_files()
         version = _hash_files([*files, *([SHAPES_FILE] if SHAPES_FILE.exists() else [])])
@@ -118,6 +118,10 @@ class KnowledgeGraph:
                 quads += parse_rdf(path.read_bytes(), fmt, graph, base_iri=BASE)
             except DataSyntaxError as error:
                 raise DataSyntaxError(f"{path.relative_to(ROOT)}: {error}") from None
+        if validate and SHAPES_FILE.exists():
+            report = _validate_shipped(version, quads)
+            if not report.conforms:
+                raise ValidationError(report, "the shipped ontology and data")
         for graph in {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}:
             self.store.drop_graph(graph)
         self.store.drop_graph(META_GRAPH)
@@ -285,6 +289,19 @@ class KnowledgeGraph:
             quads = parse_rdf(self.store.dump("nquads"), "nquads")
             return ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
         return self.store.dump(fmt)
+
+
+_SHIPPED_VERDICTS: dict[str, ValidationReport] = {}
+
+
+def _validate_shipped(version: str, quads: list[ox.Quad]) -> ValidationReport:
+    """Validate the shipped files once per version and process (every memory store loads them on start)."""
+    if version not in _SHIPPED_VERDICTS:
+        data = Graph()
+        for q in quads:
+            data.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))  # type: ignore[arg-type]
+        _SHIPPED_VERDICTS[version] = validate_graph(data, Graph().parse(SHAPES_FILE, format="turtle"))
+    return _SHIPPED_VERDICTS[version]
 
 
 def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:

@@ -101,3 +101,19 @@ def test_the_shipped_files_are_the_ontology_and_the_seed_graphs():
     names = [p.name for p in shipped_files()]
     assert names[:2] == ["partnergraph.ttl", "vocabularies.ttl"]
     assert sum(name.endswith(".trig") for name in names) == 5
+
+
+def test_shipped_data_that_breaks_the_shapes_stops_the_start(tmp_path: Path, monkeypatch):
+    import graph.knowledge as knowledge
+
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "bad.trig").write_text(
+        "PREFIX kp: <https://partnergraph.org/ontology#>\n"
+        "<https://partnergraph.org/id/source/bad> { <https://partnergraph.org/id/agreement/x> a kp:Agreement . }\n",
+        "utf-8",
+    )
+    monkeypatch.setattr(knowledge, "DATA_DIR", tmp_path)
+    kg = KnowledgeGraph.open("memory:", load_shipped=False)
+    with pytest.raises(ValidationError, match="the shipped ontology and data breaks the shapes"):
+        kg.load_shipped()
+    assert kg.store.is_empty()
