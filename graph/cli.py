@@ -255,13 +255,9 @@ def _run_table_import(
     from .tabular import import_table
 
     kg = open_kg(ctx)
-    try:
-        report = import_table(
-            kg.store, path, mapping, source_slug=source, sheet=sheet, skip_bad=skip_bad, progress=sys.stderr.isatty()
-        )
-    finally:
-        kg.store.close()  # release the on-disk store's lock at once (the command may run in-process)
-        ctx.obj.pop("kg", None)
+    report = import_table(
+        kg.store, path, mapping, source_slug=source, sheet=sheet, skip_bad=skip_bad, progress=sys.stderr.isatty()
+    )
     click.echo(f"{path}: {report.text()}")
     if report.rejected and skip_bad:
         click.echo(f"{len(report.rejected)} rejected row problem(s) written to {skip_bad}", err=True)

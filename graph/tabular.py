@@ -453,10 +453,10 @@ def build_quads(
 
     labels = {iri: counts.most_common(1)[0][0] for iri, counts in spellings.items()}
     for iri, party in places.items():
+        if iri in existing:  # described by another source: it keeps its own label, type and evidence
+            continue
         s = ox.NamedNode(iri)
         add(ox.Quad(s, _kp("evidence"), evidence_iri(first_row[iri]), g))
-        if iri in existing:
-            continue
         add(ox.Quad(s, RDF_TYPE, _kp(party.cls), g))
         label = labels[iri] if party.cls != "Country" else party.country_name
         add(ox.Quad(s, RDFS_LABEL, ox.Literal(label), g))
@@ -581,7 +581,7 @@ def import_table(
     )
     if report.rejected and skip_bad is None:
         raise RowsRefused(report.rejected, str(path))
-    mentioned = sorted({q.subject.value for q in quads if q.predicate == _kp("evidence")})
+    mentioned = sorted({q.subject.value for q in quads if q.predicate == RDF_TYPE})
     existing = _existing(store, mentioned, source_iri)
     if existing:
         quads, report, bad = build_quads(

@@ -256,3 +256,28 @@ def test_cli_import_twin_cities_with_the_shipped_mapping(tmp_path):
     assert "Wikipedia" in rights[0][0] and "CC BY-SA 4.0" in rights[0][0]
     assert ID + "source/twin-cities-wikipedia" in s.graphs()
     s.close()
+
+
+def test_an_import_into_the_shipped_graph_satisfies_the_shapes(tmp_path):
+    import pyoxigraph as ox
+
+    from graph import KnowledgeGraph
+
+    kg = KnowledgeGraph.open("memory:")
+    text = GOOD + "Suwon,South Korea,Gyeonggi Province,South Korea,sisterhood\n"
+    spec = Mapping.from_pairs(
+        ["city1=party1.name", "country1=party1.country", "city2=party2.name", "country2=party2.country", "k=kind"]
+    )
+    import_table(kg.store, write(tmp_path, text.replace("country2\n", "country2,k\n", 1)), spec)
+    graph = ox.NamedNode(ID + "source/ties")
+    quads = list(kg.store.native.quads_for_pattern(None, None, None, graph))
+    report = kg.validate_quads(quads)
+    assert report.conforms, report.text()
+    # Korea and Gyeonggi Province come from the seed data: they keep their one label.
+    assert values(kg.store, f"SELECT DISTINCT ?l WHERE {{ <{ID}region/kr> rdfs:label ?l }}") == [("Korea",)]
+    with pytest.raises(RowsRefused, match="unknown kind of tie 'friendship'"):
+        import_table(kg.store, write(tmp_path, "a,b,k\nLyon,Paris,friendship\n", "k.csv"), kind_map())
+
+
+def kind_map() -> Mapping:
+    return Mapping.from_pairs(["a=party1.name", "b=party2.name", "k=kind"], ["party1.country=FR", "party2.country=FR"])
