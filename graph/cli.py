@@ -326,6 +326,34 @@ def import_twin_cities(ctx: click.Context, path: Path | None, skip_bad: Path) ->
     _run_table_import(ctx, path or twin_cities_csv(), Mapping.from_file(TWIN_CITIES_MAP), None, skip_bad, None)
 
 
+@cli.command("generate")
+@click.argument("agreements", type=click.IntRange(1))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="An .nq file.")
+@click.option("--seed", default=42, show_default=True, help="The random seed (same seed, same graph).")
+@friendly_errors
+def generate_command(agreements: int, output: Path, seed: int) -> None:
+    """Write a realistic generated partnership graph with AGREEMENTS ties as N-Quads (for benchmarks)."""
+    from .generate import generate_file
+
+    sizes = generate_file(agreements, output, seed)
+    click.echo(
+        f"{output}: {sizes.quads} statements: {sizes.agreements} agreements, {sizes.places} places, "
+        f"{sizes.organisations} organisations, {sizes.programs} programs, {sizes.sources} sources"
+    )
+
+
+@cli.command("bulk-load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+@friendly_errors
+def bulk_load_command(ctx: click.Context, path: Path) -> None:
+    """Load a big RDF file fast into a fresh store (no validation, not one transaction: for generated data)."""
+    from .generate import bulk_load
+
+    total = bulk_load(open_kg(ctx).store, path)
+    click.echo(f"{path}: loaded; the store holds {total} statements")
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(obj={}, prog_name=os.environ.get("PARTNERGRAPH_PROG", "python -m graph"))
