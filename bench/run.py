@@ -223,7 +223,7 @@ def measure_import(ds: Dataset, table: Table) -> None:
     table.set(target_rows[0], ds.name, mark(elapsed, 15), target_rows[1])
     table.set("import peak memory", ds.name, f"{peak:.0f} MB" + (" ✗" if peak > 1536 else ""), "< 1.5 GB")
     if ds.agreements is None:
-        found = re.search(r"(\d+) rows -> (\d+) ties \((\d+) duplicate.*?(\d+) places in (\d+) countries", out)
+        found = re.search(r"(\d+) rows -> (\d+) ties \((\d+) duplicate.*?(\d+) places .*? in (\d+) countries", out)
         if found:
             rows, ties, dups, places, countries = found.groups()
             table.set("import: rows → ties, places", ds.name, f"{rows} → {ties} ties ({dups} dup.), {places} places")

@@ -288,6 +288,7 @@ class ImportReport:
     ties: int = 0
     duplicates_merged: int = 0
     places: int = 0
+    known_places: int = 0
     countries: int = 0
     quads: int = 0
     added: int = 0
@@ -297,7 +298,8 @@ class ImportReport:
         """A summary for people."""
         return (
             f"{self.rows} rows -> {self.ties} ties ({self.duplicates_merged} duplicate rows merged), "
-            f"{self.places} places in {self.countries} countries; {self.quads} statements built, "
+            f"{self.places} places ({self.known_places} more already known) in {self.countries} countries; "
+            f"{self.quads} statements built, "
             f"{self.added} new in the store; {len(self.rejected)} rows rejected"
         )
 
@@ -497,7 +499,8 @@ def build_quads(
         if tie.date is not None:
             add(ox.Quad(s, _kp("signedDate"), tie.date, g))
     report.ties = len(ties)
-    report.places = sum(1 for p in places.values() if p.cls != "Country")
+    report.places = sum(1 for iri, p in places.items() if p.cls != "Country" and iri not in existing)
+    report.known_places = sum(1 for iri, p in places.items() if p.cls != "Country" and iri in existing)
     report.countries = len(countries)
     report.quads = len(quads)
     return quads, report, bad_rows
@@ -542,7 +545,7 @@ def write_quads(store: Store, quads: list[ox.Quad]) -> None:
     if isinstance(store, OxigraphStore):
         store.add_quads(quads)
     else:
-        store.add_data("".join(f"{q}\n" for q in quads).encode("utf-8"), "nquads")
+        store.add_data("".join(f"{q} .\n" for q in quads).encode("utf-8"), "nquads")
 
 
 def _graph_size(store: Store, graph: str) -> int:
