@@ -321,7 +321,7 @@ class Writer:
     def delete_graph(self, graph: str, agent: str, comment: str = "") -> Change | None:
         """Remove every statement of a named graph (Graph Store DELETE); None when it is empty or absent."""
         with self.lock:
-            return self._commit([], list(self._graph_quads(ox.NamedNode(graph))), agent, comment)
+            return self._commit([], list(self._graph_quads(ox.NamedNode(graph))), agent, comment, drop=graph)
 
     def _graph_quads(self, node: ox.NamedNode) -> Iterable[ox.Quad]:
         if isinstance(self.store, OxigraphStore):
@@ -350,6 +350,7 @@ class Writer:
         agent: str,
         comment: str,
         reverts: str | None = None,
+        drop: str | None = None,
     ) -> Change | None:
         if not AGENT_NAME.fullmatch(agent):
             raise ChangeRefused(f"{agent!r} is not a valid agent name (letters, digits, '.', '_', '-')")
@@ -376,10 +377,10 @@ class Writer:
             removed=removed,
             reverts=reverts,
         )
-        self.store.update(self._commit_text(change))
+        self.store.update(self._commit_text(change, drop))
         return change
 
-    def _commit_text(self, change: Change) -> str:
+    def _commit_text(self, change: Change, drop: str | None = None) -> str:
         """One SPARQL update (one transaction): the removals, the additions and the change record."""
         c = ox.NamedNode(change.iri)
         agent = ox.NamedNode(AGENT_BASE + change.agent)
@@ -402,6 +403,8 @@ class Writer:
         parts = []
         if change.removed:
             parts.append("DELETE DATA {\n" + _data_block(change.removed) + "\n}")
+        if drop:  # the graph is emptied: drop its name too
+            parts.append(f"DROP SILENT GRAPH <{drop}>")
         parts.append("INSERT DATA {\n" + _data_block([*change.added, *record_quads]) + "\n}")
         return " ;\n".join(parts)
 
