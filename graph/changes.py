@@ -456,6 +456,47 @@ class Writer:
             raise ChangeRefused(f"nothing to revert: the effects of <{change.iri}> are no longer in the store")
         return result
 
+    # -- after the shipped data is reloaded ----------------------------------------------------------------
+
+    def reapply_log(self) -> int:
+        """Make every recorded change hold again after the shipped graphs were reloaded from their files.
+
+        Reloading replaces the shipped source graphs whole, which would undo the edits made to them. For each
+        quad the change log touched, its LAST change decides (added: present, removed: absent); quads no change
+        touched keep what the files say. Runs in one transaction, once per shipped version (a marker in the
+        store's bookkeeping graph, which a reload drops). Returns the number of quads put back or taken out.
+        """
+        marker = ox.Quad(
+            ox.NamedNode(META_GRAPH),
+            ox.NamedNode(str(KP.changesReapplied)),
+            ox.Literal("yes"),
+            ox.NamedNode(META_GRAPH),
+        )
+        with self.lock:
+            if self.store.ask(f"ASK {{ GRAPH <{META_GRAPH}> {{ {marker.subject} {marker.predicate} ?v }} }}"):
+                return 0
+            rows = self.store.select_values(
+                f"""SELECT ?c ?added ?removed WHERE {{ GRAPH ?c {{ ?c <{PROV}startedAtTime> ?t ;
+                    <{ADDED}> ?added ; <{REMOVED}> ?removed }} FILTER(STRSTARTS(STR(?c), "{CHANGE_BASE}")) }}
+                    ORDER BY ?t ?c"""
+            )
+            last: dict[ox.Quad, bool] = {}
+            for _c, added, removed in rows:
+                for q in nquads_to_quads(removed or ""):
+                    last[q] = False
+                for q in nquads_to_quads(added or ""):
+                    last[q] = True
+            wanted = [q for q, keep in last.items() if keep]
+            unwanted = [q for q, keep in last.items() if not keep]
+            to_add = [q for q in wanted if q not in self._present([q])]
+            to_remove = sorted(self._present(unwanted), key=str)
+            parts = []
+            if to_remove:
+                parts.append("DELETE DATA {\n" + _data_block(to_remove) + "\n}")
+            parts.append("INSERT DATA {\n" + _data_block([*to_add, marker]) + "\n}")
+            self.store.update(" ;\n".join(parts))
+            return len(to_add) + len(to_remove)
+
 
 __all__ = [
     "AGENT_BASE",

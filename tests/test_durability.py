@@ -135,3 +135,61 @@ def test_acknowledged_writes_survive_kill_9(tmp_path: Path):
     assert recorded == len(present) + 1  # the source document's write too
     kg.store.close()
     print(f"kill -9 x5: {len(acknowledged)} acknowledged, {len(present)} present, {len(attempted)} attempted")
+
+
+GYEONGGI = ID + "region/kr/gyeonggi-province"
+RENAME = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    f"DELETE {{ GRAPH ?g {{ <{GYEONGGI}> rdfs:label ?l }} }}"
+    f' INSERT {{ GRAPH ?g {{ <{GYEONGGI}> rdfs:label "Gyeonggi-do" }} }}'
+    f" WHERE {{ GRAPH ?g {{ <{GYEONGGI}> rdfs:label ?l }} }}"
+)
+
+
+def labels(kg: KnowledgeGraph) -> list[str]:
+    rows = kg.store.select_values(
+        f"SELECT DISTINCT ?l WHERE {{ <{GYEONGGI}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+    )
+    return sorted(label for (label,) in rows)
+
+
+def test_edits_of_shipped_graphs_survive_a_reload_of_the_shipped_files():
+    from graph.changes import Writer
+
+    kg = KnowledgeGraph.open("memory:")
+    writer = Writer(kg)
+    assert writer.reapply_log() == 0  # nothing recorded yet: only the marker
+    assert labels(kg) == ["Gyeonggi Province"]
+    change = writer.update(RENAME, "office", "the name the province uses")
+    assert labels(kg) == ["Gyeonggi-do"]
+    kg.load_shipped(force=True)  # what a new version of the data files does on start
+    assert labels(kg) == ["Gyeonggi Province"]
+    assert writer.reapply_log() == len(change.added) + len(change.removed)
+    assert labels(kg) == ["Gyeonggi-do"]
+    assert writer.reapply_log() == 0  # once per reload
+    writer.revert(change.iri, "office")
+    kg.load_shipped(force=True)
+    writer.reapply_log()
+    assert labels(kg) == ["Gyeonggi Province"]  # the last change of each statement decides
+
+
+def test_the_app_puts_edits_back_on_start(tmp_path):
+    store = f"oxigraph:{tmp_path / 'store'}"
+    config = {"STORE": store, "WRITE_TOKENS": f"office:{TOKEN}", "SECRET_KEY": "k" * 32, "TESTING": True}
+    from server import create_app
+
+    app = create_app(config)
+    response = app.test_client().post(
+        "/update",
+        data=RENAME.encode(),
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
+    assert response.status_code == 200
+    app.extensions["kg"].store.close()
+    kg = KnowledgeGraph.open(store, load_shipped=False)
+    kg.load_shipped(force=True)
+    assert labels(kg) == ["Gyeonggi Province"]
+    kg.store.close()
+    again = create_app(config)
+    assert labels(again.extensions["kg"]) == ["Gyeonggi-do"]
+    again.extensions["kg"].store.close()

@@ -40,6 +40,10 @@ def _setup(state) -> None:
     auth.init_app(app)
     if app.extensions["write_tokens"] and app.extensions["kg"].store.url == "memory:":
         app.logger.warning("writes are enabled on the memory store: every change is lost when the server stops")
+    # A reload of the shipped files replaces their graphs whole: put the recorded edits back on top.
+    restored = get_writer(app).reapply_log()
+    if restored:
+        app.logger.info("the shipped data was reloaded: %d edited statements put back from the change log", restored)
 
 
 def get_writer(app: Flask | None = None) -> Writer:
