@@ -146,7 +146,7 @@ class KnowledgeGraph:
         if isinstance(self.store, OxigraphStore):
             self.store.add_quads(quads)
         else:
-            nquads = "".join(f"{q}\n" for q in quads).encode("utf-8")
+            nquads = "".join(f"{q} .\n" for q in quads).encode("utf-8")
             # The default graph cannot be written as N-Quads without a name; we never ship default-graph data.
             self.store.add_data(nquads, "nquads")
 
