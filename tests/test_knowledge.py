@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import KnowledgeGraph, ValidationError
+from graph import KnowledgeGraph, ValidationError, open_store
 from graph.knowledge import shipped_files
 
 BROKEN = """
@@ -117,3 +117,13 @@ def test_shipped_data_that_breaks_the_shapes_stops_the_start(tmp_path: Path, mon
     with pytest.raises(ValidationError, match="the shipped ontology and data breaks the shapes"):
         kg.load_shipped()
     assert kg.store.is_empty()
+
+
+def test_a_remote_engine_holds_the_same_graph(sparql_server, shipped):
+    url = f"sparql:{sparql_server}/query|{sparql_server}/update"
+    KnowledgeGraph(open_store(url)).store.update("DROP ALL")
+    remote = KnowledgeGraph.open(url)
+    assert remote.stats()["by_source"] == shipped.stats()["by_source"]
+    assert remote.validate().conforms
+    assert len(remote.run_named("training-courses")) == 19
+    assert KnowledgeGraph.open(url).load_shipped() is False  # already there: nothing sent again

@@ -26,6 +26,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_ROWS", 10000, "Result rows the public endpoint returns at most; a response says when it cut."),
     Setting("QUERY_WORKERS", 2, "Worker processes that run public SPARQL queries (each killable on timeout)."),
     Setting("WRITE_TOKENS", "", "Write access: 'name:token,name2:token2'. Empty: the graph is read-only."),
+    Setting("MAX_WRITE_BYTES", 16 * 1024 * 1024, "Largest body /update and /store accept (bytes)."),
+    Setting("SECRET_KEY", None, "Signs the session cookie of the edit forms; unset: a random one per start."),
 )
 
 
