@@ -7,6 +7,8 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every area of the web app (each area lives in its own module)."""
-    from . import pages
+    from . import pages, sparql, workbench
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(workbench.bp)
