@@ -332,13 +332,18 @@ def evaluate(
     max_rows: int,
     default_graphs: list[str] | None = None,
     named_graphs: list[str] | None = None,
+    query_dataset: bool = False,
 ) -> Outcome:
-    """Run one query on a pyoxigraph store (in this process) and serialise at most ``max_rows`` results."""
+    """Run one query on a pyoxigraph store (in this process) and serialise at most ``max_rows`` results.
+
+    The protocol's graphs (``default_graphs`` / ``named_graphs``) override the query's FROM clauses; with
+    neither (``query_dataset`` False), the default graph is the union of all graphs.
+    """
     kwargs: dict[str, Any] = {}
     if default_graphs is not None or named_graphs is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
-    else:
+    elif not query_dataset:
         kwargs["use_default_graph_as_union"] = True
     started = time.perf_counter()
     try:
@@ -371,6 +376,8 @@ def evaluate(
             outcome = Outcome("ok", body, media, "CONSTRUCT", len(triples), truncated)
     except SyntaxError as error:
         outcome = Outcome("syntax", message=_position_message(error, "query syntax error"))
+    except MemoryError:
+        outcome = Outcome("memory", message="the query needed more memory than a query may use: stopped")
     except (OSError, ValueError, RuntimeError) as error:
         outcome = Outcome("error", message=f"query failed: {error}")
     outcome.seconds = time.perf_counter() - started
@@ -580,6 +587,7 @@ class QueryRunner:
                 "max_rows": self.max_rows,
                 "default_graphs": default_graphs,
                 "named_graphs": named_graphs,
+                "query_dataset": bool(checked.from_graphs or checked.from_named),
             }
             if isinstance(self.store, RemoteStore):
                 outcome = self._run_remote(checked, request)

@@ -25,11 +25,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_TIMEOUT", 10.0, "Seconds a SPARQL query may run on the public endpoint before it is stopped."),
     Setting("MAX_ROWS", 10000, "Result rows the public endpoint returns at most; a response says when it cut."),
     Setting("QUERY_WORKERS", 2, "Worker processes that run public SPARQL queries (each killable on timeout)."),
-    Setting(
-        "QUERY_MEMORY_MB",
-        2048,
-        "Memory (MB) one public SPARQL query may use on top of the store; past it, it is stopped.",
-    ),
+    Setting("QUERY_MEMORY_MB", 2048, "Memory (MB) a public SPARQL query may use beyond the store before it stops."),
     Setting("WRITE_TOKENS", "", "Write access: 'name:token,name2:token2'. Empty: the graph is read-only."),
 )
 

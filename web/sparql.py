@@ -107,7 +107,7 @@ def _choose(names: dict[str, str], default: str, fmt_values: list[str]) -> str |
     media = [m for m in names if "/" in m]
     best = accept.best_match(media)
     if best is None:
-        return default if accept["*/*"] else None
+        return default if any(value in ("*/*", "*") for value, _ in accept) else None
     return names[best]
 
 
