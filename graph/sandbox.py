@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import ctypes
+import faulthandler
 import hashlib
 import io
 import json
@@ -410,6 +411,8 @@ def _worker_main(conn: Connection, store: ox.Store, memory_mb: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["RUST_BACKTRACE"] = "0"  # a query that runs out of memory aborts with one line, not a backtrace
+    faulthandler.disable()
     _isolate_network()
     if memory_mb > 0:
         limit = _vm_size_bytes() + memory_mb * 1024 * 1024
