@@ -28,7 +28,8 @@ PREFIX id: <https://partnergraph.org/id/>
 }
 id:source\\/evil {
   id:region\\/xa\\/evil a kp:Province ; rdfs:label "<script>alert(1)</script>" .
-  id:agreement\\/evil a kp:Agreement ; rdfs:label "Evil pact" ; kp:party id:region\\/xa\\/evil , id:region\\/xa\\/north .
+  id:agreement\\/evil a kp:Agreement ; rdfs:label "Evil pact" ;
+    kp:party id:region\\/xa\\/evil , id:region\\/xa\\/north .
 }
 """
 
