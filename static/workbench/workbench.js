@@ -166,7 +166,7 @@ LIMIT 100
       if (!ourEntity(cell.value)) a.setAttribute("rel", "noopener noreferrer");
       td.append(a);
       if (ourEntity(cell.value)) {
-        td.append(" ", el("a", { href: networkUrl(cell.value), class: "wb-net", title: "Open in the network explorer" }, "⌘ network"));
+        td.append(" ", el("a", { href: networkUrl(cell.value), class: "wb-net", title: "Open in the network explorer" }, "network ↗"));
       }
     } else if (cell.type === "bnode") {
       td.textContent = "_:" + cell.value;
@@ -182,7 +182,9 @@ LIMIT 100
     const table = el("table", { class: "wb-table", id: "results-table" });
     const head = el("tr");
     for (const v of last.vars) head.append(el("th", {}, v));
-    table.append(el("thead")).append(head);
+    const thead = el("thead");
+    thead.append(head);
+    table.append(thead);
     const body = el("tbody");
     for (const b of last.bindings) {
       const tr = el("tr");
