@@ -52,7 +52,9 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 def open_kg(ctx: click.Context) -> KnowledgeGraph:
     """The knowledge graph named by --store, with the shipped data loaded."""
     if "kg" not in ctx.obj:
-        ctx.obj["kg"] = KnowledgeGraph.open(ctx.obj["store"])
+        kg = KnowledgeGraph.open(ctx.obj["store"])
+        ctx.obj["kg"] = kg
+        ctx.find_root().call_on_close(kg.store.close)
     return ctx.obj["kg"]
 
 
