@@ -133,8 +133,7 @@ def test_workbench_in_a_browser(base_url: str) -> None:
         partners.locator("input[name=entity]").fill("https://partnergraph.org/id/org/east-university")
         partners.locator("button[type=submit]").click()
         page.locator(".wb-views [data-view=table]").click()
-        # North's label is stated by two sources, so the union default graph gives the row twice.
-        expect(page.locator("#results-table tbody tr")).to_have_count(2)
+        expect(page.locator("#results-table tbody tr")).to_have_count(1)
         expect(page.locator("#results-table")).to_contain_text("North Province")
         expect(page.locator(".cm-content")).to_contain_text("VALUES ?entity")
         page.screenshot(path=str(SHOTS / "workbench-examples.png"))
