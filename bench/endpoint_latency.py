@@ -97,7 +97,9 @@ def main() -> int:
         started = time.perf_counter()
         store.add_quads(generated_quads(args.generate))
         print(f"generated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    started = time.perf_counter()
     app.extensions["sparql"].refresh()
+    refresh_ms = (time.perf_counter() - started) * 1000
     triples = store.quad_count()
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     port = server.socket.getsockname()[1]
@@ -115,6 +117,7 @@ def main() -> int:
         return response.content
 
     print(f"# endpoint vs engine, {triples} quads, median of {args.repeat} runs (ms)")
+    print(f"# new snapshot for the workers (fork zygote + {app.config['QUERY_WORKERS']} workers): {refresh_ms:.0f} ms")
     print(f"{'named query':24} {'rows':>6} {'engine':>9} {'endpoint':>9} {'ratio':>6}")
     ratios = []
     for name, query in named_queries().items():
