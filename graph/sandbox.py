@@ -453,11 +453,12 @@ def _zygote_main(control: socket.socket, store: ox.Store, memory_mb: int) -> Non
 
 
 class _Worker:
-    """The parent's handle on one worker process."""
+    """The parent's handle on one worker process (of one snapshot generation)."""
 
-    def __init__(self, pid: int, conn: Connection) -> None:
+    def __init__(self, pid: int, conn: Connection, generation: int) -> None:
         self.pid = pid
         self.conn = conn
+        self.generation = generation
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -488,10 +489,11 @@ class QueryRunner:
         self._control: socket.socket | None = None
         self._graphs: set[str] | None = None
         self._closed = False
+        self._generation = 0
+        self._live = 0  # workers alive (idle or busy); spawned on demand up to ``size``
+        self._count_lock = threading.Lock()
         if isinstance(store, OxigraphStore):
             self._start_zygote()
-            for _ in range(self.size):
-                self._idle.put(self._spawn())
 
     # the pool
 
@@ -515,24 +517,65 @@ class QueryRunner:
             assert self._control is not None
             self._control.sendall(b"w")
             data, fds, _, _ = socket.recv_fds(self._control, 8, 1)
-        return _Worker(int.from_bytes(data, "little"), Connection(fds[0]))
+            generation = self._generation
+        return _Worker(int.from_bytes(data, "little"), Connection(fds[0]), generation)
+
+    def _acquire(self) -> _Worker | None:
+        """An idle worker of the current snapshot, a new one while fewer than ``size`` live, else wait (None)."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                with self._count_lock:
+                    grow = self._live < self.size
+                    if grow:
+                        self._live += 1
+                if grow:
+                    try:
+                        return self._spawn()
+                    except OSError:
+                        self._retire(None)
+                        raise
+                try:
+                    worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    return None
+            if worker.generation == self._generation:
+                return worker
+            self._retire(worker)
+
+    def _release(self, worker: _Worker) -> None:
+        if self._closed or worker.generation != self._generation:
+            self._retire(worker)
+        else:
+            self._idle.put(worker)
+
+    def _retire(self, worker: _Worker | None) -> None:
+        """Kill a worker (stopped, dead or stale) and count it out."""
+        if worker is not None:
+            worker.kill()
+        with self._count_lock:
+            self._live -= 1
 
     def refresh(self) -> None:
-        """Take a new snapshot after the store changed: new zygote, new workers (call with no write running)."""
+        """Take a new snapshot after the store changed: a new zygote; older workers retire as they come back.
+
+        Call it after a write has committed (the zygote is forked from this process at that moment).
+        """
+        self._graphs = None
         if not isinstance(self.store, OxigraphStore):
-            self._graphs = None
             return
         with self._lock:
             old_control, old_pid = self._control, self._zygote_pid
             self._start_zygote()
-            self._graphs = None
+            self._generation += 1
         self._stop_zygote(old_control, old_pid)
-        for _ in range(self.size):
+        while True:
             try:
-                self._idle.get_nowait().kill()
+                self._retire(self._idle.get_nowait())
             except queue.Empty:
                 break
-            self._idle.put(self._spawn())
 
     @staticmethod
     def _stop_zygote(control: socket.socket | None, pid: int) -> None:
@@ -549,7 +592,7 @@ class QueryRunner:
         self._closed = True
         while True:
             try:
-                self._idle.get_nowait().kill()
+                self._retire(self._idle.get_nowait())
             except queue.Empty:
                 break
         self._stop_zygote(self._control, self._zygote_pid)
@@ -610,30 +653,23 @@ class QueryRunner:
         return outcome
 
     def _run_local(self, request: dict[str, Any]) -> Outcome:
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
+        worker = self._acquire()
+        if worker is None:
             return Outcome("busy", message=f"every query worker stayed busy for {self.timeout:g} s; try again later")
         try:
             worker.conn.send(request)
             if worker.conn.poll(self.timeout):
                 outcome = worker.conn.recv()
-                self._idle.put(worker)
+                self._release(worker)
                 return outcome
-            worker.kill()
-            self._replace()
+            self._retire(worker)
             return Outcome("timeout", message=f"the query ran longer than the limit of {self.timeout:g} s: stopped")
         except (EOFError, OSError):
-            worker.kill()
-            self._replace()
+            self._retire(worker)
             return Outcome(
                 "memory",
                 message=f"the query needed more memory than a query may use ({self.memory_mb} MB): stopped",
             )
-
-    def _replace(self) -> None:
-        if not self._closed:
-            self._idle.put(self._spawn())
 
     def _run_remote(self, checked: Checked, request: dict[str, Any]) -> Outcome:
         """Ask the remote store (its own time limit plus our HTTP timeout), parse, cap and re-serialise."""
