@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import secrets
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -174,6 +174,8 @@ class Writer:
         self.shapes = shapes
         self._ontology: Graph | None = None
         self.lock = threading.Lock()
+        #: Called after every committed change (e.g. so that query workers take a new snapshot).
+        self.after_commit: list[Callable[[], None]] = []
 
     # -- computing a change --------------------------------------------------------------------------------
 
@@ -378,6 +380,8 @@ class Writer:
             reverts=reverts,
         )
         self.store.update(self._commit_text(change, drop))
+        for hook in self.after_commit:
+            hook()
         return change
 
     def _commit_text(self, change: Change, drop: str | None = None) -> str:
@@ -480,6 +484,9 @@ class Writer:
                     <{ADDED}> ?added ; <{REMOVED}> ?removed }} FILTER(STRSTARTS(STR(?c), "{CHANGE_BASE}")) }}
                     ORDER BY ?t ?c"""
             )
+            rows = list(rows)
+            if not rows:  # no change was ever made: nothing to put back, nothing to write
+                return 0
             last: dict[ox.Quad, bool] = {}
             for _c, added, removed in rows:
                 for q in nquads_to_quads(removed or ""):

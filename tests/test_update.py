@@ -336,7 +336,7 @@ def test_graph_store_get(client):
     assert client.get(f"/store?graph={ID}source/nope").status_code == 404
     assert client.get("/store").status_code == 400
     union = Graph().parse(data=client.get("/store?default").data, format="turtle")
-    assert len(union) == 44  # 26 + 19 statements, two of them stated by both sources; the bookkeeping marker
+    assert len(union) == 43  # 26 + 19 statements, two of them stated by both sources
 
 
 def test_graph_store_put_post_delete(client, app):

@@ -7,8 +7,10 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every area of the web app (each area lives in its own module)."""
-    from . import edit, pages, update
+    from . import edit, pages, sparql, update, workbench
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(workbench.bp)
     app.register_blueprint(update.bp)
     app.register_blueprint(edit.bp)

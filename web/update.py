@@ -51,8 +51,17 @@ def get_writer(app: Flask | None = None) -> Writer:
     app = app or current_app
     with _writer_lock:
         if "writer" not in app.extensions:
-            app.extensions["writer"] = Writer(app.extensions["kg"])
+            writer = Writer(app.extensions["kg"])
+            writer.after_commit.append(lambda: _refresh_readers(app))
+            app.extensions["writer"] = writer
         return app.extensions["writer"]
+
+
+def _refresh_readers(app: Flask) -> None:
+    """After a committed write, the public endpoint's query workers take a new snapshot of the store."""
+    runner = app.extensions.get("sparql")
+    if runner is not None:
+        runner.refresh()
 
 
 def _error(status: int, message: str, **extra) -> ResponseReturnValue:

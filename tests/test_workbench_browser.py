@@ -1,0 +1,147 @@
+"""The workbench in headless Chromium: type, Ctrl+Enter, table, labels, completion, examples, network, shared URL.
+
+Every request must stay on 127.0.0.1 and the console must stay clean.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from graph.queries import named_queries
+from tests.conftest import free_port
+from tests.test_sparql_protocol import make_app
+from tests.test_workbench import EXTRA, MINI
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    from waitress import create_server
+
+    app: Flask = make_app(MINI.read_bytes() + EXTRA)
+    port = free_port()
+    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+    app.extensions["sparql"].close()
+
+
+@pytest.mark.browser
+def test_workbench_in_a_browser(base_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    requests_seen: list[str] = []
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.on("request", lambda r: requests_seen.append(r.url))
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+
+        page.goto(base_url + "/query")
+        editor = page.locator(".cm-content")
+        expect(editor).to_be_visible()
+
+        # Type a query and run it with Ctrl+Enter.
+        editor.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        page.keyboard.type(
+            "PREFIX kp: <https://partnergraph.org/ontology#> SELECT ?region WHERE { ?region a kp:Country "
+        )
+        page.keyboard.press("Escape")
+        page.keyboard.press("Control+Enter")
+        table = page.locator("#results-table")
+        expect(table.locator("tbody tr")).to_have_count(1)
+        expect(page.locator("#status")).to_contain_text("1 row in")
+        # The IRI is shown by its label and links to the entity's page; a second link opens the network view.
+        link = table.locator("a.wb-iri")
+        expect(link).to_have_text("Atlantis")
+        assert link.get_attribute("href") == "/id/region/xa"
+        assert (
+            table.locator("a.wb-net").get_attribute("href")
+            == "/?focus=https%3A%2F%2Fpartnergraph.org%2Fid%2Fregion%2Fxa"
+        )
+        expect(page.locator("#download-csv")).to_have_attribute(
+            "href", re.compile(r"^/sparql\?query=PREFIX.*&format=csv$")
+        )
+        expect(page.locator("#download-json")).to_have_attribute("href", re.compile(r"&format=json$"))
+
+        # Completion of our classes from the ontology.
+        editor.click()
+        page.keyboard.press("Control+End")
+        page.keyboard.type(" . ?x a kp:Agr")
+        completion = page.locator(".cm-tooltip-autocomplete")
+        expect(completion).to_contain_text("kp:Agreement")
+        page.keyboard.press("Escape")
+
+        # A syntax error is shown with its line and column.
+        page.keyboard.press("Control+Enter")
+        expect(page.locator(".wb-error")).to_contain_text("line 1, column")
+
+        # The state is in the URL: opening the link again shows the same query and results.
+        page.locator(".wb-views [data-view=network]").click()
+        shared = page.url
+        assert "#query=" in shared and "view=network" in shared
+        page2 = browser.new_page()
+        page2.on("request", lambda r: requests_seen.append(r.url))
+        page2.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        good = (
+            base_url
+            + "/query#"
+            + page.evaluate(
+                "new URLSearchParams({query: 'PREFIX kp: <https://partnergraph.org/ontology#> "
+                "SELECT ?tie ?party WHERE { ?tie a kp:Agreement ; kp:party ?party }', view: 'network'}).toString()"
+            )
+        )
+        page2.goto(good)
+        expect(page2.locator("#results-network svg circle")).to_have_count(7)  # 3 agreements, 4 parties
+        expect(page2.locator("#open-network")).to_have_attribute("href", re.compile(r"^/\?focus=https%3A%2F%2F"))
+        page2.locator(".wb-views [data-view=table]").click()
+        expect(page2.locator("#results-table tbody tr")).to_have_count(6)
+        assert "view=table" in page2.url
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page2.screenshot(path=str(SHOTS / "workbench-table.png"))
+
+        # The examples gallery: open it, run a named query with its parameter.
+        page.locator("#examples-toggle").click()
+        gallery = page.locator("#examples")
+        expect(gallery).to_be_visible()
+        expect(gallery.locator(".wb-example")).to_have_count(len(named_queries()))
+        partners = gallery.locator(".wb-example-form[data-name=partners]")
+        partners.locator("input[name=entity]").fill("https://partnergraph.org/id/org/east-university")
+        partners.locator("button[type=submit]").click()
+        page.locator(".wb-views [data-view=table]").click()
+        expect(page.locator("#results-table tbody tr")).to_have_count(1)
+        expect(page.locator("#results-table")).to_contain_text("North Province")
+        expect(page.locator(".cm-content")).to_contain_text("VALUES ?entity")
+        page.screenshot(path=str(SHOTS / "workbench-examples.png"))
+        browser.close()
+
+    foreign = [u for u in requests_seen if not u.startswith(base_url + "/") and not u.startswith("data:")]
+    assert foreign == []
+    assert any("/sparql" in u for u in requests_seen)
+    # The one error the browser logs is the 400 of the query we broke on purpose.
+    provoked = "Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"
+    assert problems == [provoked]
