@@ -281,3 +281,30 @@ def test_an_import_into_the_shipped_graph_satisfies_the_shapes(tmp_path):
 
 def kind_map() -> Mapping:
     return Mapping.from_pairs(["a=party1.name", "b=party2.name", "k=kind"], ["party1.country=FR", "party2.country=FR"])
+
+
+def test_the_import_checks_catch_what_the_shapes_forbid():
+    import pyoxigraph as ox
+
+    def quad(s, p, o):
+        obj = o if isinstance(o, ox.Literal) else ox.NamedNode(o)
+        return ox.Quad(ox.NamedNode(s), ox.NamedNode(p), obj, ox.NamedNode(ID + "source/x"))
+
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    quads = [
+        quad(ID + "partnership/t", rdf_type, KP + "Partnership"),
+        quad(ID + "partnership/t", KP + "party", ID + "region/fr/lyon"),
+        quad(ID + "partnership/t", label, ox.Literal("Lyon")),
+        quad(ID + "partnership/t", KP + "evidence", ID + "evidence/x/1"),
+        quad(ID + "evidence/x/1", rdf_type, KP + "Evidence"),
+        quad(ID + "region/fr/lyon", rdf_type, KP + "City"),
+        quad(ID + "region/fr/lyon", label, ox.Literal("Lyon")),
+        quad(ID + "region/fr/lyon", label, ox.Literal("Lyons")),
+    ]
+    assert check_quads(quads) == [
+        ID + "evidence/x/1: evidence without exactly one quote",
+        ID + "partnership/t: a tie with fewer than two parties",
+        ID + "region/fr/lyon: an entity without exactly one rdfs:label",
+        ID + "region/fr/lyon: a node without evidence",
+    ]
