@@ -402,7 +402,8 @@ def measure_endpoint(ds: Dataset, table: Table, server: Server, reps: int, engin
         ratio = t / engine[name] if engine.get(name) else float("nan")
         flag = "" if t <= 0.2 and ratio <= 1.5 else " ✗"
         overhead = t - engine.get(name, 0.0)
-        text = f"{ms(t)} ({ratio:.1f}× engine, +{ms(overhead)}){flag}"
+        sign = "+" if overhead >= 0 else "−"
+        text = f"{ms(t)} ({ratio:.1f}× engine, {sign}{ms(abs(overhead))}){flag}"
         table.set(row, ds.name, text, "< 200 ms, ≤ 1.5× engine")
 
 
