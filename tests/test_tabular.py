@@ -252,8 +252,13 @@ def test_cli_import_twin_cities_with_the_shipped_mapping(tmp_path):
     assert result.exit_code == 0, result.output
     assert "4 ties" in result.output and "1 rows rejected" in result.output
     s = open_store(store)
-    rights = values(s, "SELECT ?r WHERE { ?d a kp:SourceDocument ; <http://purl.org/dc/terms/rights> ?r }")
+    rights = values(s, f"SELECT ?r WHERE {{ <{ID}source/twin-cities-wikipedia> <http://purl.org/dc/terms/rights> ?r }}")
     assert "Wikipedia" in rights[0][0] and "CC BY-SA 4.0" in rights[0][0]
+    # The title is what pages show beside each quote: it credits Wikipedia too.
+    titles = values(s, f"SELECT ?t WHERE {{ <{ID}source/twin-cities-wikipedia> <http://purl.org/dc/terms/title> ?t }}")
+    assert titles == [
+        ("Twin towns and sister cities of the world, from Wikipedia (CC BY-SA 4.0) via Hekman/twincities (MIT)",)
+    ]
     assert ID + "source/twin-cities-wikipedia" in s.graphs()
     s.close()
 
