@@ -104,8 +104,7 @@ MEASURES: dict[str, dict[str, str]] = {
     },
     "ties": {
         "label": "Ties (weighted degree)",
-        "explanation": "How many ties and links this entity has in all (two agreements with one partner count "
-        "twice).",
+        "explanation": "How many ties and links this entity has in all (two agreements with one partner count twice).",
         "reference": "Barrat, A. et al. (2004). The architecture of complex weighted networks. PNAS 101(11).",
     },
     "betweenness": {
@@ -745,7 +744,9 @@ class Network:
                     continue
                 seen_ties.add(tie["id"])
                 if tie.get("kind"):
-                    entry = kinds.setdefault(local_name(tie["kind"]), [tie.get("kindLabel") or local_name(tie["kind"]), 0])
+                    entry = kinds.setdefault(
+                        local_name(tie["kind"]), [tie.get("kindLabel") or local_name(tie["kind"]), 0]
+                    )
                     entry[1] += 1
                 for f in tie["fields"]:
                     entry = fields.setdefault(local_name(f), [self.concept_labels.get(f) or local_name(f), 0])
@@ -754,12 +755,18 @@ class Network:
                     years.append(tie["year"])
         return {
             "groups": dict(sorted(groups.items())),
-            "relations": [{"id": r, "label": RELATIONS.get(r, r), "count": relations[r]} for r in RELATIONS if relations[r]],
+            "relations": [
+                {"id": r, "label": RELATIONS.get(r, r), "count": relations[r]} for r in RELATIONS if relations[r]
+            ],
             "kinds": [{"id": k, "label": v[0], "count": v[1]} for k, v in sorted(kinds.items())],
             "fields": [{"id": k, "label": v[0], "count": v[1]} for k, v in sorted(fields.items())],
             "countries": sorted(
                 (
-                    {"id": c, "label": self.graph.nodes[c].get("label") if c in self.graph else local_name(c), "count": n}
+                    {
+                        "id": c,
+                        "label": self.graph.nodes[c].get("label") if c in self.graph else local_name(c),
+                        "count": n,
+                    }
                     for c, n in countries.items()
                 ),
                 key=lambda x: (-x["count"], x["label"] or ""),
@@ -999,7 +1006,9 @@ def describe(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
         return None
     incoming: list[dict[str, Any]] = []
     for s, p, slabel in kg.store.select_values(load_query("incoming").replace("$entity", term)):
-        incoming.append({"subject": s, "label": slabel or local_name(s), "property": p, "propertyLabel": _prop_label(p)})
+        incoming.append(
+            {"subject": s, "label": slabel or local_name(s), "property": p, "propertyLabel": _prop_label(p)}
+        )
     net = network(kg)
     ties = []
     if iri in net.graph:
@@ -1060,3 +1069,52 @@ def node_pairs(parties: list[str]) -> list[tuple[str, str]]:
     [('a', 'b'), ('a', 'c'), ('b', 'c')]
     """
     return list(combinations(sorted(parties), 2))
+
+
+def entity_rdf(kg: KnowledgeGraph, iri: str, fmt: str) -> bytes:
+    """The entity's statements and its quotes' statements serialised by the engine (``turtle`` or ``jsonld``)."""
+    graph = kg.store.construct(load_query("describe").replace("$entity", _sparql_iri(iri)))
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    if fmt == "jsonld":
+        context = {p: ns for p, ns in PREFIXES.items() if any(ns in str(t) for triple in graph for t in triple)}
+        return graph.serialize(format="json-ld", context=context, indent=1).encode("utf-8")
+    return graph.serialize(format=fmt).encode("utf-8")
+
+
+def sources(kg: KnowledgeGraph, per_source: int = 100) -> list[dict[str, Any]]:
+    """Every source document (title, date, publisher, statement and quote counts) with up to ``per_source`` of
+    its quotes, each with the things it supports."""
+    docs: dict[str, dict[str, Any]] = {}
+    for row in kg.run_named("sources").dicts():  # type: ignore[union-attr]
+        doc = str(row["source"])
+        docs[doc] = {
+            "id": doc,
+            "title": str(row.get("title") or local_name(doc)),
+            "created": str(row["created"]) if row.get("created") else None,
+            "publisher": str(row["publisher"]) if row.get("publisher") else None,
+            "statements": int(row.get("statements") or 0),
+            "quoteCount": int(row.get("quotes") or 0),
+            "quotes": [],
+        }
+    quotes: dict[tuple[str, str], dict[str, Any]] = {}
+    for doc, e, quote, x, xlabel in kg.store.select_values(load_query("source-quotes")):
+        if doc not in docs:
+            continue
+        key = (doc, e)
+        if key not in quotes:
+            if len(docs[doc]["quotes"]) >= per_source:
+                continue
+            quotes[key] = {"id": e, "quote": quote, "supports": []}
+            docs[doc]["quotes"].append(quotes[key])
+        if x and all(s["id"] != x for s in quotes[key]["supports"]):
+            quotes[key]["supports"].append({"id": x, "label": xlabel or local_name(x)})
+    return list(docs.values())
+
+
+def source_statements(kg: KnowledgeGraph, source: str) -> list[dict[str, Any]]:
+    """The subjects a source document's graph speaks of (at most 500), with labels and statement counts."""
+    text = load_query("source-statements").replace("$source", _sparql_iri(source))
+    return [
+        {"id": s, "label": label or local_name(s), "statements": int(n)} for s, label, n in kg.store.select_values(text)
+    ]

@@ -10,3 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from . import pages
 
     app.register_blueprint(pages.bp)
+    from . import api, entities, explorer  # the network explorer, its JSON API and the entity pages
+
+    for module in (api, entities, explorer):
+        app.register_blueprint(module.bp)

@@ -15,14 +15,14 @@ await build({
   outfile: `${out}/pg-graph.min.js`,
   legalComments: "none",
 });
-const libs = ["sigma", "graphology", "graphology-layout-forceatlas2", "graphology-utils", "events"];
+const libs = ["sigma", "@sigma/node-border", "@sigma/node-square", "graphology", "graphology-layout-forceatlas2", "graphology-utils", "events"];
 const versions = {};
 for (const lib of libs) {
   const pkg = JSON.parse(readFileSync(`node_modules/${lib}/package.json`, "utf8"));
   versions[lib] = pkg.version;
   for (const name of ["LICENSE.txt", "LICENSE", "LICENSE.md"]) {
     try {
-      copyFileSync(`node_modules/${lib}/${name}`, `${out}/LICENSE-${lib}.txt`);
+      copyFileSync(`node_modules/${lib}/${name}`, `${out}/LICENSE-${lib.replace("/", "-")}.txt`);
       break;
     } catch {}
   }
