@@ -310,7 +310,7 @@ def facets():
 def export():
     """The current view as a file: ``{"format": "graphml"|"gexf"|"html", "ids": [...], "positions": {id: [x, y]},
     "title": "..."}``."""
-    from graph import export as ex
+    from graph import network_export as ex
 
     data = request.get_json(silent=True) or {}
     fmt = data.get("format", "graphml")
