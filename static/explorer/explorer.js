@@ -69,7 +69,10 @@
         }
         return data;
       });
-    }).finally(function () { busy(-1); });
+    }).finally(function () {
+      // Counted down after the callers' own continuations (microtasks) have run: "0" means the view is settled.
+      setTimeout(function () { busy(-1); }, 0);
+    });
   }
 
   function note(text) {
@@ -193,7 +196,7 @@
       if (graph.order <= 600) relax(150);
       note(data.truncated ? "Showing the " + data.nodes.length + " best connected of " + data.total.nodes +
         " entities: search or expand to see more." : "");
-      afterChange(true);
+      return afterChange("reset");
     });
   }
 
@@ -207,8 +210,7 @@
       load(data, id);
       relax(150);
       note(data.truncated ? "Showing " + (data.nodes.length - 1) + " of " + data.partners + " neighbours: raise the limit and expand." : "");
-      afterChange(true);
-      return data;
+      return afterChange("reset").then(function () { return data; });
     });
   }
 
@@ -329,6 +331,7 @@
       computeVisibility();
       if (renderer) {
         renderer.setSetting("renderEdgeLabels", visibleEdges.size <= 250);
+        if (graphChanged === "reset") renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
         renderer.refresh();
       }
       writeHash();
@@ -389,7 +392,7 @@
     if (!entity.ties.length) list.appendChild(el("li", "No agreement or partnership names it as a party.", "muted"));
   }
 
-  function tieItem(tie, self) {
+  function tieItem(tie, self, noParties) {
     var li = el("li", null, "tie");
     var head = el("div");
     head.appendChild(link(tie.id, tie.label));
@@ -397,7 +400,7 @@
     if (meta) head.appendChild(el("span", " " + meta, "muted"));
     li.appendChild(head);
     var others = (tie.parties || []).filter(function (p) { return p.id !== self; });
-    if (others.length) {
+    if (others.length && !noParties) {
       var with_ = el("div", "with ", "muted");
       others.forEach(function (p, i) {
         if (i) with_.appendChild(document.createTextNode(", "));
@@ -493,7 +496,9 @@
         line.appendChild(document.createTextNode(" — "));
         line.appendChild(link(h.to.id, h.to.label));
         hop.appendChild(line);
-        h.ties.forEach(function (t) { hop.appendChild(tieItem(t, null)); });
+        var tieList = el("ul", null, "ties");
+        h.ties.forEach(function (t) { tieList.appendChild(tieItem(t, null, true)); });
+        if (h.ties.length) hop.appendChild(tieList);
         h.links.forEach(function (x) {
           var l = el("div", null, "link");
           l.appendChild(link(x.subject.id, x.subject.label));
