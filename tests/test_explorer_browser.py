@@ -92,10 +92,13 @@ def idle(page) -> None:
 
 
 def click_node(page, node: str) -> None:
-    """Click where sigma drew ``node`` (the canvas has no DOM element per node)."""
+    """Click where sigma drew ``node`` (the canvas has no DOM element per node), once the last change is drawn."""
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())))")
+    page.wait_for_timeout(150)
     point = page.evaluate(
         """id => { const r = window.explorer.renderer(); r.refresh();
-        const p = r.graphToViewport(window.explorer.graph.getNodeAttributes(id)); const b = document.getElementById('graph').getBoundingClientRect();
+        const p = r.graphToViewport(window.explorer.graph.getNodeAttributes(id));
+        const b = document.getElementById('graph').getBoundingClientRect();
         return {x: p.x + b.left, y: p.y + b.top}; }""",
         node,
     )
