@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"oxigraph:{tmp_path_factory.mktemp('cli') / 'store'}"
     result = CliRunner().invoke(cli, ["--store", url, "load", "--no-validate", str(DATA / "network.trig")], obj={})
     assert result.exit_code == 0, result.output
+    gc.collect()
     return url
 
 
 def run(store: str, *args: str):
-    return CliRunner().invoke(cli, ["--store", store, *args], obj={})
+    result = CliRunner().invoke(cli, ["--store", store, *args], obj={})
+    gc.collect()  # release the on-disk store's lock before the next command opens it
+    return result
 
 
 def test_path_by_names(store: str) -> None:
