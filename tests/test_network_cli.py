@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from graph import KnowledgeGraph
 from graph.cli import cli
 
 DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"oxigraph:{tmp_path_factory.mktemp('cli') / 'store'}"
-    result = CliRunner().invoke(cli, ["--store", url, "load", "--no-validate", str(DATA / "network.trig")], obj={})
-    assert result.exit_code == 0, result.output
-    gc.collect()
-    return url
+def store() -> KnowledgeGraph:
+    kg = KnowledgeGraph.open("memory:", load_shipped=False)
+    kg.store.add_data((DATA / "network.trig").read_bytes(), "trig")
+    return kg
 
 
-def run(store: str, *args: str):
-    result = CliRunner().invoke(cli, ["--store", store, *args], obj={})
-    gc.collect()  # release the on-disk store's lock before the next command opens it
-    return result
+def run(kg: KnowledgeGraph, *args: str):
+    """Invoke the CLI on an already open knowledge graph (the commands use ctx.obj["kg"] when it is there)."""
+    return CliRunner().invoke(cli, list(args), obj={"kg": kg})
 
 
-def test_path_by_names(store: str) -> None:
+def test_path_by_names(store: KnowledgeGraph) -> None:
     result = run(store, "path", "Gyeonggi Province", "hanoi", "--only", "agreement")
     assert result.exit_code == 0
     assert result.output.splitlines()[:5] == [
@@ -41,14 +38,14 @@ def test_path_by_names(store: str) -> None:
     assert result.output.count("path ") == 1
 
 
-def test_path_errors_are_one_line(store: str) -> None:
+def test_path_errors_are_one_line(store: KnowledgeGraph) -> None:
     result = run(store, "path", "Springfield", "Hanoi")
     assert result.exit_code == 1
     assert result.output.startswith("error: 'Springfield' names 2 entities") and "Traceback" not in result.output
     assert run(store, "path", "Atlantis", "Hanoi").exit_code == 1
 
 
-def test_partners_common_rank_search(store: str) -> None:
+def test_partners_common_rank_search(store: KnowledgeGraph) -> None:
     partners = run(store, "partners", "Liaoning Province", "--second").output
     assert "Liaoning Province: 2 partner(s)" in partners and "Springfield  (via Hanoi)" in partners
     common = run(store, "common", "Gyeonggi-do", "Hanoi").output
