@@ -260,10 +260,10 @@ def test_facets(net: nw.Network) -> None:
 def test_projection_rebuilt_when_the_store_changes() -> None:
     kg = KnowledgeGraph.open("memory:", load_shipped=False)
     kg.store.add_data((DATA / "network.trig").read_bytes(), "trig")
-    first = nw.network(kg, recheck_seconds=0)
-    assert nw.network(kg, recheck_seconds=0) is first
+    first = nw.network(kg, recheck_seconds=0, background=False)
+    assert nw.network(kg, recheck_seconds=0, background=False) is first
     kg.store.add_data((DATA / "xss.trig").read_bytes(), "trig")
-    second = nw.network(kg, recheck_seconds=0)
+    second = nw.network(kg, recheck_seconds=0, background=False)
     assert second is not first and second.graph.number_of_nodes() == 13
 
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -227,7 +228,8 @@ def communities():
     found = network.communities(_filters())
     return jsonify(
         {
-            "method": "Louvain modularity (Blondel et al. 2008), seeded; label propagation on very big graphs",
+            "method": "Louvain modularity (Blondel et al. 2008), seeded; label propagation above "
+            f"{nw.LOUVAIN_MAX_EDGES} edges",
             "count": len(found),
             "communities": [
                 {
@@ -247,16 +249,42 @@ def overview():
     """The explorer's opening view: every entity on small graphs, the ``limit`` best connected on big ones, with
     positions computed on the server."""
     network = net()
-    limit = _int("limit", 2000, 1, 50_000)
-    nodes, truncated = network.overview(limit)
-    body = network.subgraph_json(nodes, positions=True)
-    body.update(
-        {
-            "truncated": truncated,
-            "total": {"nodes": network.graph.number_of_nodes(), "edges": network.graph.number_of_edges()},
-        }
-    )
-    return jsonify(body)
+    limit = _int("limit", current_app.config.get("EXPLORER_OVERVIEW", 2000), 1, 50_000)
+    return Response(overview_json(network, limit), mimetype="application/json")
+
+
+def overview_json(network: nw.Network, limit: int) -> bytes:
+    """The serialised overview, cached on the projection (it is the same for every visitor)."""
+    key = ("overview-json", limit)
+    if key not in network._cache:
+        nodes, truncated = network.overview(limit)
+        body = network.subgraph_json(nodes, positions=True)
+        body.update(
+            {
+                "truncated": truncated,
+                "total": {"nodes": network.graph.number_of_nodes(), "edges": network.graph.number_of_edges()},
+            }
+        )
+        network._cache[key] = current_app.json.dumps(body).encode("utf-8")
+    return network._cache[key]
+
+
+@bp.record_once
+def _warm_up(state) -> None:
+    """Outside tests, build the projection, its layout and the overview in the background when the app starts,
+    so that the first visitor does not wait for them."""
+    app = state.app
+    if app.testing or not app.config.get("EXPLORER_WARMUP", True):
+        return
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                overview_json(nw.network(app.extensions["kg"]), app.config.get("EXPLORER_OVERVIEW", 2000))
+            except Exception:  # noqa: BLE001 - a failed warm-up only means the first request does the work
+                app.logger.exception("explorer warm-up failed")
+
+    threading.Thread(target=work, name="explorer-warm-up", daemon=True).start()
 
 
 @bp.post("/subgraph")

@@ -25,6 +25,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_TIMEOUT", 10.0, "Seconds a SPARQL query may run on the public endpoint before it is stopped."),
     Setting("MAX_ROWS", 10000, "Result rows the public endpoint returns at most; a response says when it cut."),
     Setting("QUERY_WORKERS", 2, "Worker processes that run public SPARQL queries (each killable on timeout)."),
+    Setting(
+        "EXPLORER_OVERVIEW", 2000, "Entities the explorer opens with: all up to this many, else the best connected."
+    ),
+    Setting("EXPLORER_WARMUP", True, "Build the network, its layout and the overview in the background on start."),
     Setting("WRITE_TOKENS", "", "Write access: 'name:token,name2:token2'. Empty: the graph is read-only."),
 )
 
