@@ -657,13 +657,18 @@ class Network:
         if measure not in MEASURES:
             raise NetworkError(f"unknown measure {measure!r} (known: {', '.join(MEASURES)})")
         scores: dict[str, float]
-        if measure == "degree":
-            scores = self.degree(filters)
-        elif measure == "ties":
-            scores = self.tie_counts(filters)
-        else:
-            scores = self.betweenness(filters)
-        top = sorted(scores.items(), key=lambda kv: (-kv[1], self.graph.nodes[kv[0]].get("label") or "", kv[0]))
+        key = ("ranking", measure, _filters_key(filters or Filters()))
+        if key not in self._cache:
+            if measure == "degree":
+                scores = self.degree(filters)
+            elif measure == "ties":
+                scores = self.tie_counts(filters)
+            else:
+                scores = self.betweenness(filters)
+            self._cache[key] = sorted(
+                scores.items(), key=lambda kv: (-kv[1], self.graph.nodes[kv[0]].get("label") or "", kv[0])
+            )
+        top = self._cache[key]
         out = []
         for node, score in top[: max(1, limit)]:
             item = self.node_json(node)
@@ -726,7 +731,12 @@ class Network:
 
     def facets(self) -> dict[str, Any]:
         """What the filters can choose from, with counts: groups, types, relations, kinds, countries, fields,
-        and the year range of dated ties."""
+        and the year range of dated ties (cached)."""
+        if "facets" not in self._cache:
+            self._cache["facets"] = self._facets()
+        return self._cache["facets"]
+
+    def _facets(self) -> dict[str, Any]:
         groups: Counter[str] = Counter()
         countries: Counter[str] = Counter()
         for _, data in self.graph.nodes(data=True):

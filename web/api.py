@@ -328,7 +328,7 @@ def scores():
 @bp.get("/facets")
 def facets():
     """What the explorer's filters can choose from, with counts, the year range and the measures."""
-    body = net().facets()
+    body = dict(net().facets())
     body["measures"] = nw.MEASURES
     body["groupTypes"] = nw.GROUPS
     return jsonify(body)
