@@ -52,7 +52,9 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 def open_kg(ctx: click.Context) -> KnowledgeGraph:
     """The knowledge graph named by --store, with the shipped data loaded."""
     if "kg" not in ctx.obj:
-        ctx.obj["kg"] = KnowledgeGraph.open(ctx.obj["store"])
+        kg = KnowledgeGraph.open(ctx.obj["store"])
+        ctx.obj["kg"] = kg
+        ctx.find_root().call_on_close(kg.store.close)
     return ctx.obj["kg"]
 
 
@@ -216,14 +218,31 @@ def stats(ctx: click.Context, as_json_flag: bool) -> None:
         click.echo(f"  {info['triples']:>8}  {shorten(graph)}" + (f"  ({info['title']})" if info["title"] else ""))
 
 
+#: Exports of the ties rather than of the RDF: the network of parties (Gephi) and a table.
+TIE_EXPORTS = ("graphml", "gexf", "csv")
+
+
 @cli.command()
-@click.option("--format", "fmt", default="trig", show_default=True, type=click.Choice(sorted(EXPORT_FORMATS)))
+@click.option(
+    "--format", "fmt", default="trig", show_default=True, type=click.Choice(sorted([*EXPORT_FORMATS, *TIE_EXPORTS]))
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Default: standard output.")
 @click.pass_context
 @friendly_errors
 def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
-    """Write the whole dataset: trig and nquads keep the named graphs (JSON-LD too); other formats give the union."""
-    body = open_kg(ctx).export(EXPORT_FORMATS[fmt])
+    """Write the whole dataset: trig and nquads keep the named graphs (JSON-LD too); other formats give the union.
+
+    graphml and gexf give the network of parties (an edge per pair of parties of a tie), csv one row per tie.
+    """
+    from . import backup as backups
+
+    kg = open_kg(ctx)
+    if fmt == "csv":
+        body = backups.ties_csv(kg)
+    elif fmt in TIE_EXPORTS:
+        body = backups.network_bytes(kg, fmt)
+    else:
+        body = kg.export(EXPORT_FORMATS[fmt])
     if output:
         output.write_bytes(body)
         click.echo(f"{output}: {len(body)} bytes ({fmt})", err=True)
@@ -374,6 +393,78 @@ def search(ctx: click.Context, text: str, limit: int) -> None:
     for row in network(open_kg(ctx)).search(text, limit=limit):
         matched = f'  (as "{row["matched"]}")' if row["matched"] != row["label"] else ""
         click.echo(f"{row['label']}  [{row['type']}]  <{row['id']}>{matched}")
+
+
+@cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+@friendly_errors
+def backup_command(ctx: click.Context, file: Path) -> None:
+    """Write every named graph (the change log included) to FILE as N-Quads, with FILE.manifest.json beside it."""
+    from . import backup as backups
+
+    manifest = backups.backup(open_kg(ctx), file)
+    graphs = len(manifest["graphs"])
+    click.echo(f"{file}: {manifest['quads']} statements in {graphs} graphs, sha256 {manifest['sha256']}")
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the store's content.")
+@click.pass_context
+@friendly_errors
+def restore_command(ctx: click.Context, file: Path, yes: bool) -> None:
+    """Replace the whole store by a backup, in one transaction (checked against its manifest first)."""
+    from . import backup as backups
+
+    backups.read_backup(file)  # check before asking
+    if not yes:
+        click.confirm(f"Replace everything in {ctx.obj['store']} by {file}?", abort=True)
+    kg = KnowledgeGraph.open(ctx.obj["store"], load_shipped=False)
+    try:
+        manifest = backups.restore(kg, file)
+    finally:
+        kg.store.close()  # flushed to disk and the store's lock released
+    click.echo(f"restored {manifest['quads']} statements in {len(manifest['graphs'])} graphs from {file}")
+
+
+@cli.command("changes")
+@click.option("--limit", default=20, show_default=True, help="How many, most recent first.")
+@click.option("--agent", help="Only the changes of this token name.")
+@click.option("--show", "show", metavar="CHANGE", help="Print the statements one change added and removed.")
+@click.pass_context
+@friendly_errors
+def changes_command(ctx: click.Context, limit: int, agent: str | None, show: str | None) -> None:
+    """List the recorded changes (when, who, why, how much), or show one."""
+    from .changes import Writer
+
+    writer = Writer(open_kg(ctx), shapes=None)
+    if show:
+        change = writer.get_change(show)
+        click.echo(f"{change.iri}\n{change.time} by {change.agent}: {change.comment}")
+        for sign, quads in (("-", change.removed), ("+", change.added)):
+            for q in quads:
+                click.echo(f"{sign} {q} .")
+        return
+    for change in writer.changes(limit=limit, agent=agent):
+        click.echo(
+            f"{change.time[:19]}  {change.agent:<12} +{len(change.added):<4} -{len(change.removed):<4} "
+            f"{change.iri.rsplit('/', 1)[1]}  {change.comment}"
+        )
+
+
+@cli.command("revert")
+@click.argument("change")
+@click.option("--agent", required=True, help="The name recorded as the one who reverts.")
+@click.option("--comment", default="", help="Why.")
+@click.pass_context
+@friendly_errors
+def revert_command(ctx: click.Context, change: str, agent: str, comment: str) -> None:
+    """Undo CHANGE (its IRI or id) with a new, validated change."""
+    from .changes import Writer
+
+    done = Writer(open_kg(ctx)).revert(change, agent, comment)
+    click.echo(f"{done.iri}: reverted {done.reverts} (+{len(done.added)} -{len(done.removed)})")
 
 
 def main() -> None:

@@ -30,6 +30,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("EXPLORER_WARMUP", True, "Build the network, its layout and the overview in the background on start."),
     Setting("WRITE_TOKENS", "", "Write access: 'name:token,name2:token2'. Empty: the graph is read-only."),
+    Setting("MAX_WRITE_BYTES", 16 * 1024 * 1024, "Largest body /update and /store accept (bytes)."),
+    Setting("SECRET_KEY", None, "Signs the session cookie of the edit forms; unset: a random one per start."),
 )
 
 

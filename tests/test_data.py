@@ -1,0 +1,177 @@
+"""The curated seed data: verbatim evidence, one named graph per document, SHACL, the training table."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyshacl
+import pytest
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+REPO = Path(__file__).resolve().parents[1]
+ONTOLOGY = REPO / "ontology"
+TRIG_FILES = sorted((REPO / "data" / "seeds").glob("*.trig"))
+KP = Namespace("https://partnergraph.org/ontology#")
+ID = Namespace("https://partnergraph.org/id/")
+SCHEMA = Namespace("https://schema.org/")
+
+
+def seeds_dir() -> Path:
+    """$PARTNERGRAPH_SEEDS, else <repo>/../shared/seeds (else the nearest parent's, for worktrees)."""
+    if os.environ.get("PARTNERGRAPH_SEEDS"):
+        return Path(os.environ["PARTNERGRAPH_SEEDS"])
+    candidates = [REPO.parent / "shared" / "seeds"] + [p / "shared" / "seeds" for p in REPO.parents]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+def load(path: Path) -> Dataset:
+    dataset = Dataset()
+    dataset.parse(path, format="trig")
+    return dataset
+
+
+@pytest.fixture(scope="module")
+def data() -> Graph:
+    """The union of all seed graphs plus the ontology and vocabularies (the SHACL data graph)."""
+    union = Graph()
+    for name in ("partnergraph.ttl", "vocabularies.ttl"):
+        union.parse(ONTOLOGY / name)
+    for path in TRIG_FILES:
+        for s, p, o, _ in load(path).quads():
+            union.add((s, p, o))
+    return union
+
+
+def conforms(graph: Graph) -> tuple[bool, Graph]:
+    shapes = Graph().parse(ONTOLOGY / "shapes.ttl")
+    ok, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+    return ok, report
+
+
+def test_there_is_one_trig_file_per_seed_document():
+    assert len(TRIG_FILES) == 5
+
+
+@pytest.mark.parametrize("path", TRIG_FILES, ids=lambda p: p.stem)
+def test_each_trig_file_holds_exactly_one_named_graph_named_after_its_document(path):
+    dataset = load(path)
+    graphs = [g for g in dataset.graphs() if len(g) and g.identifier != dataset.default_graph.identifier]
+    assert len(dataset.default_graph) == 0
+    assert [g.identifier for g in graphs] == [ID[f"source/{path.stem}"]]
+    assert (ID[f"source/{path.stem}"], RDF.type, KP.SourceDocument) in graphs[0]
+
+
+@pytest.mark.parametrize("path", TRIG_FILES, ids=lambda p: p.stem)
+def test_every_quote_occurs_verbatim_in_the_seed_file_of_its_document(path):
+    graph = load(path).graph(ID[f"source/{path.stem}"])
+    quotes = list(graph.subject_objects(PROV.value))
+    assert quotes
+    for evidence, quote in quotes:
+        document = graph.value(evidence, PROV.wasQuotedFrom)
+        seed_file = graph.value(document, KP.seedFile)
+        text = (seeds_dir() / str(seed_file)).read_text(encoding="utf-8")
+        assert "\n" not in quote and str(quote) in text, f"{evidence} is not verbatim"
+
+
+def test_shapes_accept_the_curated_data(data):
+    ok, report = conforms(data)
+    assert ok, report.serialize(format="turtle")
+
+
+def test_shapes_reject_a_broken_agreement(data):
+    broken = Graph()
+    for triple in data:
+        broken.add(triple)
+    agreement = ID["agreement/broken"]
+    broken.add((agreement, RDF.type, KP.Agreement))
+    broken.add((agreement, RDFS.label, Literal("A broken agreement")))
+    broken.add((agreement, KP.party, ID["region/kr/gyeonggi-province"]))  # one party only
+    broken.add((agreement, KP.tieKind, URIRef("https://partnergraph.org/vocab/tie-kind/mou")))
+    broken.add((agreement, KP.signedDate, Literal("3 September 2014")))  # untyped date
+    broken.add((agreement, KP.traineeCount, Literal(-3, datatype=XSD.integer)))  # negative count
+    ok, report = conforms(broken)  # and no kp:evidence
+    assert not ok
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    failing = {report.value(r, sh.resultPath) for r in report.subjects(sh.focusNode, agreement)}
+    assert {KP.party, KP.signedDate, KP.traineeCount, KP.evidence} <= failing
+
+
+TABLE = [  # (start date, trainees, origin) for the 19 rows of the 2014-2016 table
+    ("2016-06-29", 14, "region/cn/shandong-province"),
+    ("2016-08-23", 15, "region/iq"),
+    ("2015-04-13", 15, "region/cn/jiangsu-province"),
+    ("2015-05-27", 15, "region/cn/shandong-province"),
+    ("2015-09-17", 15, "region/cn/hebei-province"),
+    ("2015-11-09", 18, "region/cn/guangdong-province"),
+    ("2015-10-25", 14, "region/cn/liaoning-province"),
+    ("2015-03-23", 14, "region/pe"),
+    ("2015-05-19", 19, "region/iq/krg"),
+    ("2015-09-01", 15, "region/ht"),
+    ("2015-10-20", 19, "region/iq"),
+    ("2014-06-23", 20, "region/cn/guangdong-province"),
+    ("2014-09-15", 17, "region/cn/hebei-province"),
+    ("2014-10-14", 13, "region/cn/shandong-province"),
+    ("2014-06-24", 15, "region/iq/krg"),
+    ("2014-08-25", 20, "region/bt"),
+    ("2014-09-17", 15, None),  # "Global Training": no country
+    ("2014-10-20", 16, "region/af"),
+    ("2014-11-10", 13, "region/pe"),
+]
+
+
+def test_the_training_table_has_19_courses(data):
+    assert len(set(data.subjects(RDF.type, KP.TrainingCourse))) == 19
+
+
+@pytest.mark.parametrize("start, trainees, origin", TABLE)
+def test_each_course_row_exists_with_its_trainee_count(data, start, trainees, origin):
+    (course,) = data.subjects(SCHEMA.startDate, Literal(start, datatype=XSD.date))
+    assert (course, RDF.type, KP.TrainingCourse) in data
+    assert data.value(course, KP.traineeCount).toPython() == trainees
+    assert data.value(course, KP.participantOrigin) == (ID[origin] if origin else None)
+
+
+def test_gacon_and_gacheon_university_are_found_as_one_entity(data):
+    def search(text):  # entities only: the contradiction about the spelling is labelled with both names
+        names = (RDFS.label, SKOS.altLabel, SKOS.hiddenLabel)
+        found = {s for p in names for s, o in data.subject_objects(p) if text.lower() in str(o).lower()}
+        return {s for s in found if (s, RDF.type, KP.Contradiction) not in data}
+
+    assert search("Gacon University") == search("Gacheon University") == {ID["org/gacheon-university"]}
+
+
+@pytest.mark.parametrize("misspelling", ["Butan", "Gapyeong Country", "Jellanam-do", "Gacon University", "Naboi"])
+def test_misspellings_stay_findable_as_hidden_labels(data, misspelling):
+    assert list(data.subjects(SKOS.hiddenLabel, Literal(misspelling)))
+
+
+def test_an_entity_in_several_documents_has_one_iri_and_one_label():
+    gyeonggi = ID["region/kr/gyeonggi-province"]
+    labels = {load(p).graph(ID[f"source/{p.stem}"]).value(gyeonggi, RDFS.label) for p in TRIG_FILES}
+    assert labels - {None} == {Literal("Gyeonggi Province")}
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "training-2016-developing-countries-subtotal",
+        "training-2015-total-stray-29",
+        "koica-training-countries-list-vs-table",
+        "gacheon-gacon-spelling",
+    ],
+)
+def test_contradictions_keep_both_sides_with_their_own_evidence(data, slug):
+    node = ID[f"contradiction/{slug}"]
+    assert (node, RDF.type, KP.Contradiction) in data
+    assert data.value(node, RDFS.comment)
+    quotes = {data.value(e, PROV.value) for e in data.objects(node, KP.conflictingEvidence)}
+    assert len(quotes) >= 2
+
+
+def test_the_2016_subtotal_and_its_row_are_both_kept(data):
+    subtotal = ID["statement/training-2016-koica-trainees"]
+    row = ID["course/gyeonggi-2016-iraq-08"]
+    assert data.value(subtotal, KP["count"]).toPython() == 14
+    assert data.value(row, KP.traineeCount).toPython() == 15

@@ -1,0 +1,136 @@
+"""Every named query parses, binds its parameters safely, and gives the rows the sources support.
+
+Expected values are read off the five source documents by hand (see data/README.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal, URIRef
+
+from graph.queries import Param, QueryError, get_query, named_queries, term_for
+
+GYEONGGI = "https://partnergraph.org/id/region/kr/gyeonggi-province"
+
+
+def column(result, name):
+    i = result.variables.index(name)
+    return [row[i] for row in result.rows]
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_every_named_query_has_a_title_a_description_and_runs(shipped, name):
+    query = get_query(name)
+    assert query.title and query.title != name
+    assert query.description
+    result = shipped.run_named(name)
+    assert len(result) > 0
+
+
+def test_ties_lists_every_agreement_and_partnership(shipped):
+    result = shipped.run_named("ties")
+    assert len(result) == 23  # 10 agreements + 13 partnerships in the seeds
+    liaoning = [
+        (str(label), str(signed))
+        for label, signed in zip(column(result, "label"), column(result, "signed"), strict=True)
+        if "Liaoning" in str(label)
+    ]
+    # "Liaoning Province General 2001.04 / Executives 2012.03": two agreements, dated to the month.
+    assert sorted(s for _, s in liaoning) == ["2001-04", "2012-03"]
+
+
+def test_the_medical_tourism_mou_has_fifteen_parties(shipped):
+    result = shipped.run_named("ties")
+    counts = dict(zip(map(str, column(result, "label")), map(int, column(result, "partyCount")), strict=True))
+    mou = [n for label, n in counts.items() if label.startswith("Gyeonggi public-private cooperation MOU")]
+    # Gyeonggi Province with seven cities/counties and seven organisations.
+    assert mou == [15]
+
+
+def test_partners_of_gyeonggi_include_the_mou_signatories_and_the_chinese_provinces(shipped):
+    partners = {str(label) for label in column(shipped.run_named("partners", entity=GYEONGGI), "partnerLabel")}
+    assert {"Gacheon University", "Suwon City", "Gapyeong", "Liaoning Province", "Shandong Province"} <= partners
+    assert "Gyeonggi Province" not in partners
+
+
+def test_training_courses_are_the_nineteen_rows_of_the_table(shipped):
+    result = shipped.run_named("training-courses")
+    assert len(result) == 19
+    assert sum(int(n) for n in column(result, "trainees")) == 302  # 129 (2014) + 144 (2015) + 29 (2016)
+
+
+def test_training_courses_by_year(shipped):
+    by_year = {year: len(shipped.run_named("training-courses", year=str(year))) for year in (2014, 2015, 2016, 2017)}
+    assert by_year == {2014: 8, 2015: 9, 2016: 2, 2017: 0}
+
+
+def test_counted_statements_keep_the_numbers_without_inventing_members(shipped):
+    result = shipped.run_named("counted-statements")
+    pairs = {(int(c), str(q)) for c, q in zip(column(result, "count"), column(result, "quote"), strict=True)}
+    assert any(count == 23 and "23 cooperative health and medical treatment agreements" in q for count, q in pairs)
+    assert any(count == 15 and "sisterhood ties with ten countries and 15 regions" in q for count, q in pairs)
+
+
+def test_contradictions_are_listed_with_both_sides(shipped):
+    result = shipped.run_named("contradictions")
+    assert len(result) == 6
+    assert all(int(n) >= 1 for n in column(result, "sources"))
+    gacheon = [
+        q for c, q in zip(column(result, "contradiction"), column(result, "quotes"), strict=True) if "gacon" in c
+    ]
+    assert "Gacheon University" in str(gacheon[0]) and "Gacon University" in str(gacheon[0])
+
+
+def test_sources_count_their_statements_and_quotes(shipped):
+    result = shipped.run_named("sources")
+    assert len(result) == 5
+    assert sum(int(n) for n in column(result, "quotes")) == 119
+
+
+def test_evidence_of_an_entity_quotes_its_sources(shipped):
+    quotes = column(shipped.run_named("evidence", entity="https://partnergraph.org/id/org/gacheon-university"), "quote")
+    assert any("Gacheon University" in str(q) for q in quotes)
+
+
+def test_regions_of_korea_with_their_containment(shipped):
+    result = shipped.run_named("regions-in-country")
+    rows = {
+        str(label): str(parent) if parent else None
+        for label, parent in zip(column(result, "label"), column(result, "parentLabel"), strict=True)
+    }
+    assert rows["Suwon City"] == "Gyeonggi Province"
+    assert rows["Yeongdo-gu"] == "Busan"
+    assert "Korea International Cooperation Agency" not in rows  # organisations are not regions
+
+
+def test_a_parameter_is_bound_as_a_values_row_not_spliced_in():
+    text = get_query("partners").bind({"entity": GYEONGGI})
+    assert f"VALUES ?entity {{ <{GYEONGGI}> }}" in text
+    assert get_query("partners").text.count("$entity") == text.count("$entity")
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        ("iri", "https://example.org/a", URIRef("https://example.org/a").n3()),
+        ("string", 'say "hi"\n', Literal('say "hi"\n').n3()),
+        ("year", "2015", "2015"),
+        ("date", "2014-09-03", '"2014-09-03"^^<http://www.w3.org/2001/XMLSchema#date>'),
+    ],
+)
+def test_parameter_values_are_written_as_safe_terms(kind, value, expected):
+    assert term_for(Param("p", kind), value) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [("iri", "http://x> } DROP ALL #"), ("iri", "not an iri"), ("year", "2015 || true"), ("date", "yesterday")],
+)
+def test_unsafe_parameter_values_are_refused(kind, value):
+    with pytest.raises(QueryError):
+        term_for(Param("p", kind), value)
+
+
+def test_an_unknown_parameter_is_refused():
+    with pytest.raises(QueryError, match="no parameter"):
+        get_query("partners").bind({"nobody": "x"})
