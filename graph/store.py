@@ -211,6 +211,9 @@ class Store(ABC):
     """A quad store with SPARQL. Subclasses implement the transport; callers never see which one."""
 
     url: str
+    #: Bumped by every write through this object, so caches can tell the data changed; None where other
+    #: clients may write behind our back (a remote endpoint), so callers must look at the data instead.
+    generation: int | None = None
 
     @abstractmethod
     def query_serialized(self, sparql: str, result_format: str) -> tuple[bytes, str]:
@@ -331,6 +334,7 @@ class OxigraphStore(Store):
             except OSError as error:
                 raise StoreError(f"cannot open the on-disk store at {path}: {error}") from None
         self.path = path
+        self.generation = 0
 
     @property
     def native(self) -> ox.Store:
@@ -380,6 +384,7 @@ class OxigraphStore(Store):
         return graph
 
     def update(self, sparql: str) -> None:
+        self.generation += 1
         try:
             self._store.update(sparql)
         except SyntaxError as error:
@@ -394,6 +399,7 @@ class OxigraphStore(Store):
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add pyoxigraph quads in one transaction."""
+        self.generation += 1
         try:
             self._store.extend(quads)
         except OSError as error:
@@ -404,6 +410,7 @@ class OxigraphStore(Store):
 
     def drop_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)
+        self.generation += 1
         if self._store.contains_named_graph(node):
             self._store.remove_graph(node)
 
