@@ -89,7 +89,7 @@ def format_for_path(path: str | Path) -> str:
 
 def query_form(sparql: str) -> str:
     """Return ``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE`` or ``UPDATE`` for a SPARQL text (prologue skipped)."""
-    text = _strip_comments_and_strings(sparql)
+    text = strip_comments_and_strings(sparql)
     text = re.sub(r"(?is)^\s*((PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", "", text)
     match = re.match(r"(?i)\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text)
     if match:
@@ -97,7 +97,7 @@ def query_form(sparql: str) -> str:
     return "UPDATE"
 
 
-def _strip_comments_and_strings(sparql: str) -> str:
+def strip_comments_and_strings(sparql: str) -> str:
     """Blank out string literals and comments (same length, so positions still match the original text)."""
     out = []
     i, n = 0, len(sparql)
@@ -127,16 +127,6 @@ def _strip_comments_and_strings(sparql: str) -> str:
         out.append(c)
         i += 1
     return "".join(out)
-
-
-def where_brace(sparql: str) -> int:
-    """The index of the '{' that opens the outermost WHERE group of a query (-1 when there is none)."""
-    text = _strip_comments_and_strings(sparql)
-    match = re.search(r"(?i)\bWHERE\s*\{", text)
-    if match:
-        return match.end() - 1
-    form = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text)
-    return text.find("{", form.end()) if form else -1
 
 
 @dataclass
