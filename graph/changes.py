@@ -27,7 +27,7 @@ from rdflib import Graph, URIRef
 
 from .knowledge import META_GRAPH, SHAPES_FILE, KnowledgeGraph, ValidationError, ValidationReport
 from .namespaces import BASE, KP, ONTOLOGY_GRAPH
-from .store import OxigraphStore, QuerySyntaxError, StoreError, _strip_comments_and_strings, to_oxigraph, to_rdflib
+from .store import OxigraphStore, QuerySyntaxError, StoreError, strip_comments_and_strings, to_oxigraph, to_rdflib
 
 CHANGE_BASE = BASE + "id/change/"
 AGENT_BASE = BASE + "id/agent/"
@@ -81,7 +81,7 @@ def check_update_text(sparql: str) -> None:
 
     Strings, comments and IRIs are blanked out first, so a label that says "load" is fine.
     """
-    text = _strip_comments_and_strings(sparql)
+    text = strip_comments_and_strings(sparql)
     iris = re.findall(r"<([^<>\s]*)>", text)
     bare = re.sub(r"<[^<>\s]*>", lambda m: " " * len(m.group(0)), text)
     keyword = r"(?<![\w:?$])({})(?![\w:-])"

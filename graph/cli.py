@@ -371,6 +371,151 @@ def bulk_load_command(ctx: click.Context, path: Path) -> None:
     click.echo(f"{path}: loaded; the store holds {total} statements")
 
 
+# -- who connects to whom ---------------------------------------------------------------------------------
+
+
+def _network_filters(only: str | None, avoid: str | None, extra: dict[str, str] | None = None):
+    from .network import Filters
+
+    return Filters.from_params({"only": only or "", "avoid": avoid or "", **(extra or {})})
+
+
+def _tie_line(tie: dict) -> str:
+    parts = [tie.get("label") or tie["id"], tie.get("kindLabel"), tie.get("date")]
+    return ", ".join(p for p in parts if p)
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("-k", "k", default=3, show_default=True, help="How many paths (the shortest and alternatives, max 10).")
+@click.option("--only", help="Relation kinds to go through, comma-separated (tie, agreement, partnership, ...).")
+@click.option("--avoid", help="Relation kinds to avoid, e.g. located-in.")
+@click.option("--avoid-type", help="Entity groups not to go through, e.g. program,event.")
+@click.option("--json", "as_json_flag", is_flag=True, help="The answer as the API gives it.")
+@click.pass_context
+@friendly_errors
+def path(
+    ctx: click.Context,
+    source: str,
+    target: str,
+    k: int,
+    only: str | None,
+    avoid: str | None,
+    avoid_type: str | None,
+    as_json_flag: bool,
+) -> None:
+    """Paths from SOURCE to TARGET (names or IRIs), each hop with its tie and the source's words."""
+    from .network import explain_paths, network
+
+    kg = open_kg(ctx)
+    net = network(kg)
+    a, b = net.resolve(source), net.resolve(target)
+    filters = _network_filters(only, avoid, {"avoid_type": avoid_type or ""})
+    paths = explain_paths(kg, net, net.paths(a, b, k=k, filters=filters), filters)
+    if as_json_flag:
+        click.echo(as_json({"from": net.node_json(a), "to": net.node_json(b), "paths": paths}))
+        return
+    if not paths:
+        click.echo(f"no path from {net.node_json(a)['label']} to {net.node_json(b)['label']}")
+        return
+    for number, hops in enumerate(paths, 1):
+        click.echo(f"path {number} ({len(hops)} hop{'s' if len(hops) != 1 else ''}):")
+        for hop in hops:
+            click.echo(f"  {hop['from']['label']} -> {hop['to']['label']}")
+            for tie in hop["ties"]:
+                click.echo(f"      {_tie_line(tie)}")
+                for src in tie.get("sources", [])[:1]:
+                    if src.get("quote"):
+                        click.echo(f'        "{src["quote"]}"')
+                    click.echo(f"        source: {src.get('title') or src['source']}")
+            for link in hop["links"]:
+                click.echo(f"      {link['subject']['label']} {link['role']} {link['object']['label']}")
+
+
+@cli.command()
+@click.argument("entity")
+@click.option("--only", help="Relation kinds that count as partners (default: tie).")
+@click.option("--avoid", help="Relation kinds to leave out.")
+@click.option("--second", is_flag=True, help="Also partners of partners.")
+@click.pass_context
+@friendly_errors
+def partners(ctx: click.Context, entity: str, only: str | None, avoid: str | None, second: bool) -> None:
+    """The partners of ENTITY (a name or IRI), and with --second its partners of partners."""
+    from .network import network
+
+    net = network(open_kg(ctx))
+    node = net.resolve(entity)
+    filters = _network_filters(only or ("" if avoid else "tie"), avoid)
+    found = sorted(net.partners(node, filters), key=lambda n: net.node_json(n)["label"])
+    click.echo(f"{net.node_json(node)['label']}: {len(found)} partner(s)")
+    for partner in found:
+        ties = net.graph.edges[node, partner]["ties"]
+        click.echo(f"  {net.node_json(partner)['label']}  ({'; '.join(net._tie_json(t)['label'] for t in ties)})")
+    if second:
+        more = net.partners_of_partners(node, filters)
+        click.echo(f"partners of partners: {len(more)}")
+        for other, via in more.items():
+            names = ", ".join(net.node_json(v)["label"] for v in via)
+            click.echo(f"  {net.node_json(other)['label']}  (via {names})")
+
+
+@cli.command()
+@click.argument("entities", nargs=-1, required=True)
+@click.option("--only", help="Relation kinds that count as partners (default: tie).")
+@click.option("--avoid", help="Relation kinds to leave out.")
+@click.pass_context
+@friendly_errors
+def common(ctx: click.Context, entities: tuple[str, ...], only: str | None, avoid: str | None) -> None:
+    """Partners shared by two or more ENTITIES (names or IRIs)."""
+    from .network import network
+
+    net = network(open_kg(ctx))
+    nodes = [net.resolve(e) for e in entities]
+    found = net.common_partners(nodes, _network_filters(only or ("" if avoid else "tie"), avoid))
+    click.echo(f"{len(found)} common partner(s) of {', '.join(net.node_json(n)['label'] for n in nodes)}")
+    for node in found:
+        click.echo(f"  {net.node_json(node)['label']}  <{node}>")
+
+
+@cli.command()
+@click.option("--measure", default="degree", show_default=True, type=click.Choice(["degree", "ties", "betweenness"]))
+@click.option("--limit", default=20, show_default=True)
+@click.option("--communities", is_flag=True, help="List communities (Louvain) instead.")
+@click.pass_context
+@friendly_errors
+def rank(ctx: click.Context, measure: str, limit: int, communities: bool) -> None:
+    """Brokers and structure: the top entities by a centrality measure, or the communities."""
+    from .network import MEASURES, network
+
+    net = network(open_kg(ctx))
+    if communities:
+        found = net.communities()
+        click.echo(f"{len(found)} communities (Louvain modularity, seeded)")
+        for number, members in enumerate(found[:limit], 1):
+            top = sorted(members, key=lambda n: -net.graph.degree(n))[:5]
+            names = ", ".join(net.node_json(n)["label"] for n in top)
+            click.echo(f"  {number:>3}. {len(members)} entities: {names}{', ...' if len(members) > 5 else ''}")
+        return
+    click.echo(f"{MEASURES[measure]['label']}: {MEASURES[measure]['explanation']}")
+    for number, row in enumerate(net.ranking(measure, limit), 1):
+        click.echo(f"  {number:>3}. {row['score']:<10} {row['label']}  <{row['id']}>")
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--limit", default=10, show_default=True)
+@click.pass_context
+@friendly_errors
+def search(ctx: click.Context, text: str, limit: int) -> None:
+    """Entities whose name or other spelling matches TEXT."""
+    from .network import network
+
+    for row in network(open_kg(ctx)).search(text, limit=limit):
+        matched = f'  (as "{row["matched"]}")' if row["matched"] != row["label"] else ""
+        click.echo(f"{row['label']}  [{row['type']}]  <{row['id']}>{matched}")
+
+
 @cli.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context

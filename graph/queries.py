@@ -7,8 +7,9 @@ A header is a run of comment lines at the top of the file::
     # param: entity iri "https://partnergraph.org/id/region/kr/gyeonggi-province" The entity.
 
 A parameter is written ``$name`` in the query. Left unbound, it is an ordinary variable (the query runs
-over everything); bound, a ``VALUES ?name { term }`` row with the safely written RDF term opens the query's
-WHERE group, so the query text itself is never spliced.
+over everything); bound, a ``VALUES ?name { term }`` row with the safely written RDF term opens the group
+(``{ ... }``) where ``$name`` first occurs, so the query text itself is never spliced. Write the first
+occurrence in the group the value should restrict: the main WHERE group, or a sub-select that pages.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from .store import where_brace
+from .store import strip_comments_and_strings
 
 QUERY_DIR = Path(__file__).parent / "queries"
 _PARAM_KINDS = ("iri", "string", "integer", "year", "date")
@@ -52,6 +53,22 @@ class NamedQuery:
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
 
+    def _group_of(self, name: str) -> int:
+        """The index of the '{' opening the group where ``$name`` first occurs (where its VALUES row goes)."""
+        text = strip_comments_and_strings(self.text)
+        match = re.search(r"\$" + re.escape(name) + r"\b", text)
+        if not match:
+            raise QueryError(f"query {self.name!r} declares parameter {name!r} but never uses ${name}")
+        depth = 0
+        for i in range(match.start() - 1, -1, -1):
+            if text[i] == "}":
+                depth += 1
+            elif text[i] == "{":
+                if depth == 0:
+                    return i
+                depth -= 1
+        raise QueryError(f"query {self.name!r}: ${name} is outside any group")
+
     def bind(self, values: dict[str, str | None] | None = None, *, use_defaults: bool = True) -> str:
         """Return the query text with parameters replaced by the given values (or their defaults)."""
         values = dict(values or {})
@@ -64,13 +81,12 @@ class NamedQuery:
             if value in (None, "") and use_defaults:
                 value = param.default
             if value not in (None, ""):
-                rows.append(f"VALUES ?{param.name} {{ {term_for(param, str(value))} }}")
-        if not rows:
-            return self.text
-        brace = where_brace(self.text)
-        if brace < 0:
-            raise QueryError(f"query {self.name!r}: no WHERE group to bind parameters in")
-        return self.text[: brace + 1] + "\n  " + "\n  ".join(rows) + self.text[brace + 1 :]
+                rows.append((self._group_of(param.name), f"VALUES ?{param.name} {{ {term_for(param, str(value))} }}"))
+        text = self.text
+        # Bottom-up, so that earlier positions stay valid while later ones are edited.
+        for position, row in sorted(rows, reverse=True):
+            text = text[: position + 1] + "\n  " + row + text[position + 1 :]
+        return text
 
 
 def term_for(param: Param, value: str) -> str:

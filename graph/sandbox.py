@@ -452,6 +452,25 @@ def _zygote_main(control: socket.socket, store: ox.Store, memory_mb: int) -> Non
     os._exit(0)
 
 
+def _close_inherited_pipes_and_sockets(keep: int) -> None:
+    """In a forked child: close every pipe and socket inherited from the app (its listening socket, the pipes
+    of its other child processes...), so that none is held open by the zygote; regular files stay (the on-disk
+    engine reads through them)."""
+    import stat
+
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd <= 2 or fd == keep:
+            continue
+        try:
+            mode = os.fstat(fd).st_mode
+        except OSError:
+            continue
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
 class _Worker:
     """The parent's handle on one worker process (of one snapshot generation)."""
 
@@ -504,6 +523,7 @@ class QueryRunner:
         pid = os.fork()
         if pid == 0:  # the zygote
             ours.close()
+            _close_inherited_pipes_and_sockets(keep=theirs.fileno())
             try:
                 _zygote_main(theirs, self.store.native, self.memory_mb)
             finally:

@@ -89,7 +89,7 @@ def format_for_path(path: str | Path) -> str:
 
 def query_form(sparql: str) -> str:
     """Return ``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE`` or ``UPDATE`` for a SPARQL text (prologue skipped)."""
-    text = _strip_comments_and_strings(sparql)
+    text = strip_comments_and_strings(sparql)
     text = re.sub(r"(?is)^\s*((PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", "", text)
     match = re.match(r"(?i)\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text)
     if match:
@@ -97,7 +97,7 @@ def query_form(sparql: str) -> str:
     return "UPDATE"
 
 
-def _strip_comments_and_strings(sparql: str) -> str:
+def strip_comments_and_strings(sparql: str) -> str:
     """Blank out string literals and comments (same length, so positions still match the original text)."""
     out = []
     i, n = 0, len(sparql)
@@ -127,16 +127,6 @@ def _strip_comments_and_strings(sparql: str) -> str:
         out.append(c)
         i += 1
     return "".join(out)
-
-
-def where_brace(sparql: str) -> int:
-    """The index of the '{' that opens the outermost WHERE group of a query (-1 when there is none)."""
-    text = _strip_comments_and_strings(sparql)
-    match = re.search(r"(?i)\bWHERE\s*\{", text)
-    if match:
-        return match.end() - 1
-    form = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text)
-    return text.find("{", form.end()) if form else -1
 
 
 @dataclass
@@ -211,6 +201,9 @@ class Store(ABC):
     """A quad store with SPARQL. Subclasses implement the transport; callers never see which one."""
 
     url: str
+    #: Bumped by every write through this object, so caches can tell the data changed; None where other
+    #: clients may write behind our back (a remote endpoint), so callers must look at the data instead.
+    generation: int | None = None
 
     @abstractmethod
     def query_serialized(self, sparql: str, result_format: str) -> tuple[bytes, str]:
@@ -331,6 +324,7 @@ class OxigraphStore(Store):
             except OSError as error:
                 raise StoreError(f"cannot open the on-disk store at {path}: {error}") from None
         self.path = path
+        self.generation = 0
 
     @property
     def native(self) -> ox.Store:
@@ -380,6 +374,7 @@ class OxigraphStore(Store):
         return graph
 
     def update(self, sparql: str) -> None:
+        self.generation += 1
         try:
             self._store.update(sparql)
         except SyntaxError as error:
@@ -394,6 +389,7 @@ class OxigraphStore(Store):
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add pyoxigraph quads in one transaction."""
+        self.generation += 1
         try:
             self._store.extend(quads)
         except OSError as error:
@@ -404,6 +400,7 @@ class OxigraphStore(Store):
 
     def drop_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)
+        self.generation += 1
         if self._store.contains_named_graph(node):
             self._store.remove_graph(node)
 

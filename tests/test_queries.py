@@ -134,3 +134,20 @@ def test_unsafe_parameter_values_are_refused(kind, value):
 def test_an_unknown_parameter_is_refused():
     with pytest.raises(QueryError, match="no parameter"):
         get_query("partners").bind({"nobody": "x"})
+
+
+def test_ties_of_a_year_and_of_a_kind(shipped):
+    in_2013 = shipped.run_named("ties", year="2013")
+    # "Jiangsu Province 2013.01 / Hebei Province 2013.01 / Shandong Province 2013.05"
+    assert sorted(str(s) for s in column(in_2013, "signed")) == ["2013-01", "2013-01", "2013-05"]
+    plans = shipped.run_named("ties", kind="https://partnergraph.org/vocab/tie-kind/implementation-plan")
+    assert sorted(sorted(str(p).split(" | ")) for p in column(plans, "parties")) == [
+        ["British Columbia", "Gyeonggi Province"],
+        ["Gyeonggi Province", "Queensland"],
+    ]
+
+
+def test_a_parameter_restricts_the_group_where_it_first_occurs():
+    text = get_query("ties").bind({"year": "2013"})
+    sub_select = text.index("SELECT DISTINCT ?tie WHERE {")
+    assert text.index("VALUES ?year { 2013 }") > sub_select  # inside the paging sub-select, not outside it

@@ -144,3 +144,18 @@ def test_an_unreachable_endpoint_is_a_clear_error():
     remote = open_store(f"sparql:http://127.0.0.1:{free_port()}/query")
     with pytest.raises(StoreError, match="cannot reach"):
         remote.ask("ASK {}")
+
+
+def test_every_write_bumps_the_generation_of_an_embedded_store():
+    store = open_store("memory:")
+    seen = [store.generation]
+    load_mini(store)
+    seen.append(store.generation)
+    store.update(PREFIX + "INSERT DATA { GRAPH id:g { id:a rdfs:label 'A' } }")
+    seen.append(store.generation)
+    store.drop_graph(ID + "g")
+    seen.append(store.generation)
+    store.select(PREFIX + "SELECT * WHERE { ?s ?p ?o } LIMIT 1")  # reads do not
+    seen.append(store.generation)
+    assert seen == [0, 1, 2, 3, 3]
+    assert open_store("sparql:http://127.0.0.1:9/query").generation is None  # others may write there

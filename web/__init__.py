@@ -7,10 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every area of the web app (each area lives in its own module)."""
-    from . import edit, pages, sparql, update, workbench
+    from . import api, edit, entities, explorer, pages, sparql, update, workbench
 
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(workbench.bp)
-    app.register_blueprint(update.bp)
-    app.register_blueprint(edit.bp)
+    for module in (pages, sparql, workbench, update, edit, api, entities, explorer):
+        app.register_blueprint(module.bp)

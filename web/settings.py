@@ -26,6 +26,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_ROWS", 10000, "Result rows the public endpoint returns at most; a response says when it cut."),
     Setting("QUERY_WORKERS", 2, "Worker processes that run public SPARQL queries (each killable on timeout)."),
     Setting("QUERY_MEMORY_MB", 2048, "Memory (MB) a public SPARQL query may use beyond the store before it stops."),
+    Setting(
+        "EXPLORER_OVERVIEW", 2000, "Entities the explorer opens with: all up to this many, else the best connected."
+    ),
+    Setting("EXPLORER_WARMUP", True, "Build the network, its layout and the overview in the background on start."),
     Setting("WRITE_TOKENS", "", "Write access: 'name:token,name2:token2'. Empty: the graph is read-only."),
     Setting("MAX_WRITE_BYTES", 16 * 1024 * 1024, "Largest body /update and /store accept (bytes)."),
     Setting("SECRET_KEY", None, "Signs the session cookie of the edit forms; unset: a random one per start."),

@@ -7,7 +7,7 @@
   const DEFAULT_QUERY = `PREFIX kp: <https://partnergraph.org/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
-SELECT ?tie ?label ?party WHERE {
+SELECT DISTINCT ?tie ?label ?party WHERE {
   ?tie a kp:Agreement ; kp:party ?party .
   OPTIONAL { ?tie rdfs:label ?label }
 }

@@ -1,0 +1,168 @@
+"""The JSON API of "who connects to whom", over the hand-checked network (see tests/test_network.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from server import create_app
+
+DATA = Path(__file__).parent / "data"
+ID = "https://partnergraph.org/id/"
+GYEONGGI = ID + "region/kr/gyeonggi-province"
+LIAONING = ID + "region/cn/liaoning-province"
+HANOI = ID + "region/vn/hanoi"
+HMU = ID + "org/hanoi-medical-university"
+GACHEON = ID + "org/gacheon-university"
+
+
+@pytest.fixture(scope="module")
+def client() -> FlaskClient:
+    app = create_app({"STORE": "memory:", "LOAD_SHIPPED": False, "TESTING": True})
+    kg = app.extensions["kg"]
+    for name in ("network.trig", "xss.trig"):
+        kg.store.add_data((DATA / name).read_bytes(), "trig")
+    return app.test_client()
+
+
+def test_search(client: FlaskClient) -> None:
+    body = client.get("/api/search?q=gyeonggi-do").get_json()
+    (hit,) = body["results"]
+    assert hit["id"] == GYEONGGI and hit["label"] == "Gyeonggi Province" and hit["type"] == "Province"
+    assert hit["matched"] == "Gyeonggi-do"
+    assert client.get("/api/search?q=zzz").get_json()["results"] == []
+    assert [r["label"] for r in client.get("/api/search?q=university&limit=1").get_json()["results"]] == [
+        "Gacheon University"
+    ]
+    bad = client.get("/api/search?q=x&limit=many")
+    assert bad.status_code == 400 and "limit" in bad.get_json()["error"]
+
+
+def test_paths_by_names_with_hops_and_sources(client: FlaskClient) -> None:
+    response = client.get("/api/paths?from=Gyeonggi Province&to=hanoi&only=agreement")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["from"]["id"] == GYEONGGI and body["to"]["id"] == HANOI
+    (path,) = body["paths"]
+    assert [(h["from"]["id"], h["to"]["id"]) for h in path] == [(GYEONGGI, LIAONING), (LIAONING, HANOI)]
+    tie = path[1]["ties"][0]
+    assert (tie["id"], tie["label"], tie["kindLabel"], tie["date"]) == (
+        ID + "agreement/liaoning-hanoi",
+        "Liaoning–Hanoi friendship",
+        "friendly cooperation",
+        "2005",
+    )
+    assert tie["source"]["quote"] == "Liaoning signed a friendly cooperation agreement with Hanoi in 2005"
+    assert tie["source"]["title"] == "Network source one"
+    # IRIs work too, and k alternatives come shortest first.
+    many = client.get(f"/api/paths?from={GYEONGGI}&to={HANOI}&k=3").get_json()["paths"]
+    assert [len(p) for p in many] == [2, 2, 3]
+    # A containment hop is explained by its link.
+    via_hmu = next(p for p in many if p[0]["to"]["id"] == HMU)
+    assert via_hmu[1]["links"][0]["role"] == "located-in" and via_hmu[1]["relations"] == ["located-in"]
+
+
+def test_path_errors_are_json(client: FlaskClient) -> None:
+    ambiguous = client.get("/api/paths?from=Springfield&to=Hanoi")
+    assert ambiguous.status_code == 409
+    body = ambiguous.get_json()
+    assert "Springfield" in body["error"] and len(body["candidates"]) == 2
+    unknown = client.get("/api/paths?from=Atlantis&to=Hanoi")
+    assert unknown.status_code == 404 and "Atlantis" in unknown.get_json()["error"]
+    missing = client.get("/api/paths?from=Hanoi")
+    assert missing.status_code == 400 and missing.get_json()["error"] == "missing parameter 'to'"
+    same = client.get("/api/paths?from=Hanoi&to=Hanoi")
+    assert same.status_code == 400
+    bad_filter = client.get("/api/paths?from=Hanoi&to=Gyeonggi Province&avoid=rivers")
+    assert bad_filter.status_code == 400 and "unknown relation" in bad_filter.get_json()["error"]
+    assert client.get("/api/nothing-here").status_code == 404
+    assert client.get("/api/nothing-here").is_json
+
+
+def test_entity(client: FlaskClient) -> None:
+    body = client.get("/api/entity?id=Gyeonggi Province").get_json()
+    assert body["id"] == GYEONGGI and body["degree"] == 7  # six in the fixture plus the XSS test's agreement
+    assert "Gyeonggi–Liaoning sisterhood" in [t["label"] for t in body["ties"]]
+    tie = client.get(f"/api/entity?id={ID}agreement/gyeonggi-liaoning").get_json()
+    assert tie["label"] == "Gyeonggi–Liaoning sisterhood" and tie["evidence"][0]["title"] == "Network source one"
+    assert client.get(f"/api/entity?id={ID}region/zz").status_code == 404
+
+
+def test_neighbourhood(client: FlaskClient) -> None:
+    body = client.get("/api/neighbourhood?id=Liaoning Province").get_json()
+    assert body["center"]["id"] == LIAONING
+    assert sorted(n["label"] for n in body["nodes"]) == [
+        "China",
+        "Gyeonggi Province",
+        "Hanoi",
+        "Liaoning Province",
+        "Springfield",
+    ]
+    # Four edges from the centre, and the twinning Hanoi - Springfield among its neighbours.
+    assert len(body["edges"]) == 5 and not body["truncated"] and body["partners"] == 4
+    edge = next(e for e in body["edges"] if {e["source"], e["target"]} == {LIAONING, GYEONGGI})
+    assert edge["label"] == "sisterhood 1993" and edge["ties"][0]["fields"] == ["culture"]
+    small = client.get("/api/neighbourhood?id=Liaoning Province&limit=2").get_json()
+    assert len(small["nodes"]) == 2 and small["truncated"]
+    ties = client.get("/api/neighbourhood?id=Liaoning Province&only=tie").get_json()
+    assert sorted(n["label"] for n in ties["nodes"]) == ["Gyeonggi Province", "Hanoi", "Liaoning Province"]
+
+
+def test_common_and_partners(client: FlaskClient) -> None:
+    body = client.get("/api/common?id=Gyeonggi Province&id=Hanoi").get_json()
+    assert [c["id"] for c in body["common"]] == [LIAONING]
+    assert body["common"][0]["ties"][HANOI][0]["label"] == "Liaoning–Hanoi friendship"
+    everything = client.get("/api/common?id=Gyeonggi Province&id=Hanoi&avoid=program").get_json()
+    assert [c["label"] for c in everything["common"]] == ["Hanoi Medical University", "Liaoning Province"]
+    assert client.get("/api/common?id=Hanoi").status_code == 400
+    partners = client.get("/api/partners?id=Liaoning Province").get_json()
+    assert [p["label"] for p in partners["partners"]] == ["Gyeonggi Province", "Hanoi"]
+    assert sorted(p["label"] for p in partners["partnersOfPartners"]) == [
+        "<img src=x onerror=alert(1)>{{ 7*7 }}",
+        "Gacheon University",
+        "Hanoi Medical University",
+        "Springfield",
+    ]
+
+
+def test_rankings_communities_facets_and_scores(client: FlaskClient) -> None:
+    body = client.get("/api/rankings?measure=degree&limit=2").get_json()
+    assert [(r["label"], r["score"]) for r in body["results"]] == [("Gyeonggi Province", 7), ("Hanoi", 5)]
+    assert "partners" in body["explanation"].lower() or "directly tied" in body["explanation"]
+    between = client.get("/api/rankings?measure=betweenness&limit=1").get_json()
+    assert between["label"] == "Broker (betweenness)" and "Brandes" in between["reference"]
+    assert client.get("/api/rankings?measure=fame").status_code == 400
+    communities = client.get("/api/communities").get_json()
+    assert sum(c["size"] for c in communities["communities"]) == 13
+    facets = client.get("/api/facets").get_json()
+    assert facets["years"] == [1993, 2020] and facets["nodes"] == 13
+    scores = client.post("/api/scores", json={"measure": "degree", "ids": [HANOI, GACHEON]}).get_json()
+    assert scores["scores"] == {HANOI: 5, GACHEON: 3}
+    assert client.post("/api/scores", json={"measure": "x", "ids": []}).status_code == 400
+
+
+def test_overview_and_subgraph(client: FlaskClient) -> None:
+    body = client.get("/api/graph").get_json()
+    assert len(body["nodes"]) == 13 and len(body["edges"]) == 19 and not body["truncated"]
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in body["nodes"])
+    top = client.get("/api/graph?limit=3").get_json()
+    assert top["truncated"] and [n["label"] for n in top["nodes"]] == [
+        "Gyeonggi Province",
+        "Hanoi",
+        "Medical training program",  # degree 4 like Liaoning: ties broken by IRI (id/program/ < id/region/)
+    ]
+    sub = client.post("/api/subgraph", json={"ids": [GYEONGGI, LIAONING, HANOI]}).get_json()
+    assert len(sub["edges"]) == 2
+    assert client.post("/api/subgraph", json={"ids": "all"}).status_code == 400
+
+
+def test_export(client: FlaskClient) -> None:
+    ids = [GYEONGGI, LIAONING, ID + "org/xss"]
+    graphml = client.post("/api/export", json={"format": "graphml", "ids": ids})
+    assert graphml.status_code == 200 and graphml.mimetype == "application/graphml+xml"
+    assert "attachment" in graphml.headers["Content-Disposition"]
+    html = client.post("/api/export", json={"format": "html", "ids": ids, "title": "{{ 7*7 }}"}).get_data(as_text=True)
+    assert "<title>{{ 7*7 }}</title>" in html and "<img src=x" not in html
+    assert client.post("/api/export", json={"format": "pdf", "ids": ids}).status_code == 400

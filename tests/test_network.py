@@ -1,0 +1,300 @@
+"""Who connects to whom, on the hand-checked network of ``tests/data/network.trig``.
+
+The network (edges are undirected; T = a tie, L = located in, P = a program link)::
+
+    South Korea -L- Gyeonggi -T1 sisterhood 1993- Liaoning -L- China
+      Springfield(kr) -L-'  |  \\   \\                  |   \\
+                T2 MOU 2014 |   T2   P funder        T3 2005  L
+                   Gacheon -T2- Hanoi Med. U.        |      Springfield(cn)
+                      |             |  L             |      /
+                  P organizer       '------------- Hanoi -T4 twinning (partnership, undated)
+            Medical training program -P- Bach Mai -L-'  |
+                      '-P- Vietnam ------------------L--'
+
+T2 is one three-party MOU (Gyeonggi, Gacheon University, Hanoi Medical University): three edges.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph import KnowledgeGraph
+from graph import network as nw
+from graph.network_export import export_view, script_json
+
+DATA = Path(__file__).parent / "data"
+ID = "https://partnergraph.org/id/"
+GYEONGGI = ID + "region/kr/gyeonggi-province"
+LIAONING = ID + "region/cn/liaoning-province"
+HANOI = ID + "region/vn/hanoi"
+GACHEON = ID + "org/gacheon-university"
+HMU = ID + "org/hanoi-medical-university"
+BACH_MAI = ID + "org/bach-mai-hospital"
+PROGRAM = ID + "program/medical-training"
+SPRING_CN = ID + "region/cn/springfield"
+SPRING_KR = ID + "region/kr/springfield"
+KR, CN, VN = ID + "region/kr", ID + "region/cn", ID + "region/vn"
+
+
+@pytest.fixture(scope="module")
+def kg() -> KnowledgeGraph:
+    kg = KnowledgeGraph.open("memory:", load_shipped=False)
+    kg.store.add_data((DATA / "network.trig").read_bytes(), "trig")
+    return kg
+
+
+@pytest.fixture(scope="module")
+def net(kg: KnowledgeGraph) -> nw.Network:
+    return nw.network(kg)
+
+
+def ties_only() -> nw.Filters:
+    return nw.Filters.from_params({"only": "tie"})
+
+
+def test_projection_nodes_edges_and_degrees(net: nw.Network) -> None:
+    g = net.graph
+    assert g.number_of_nodes() == 12
+    assert g.number_of_edges() == 17
+    assert dict(g.degree()) == {
+        GYEONGGI: 6,
+        HANOI: 5,
+        LIAONING: 4,
+        PROGRAM: 4,
+        GACHEON: 3,
+        HMU: 3,
+        VN: 2,
+        BACH_MAI: 2,
+        SPRING_CN: 2,
+        KR: 1,
+        CN: 1,
+        SPRING_KR: 1,
+    }
+    # The three-party MOU is on three edges, and the Gyeonggi-Gacheon edge also holds containment.
+    mou = ID + "agreement/medical-mou-2014"
+    assert sorted(
+        tuple(sorted((a, b))) for a, b, d in g.edges(data=True) if any(t["id"] == mou for t in d["ties"])
+    ) == [
+        (GACHEON, HMU),
+        (GACHEON, GYEONGGI),
+        (HMU, GYEONGGI),
+    ]
+    assert g.edges[GYEONGGI, GACHEON]["relations"] == {"agreement", "located-in"}
+    assert g.edges[HANOI, SPRING_CN]["relations"] == {"partnership"}
+    assert g.edges[PROGRAM, GYEONGGI]["links"][0]["role"] == "funder"
+
+
+def test_nodes_have_type_group_and_country(net: nw.Network) -> None:
+    assert net.node_json(GACHEON) == {
+        "id": GACHEON,
+        "label": "Gacheon University",
+        "type": "University",
+        "group": "organization",
+        "country": KR,
+    }
+    # Country found up the located-in chain: Springfield (kr) -> Gyeonggi -> South Korea.
+    assert net.graph.nodes[SPRING_KR]["country"] == KR
+    assert net.graph.nodes[PROGRAM]["group"] == "program"
+    assert net.graph.nodes[PROGRAM]["country"] is None
+
+
+def test_tie_attributes(net: nw.Network) -> None:
+    (tie,) = net.graph.edges[GYEONGGI, LIAONING]["ties"]
+    assert tie["kind"] == "https://partnergraph.org/vocab/tie-kind/sisterhood"
+    assert tie["kindLabel"] == "sisterhood"
+    assert (tie["date"], tie["year"]) == ("1993-10-04", 1993)
+    assert tie["fields"] == ["https://partnergraph.org/vocab/field/culture"]
+    (twinning,) = net.graph.edges[HANOI, SPRING_CN]["ties"]
+    assert twinning["relation"] == "partnership" and twinning["year"] is None
+
+
+def test_shortest_paths_and_alternatives(net: nw.Network) -> None:
+    paths = net.paths(GYEONGGI, HANOI, k=3)
+    assert len(paths) == 3
+    assert sorted(paths[:2]) == sorted([[GYEONGGI, LIAONING, HANOI], [GYEONGGI, HMU, HANOI]])
+    assert len(paths[2]) == 4  # the third best is three hops long
+    # Only agreements: the hop Hanoi Medical University - Hanoi is containment, so one path is left.
+    assert net.paths(GYEONGGI, HANOI, k=5, filters=nw.Filters.from_params({"only": "agreement"})) == [
+        [GYEONGGI, LIAONING, HANOI]
+    ]
+    # Avoiding located-in hops leaves the same single path (every other route uses one).
+    assert net.paths(GYEONGGI, HANOI, k=5, filters=nw.Filters.from_params({"avoid": "located-in"})) == [
+        [GYEONGGI, LIAONING, HANOI]
+    ]
+    # Through programs: Gyeonggi funds the program whose beneficiary is Bach Mai.
+    assert net.paths(GYEONGGI, BACH_MAI, k=1) == [[GYEONGGI, PROGRAM, BACH_MAI]]
+    # Avoiding programs as intermediate entities: Bach Mai is reached through Hanoi instead.
+    no_programs = nw.Filters.from_params({"avoid_type": "program"})
+    assert net.paths(GYEONGGI, BACH_MAI, k=1, filters=no_programs)[0][-2] == HANOI
+    assert net.paths(SPRING_KR, SPRING_CN, k=2, filters=ties_only()) == []
+    assert len(net.paths(GYEONGGI, HANOI, k=50)) == nw.MAX_PATHS == 10  # k is capped at ten
+
+
+def test_path_hops_explain_ties_with_sources(kg: KnowledgeGraph, net: nw.Network) -> None:
+    paths = net.paths(GYEONGGI, HANOI, k=1, filters=nw.Filters.from_params({"only": "agreement"}))
+    (hops,) = nw.explain_paths(kg, net, paths)
+    assert [(h["from"]["label"], h["to"]["label"]) for h in hops] == [
+        ("Gyeonggi Province", "Liaoning Province"),
+        ("Liaoning Province", "Hanoi"),
+    ]
+    first = hops[0]["ties"][0]
+    assert first["id"] == ID + "agreement/gyeonggi-liaoning"
+    assert first["label"] == "Gyeonggi–Liaoning sisterhood"
+    assert first["kindLabel"] == "sisterhood" and first["date"] == "1993-10-04"
+    assert first["source"] == {
+        "quote": "Gyeonggi and Liaoning became sister provinces on 4 October 1993",
+        "source": ID + "source/net-one",
+        "title": "Network source one",
+    }
+    # A tie without a quote still names the document (graph) that states it.
+    (via_twin,) = nw.explain_paths(kg, net, [[HANOI, SPRING_CN]])
+    assert via_twin[0]["ties"][0]["sources"] == [
+        {"quote": None, "source": ID + "source/net-three", "title": "Network source three"}
+    ]
+
+
+def test_common_partners_and_partners_of_partners(net: nw.Network) -> None:
+    assert net.common_partners([GYEONGGI, HANOI], ties_only()) == [LIAONING]
+    assert net.common_partners([GYEONGGI, HANOI]) == [HMU, LIAONING]  # by label: Hanoi Medical U., Liaoning
+    assert net.common_partners([GYEONGGI, GACHEON, HMU], ties_only()) == []
+    assert net.common_partners([GYEONGGI, GACHEON], ties_only()) == [HMU]
+    assert net.partners_of_partners(GYEONGGI, ties_only()) == {HANOI: [LIAONING]}
+    with pytest.raises(nw.NetworkError):
+        net.common_partners([GYEONGGI])
+
+
+def test_ego_network_with_limit(net: nw.Network) -> None:
+    nodes, truncated = net.ego(GYEONGGI, 1, limit=100)
+    assert set(nodes) == {GYEONGGI, LIAONING, GACHEON, HMU, KR, SPRING_KR, PROGRAM} and not truncated
+    # Best connected first (degree 4: the program, then Liaoning by IRI), cut at the limit.
+    assert net.ego(GYEONGGI, 1, limit=3) == ([GYEONGGI, PROGRAM, LIAONING], True)
+    two, _ = net.ego(GYEONGGI, 2, limit=100)
+    assert set(two[7:]) == {HANOI, CN, SPRING_CN, BACH_MAI, VN}  # the second ring: every other entity
+
+
+def test_rankings_degree_ties_and_betweenness(net: nw.Network) -> None:
+    top = net.ranking("degree", 3)
+    assert [(r["label"], r["score"]) for r in top] == [
+        ("Gyeonggi Province", 6),
+        ("Hanoi", 5),
+        ("Liaoning Province", 4),
+    ]
+    assert net.tie_counts()[GYEONGGI] == 7  # six edges, one with both the MOU and containment
+    # Betweenness over ties only, by hand: 12 entities, so pairs = 11*10/2 = 55. Liaoning lies on every shortest
+    # path between {Hanoi, Springfield cn} and {Gyeonggi, Gacheon, Hanoi MU} (6 pairs), Gyeonggi between
+    # {Liaoning, Hanoi, Springfield cn} and {Gacheon, Hanoi MU} (6), Hanoi between Springfield cn and the 4 others.
+    scores = net.betweenness(ties_only())
+    assert scores[LIAONING] == pytest.approx(6 / 55)
+    assert scores[GYEONGGI] == pytest.approx(6 / 55)
+    assert scores[HANOI] == pytest.approx(4 / 55)
+    assert scores[GACHEON] == 0 and scores[PROGRAM] == 0
+    with pytest.raises(nw.NetworkError, match="unknown measure"):
+        net.ranking("pagerank")
+
+
+def test_communities_on_two_triangles() -> None:
+    g = nx.Graph()
+    for a, b in [("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"), ("x", "z"), ("c", "x")]:
+        g.add_edge(a, b, ties=[], links=[], relations={"agreement"})
+    g.add_node("lonely")
+    assert nw.Network(g).communities() == [["a", "b", "c"], ["x", "y", "z"]]
+
+
+def test_search_matches_labels_and_spellings(net: nw.Network) -> None:
+    assert [r["id"] for r in net.search("gyeon")] == [GYEONGGI]
+    assert net.search("gyeon")[0]["matched"] == "Gyeonggi Province"
+    assert net.search("Gyeongi Province")[0]["matched"] == "Gyeongi Province"  # hidden label (a misspelling)
+    hit = net.search("liaoning sheng")[0]  # accents folded: "Liáoníng Shěng"
+    assert (hit["id"], hit["matched"], hit["exact"]) == (LIAONING, "Liáoníng Shěng", True)
+    # Exact, then prefix, then word prefix, then substring.
+    assert [r["label"] for r in net.search("hanoi")] == ["Hanoi", "Hanoi Medical University"]
+    assert [r["label"] for r in net.search("university")] == ["Gacheon University", "Hanoi Medical University"]
+    assert net.search("") == []
+    assert [r["id"] for r in net.search("springfield", groups=["region"])] == [SPRING_CN, SPRING_KR]
+
+
+def test_resolve_iris_names_ambiguity_and_unknowns(net: nw.Network) -> None:
+    assert net.resolve(GYEONGGI) == GYEONGGI
+    assert net.resolve("id:region/kr/gyeonggi-province") == GYEONGGI
+    assert net.resolve("gyeonggi-do") == GYEONGGI
+    assert net.resolve("GYEONGGI PROVINCE") == GYEONGGI
+    with pytest.raises(nw.AmbiguousName) as ambiguous:
+        net.resolve("Springfield")
+    assert [c["id"] for c in ambiguous.value.candidates] == [SPRING_CN, SPRING_KR]
+    assert ambiguous.value.status == 409
+    with pytest.raises(nw.EntityNotFound) as unknown:
+        net.resolve("Atlantis")
+    assert unknown.value.status == 404
+    with pytest.raises(nw.EntityNotFound):
+        net.resolve(ID + "region/zz")
+
+
+def test_filters_view(net: nw.Network) -> None:
+    medical = net.view(nw.Filters.from_params({"field": "medical"}))
+    assert sorted(tuple(sorted(e)) for e in medical.edges) == [(GACHEON, HMU), (GACHEON, GYEONGGI), (HMU, GYEONGGI)]
+    years = net.view(nw.Filters.from_params({"from_year": "2000", "to_year": "2010"}))
+    # Only the 2005 tie is dated in range; containment and program links stay.
+    assert [t["id"] for _, _, d in years.edges(data=True) for t in d["ties"]] == [ID + "agreement/liaoning-hanoi"]
+    korea = net.view(nw.Filters.from_params({"country": "KR", "only": "tie"}))
+    assert sorted(tuple(sorted(e)) for e in korea.edges) == sorted(
+        [(GACHEON, HMU), (GACHEON, GYEONGGI), (LIAONING, GYEONGGI), (HMU, GYEONGGI)]
+    )
+    with pytest.raises(nw.NetworkError, match="unknown relation"):
+        nw.Filters.from_params({"only": "friendship"})
+    with pytest.raises(nw.NetworkError, match="not a year"):
+        nw.Filters.from_params({"from_year": "1990s"})
+
+
+def test_facets(net: nw.Network) -> None:
+    facets = net.facets()
+    assert facets["groups"] == {"organization": 3, "program": 1, "region": 8}
+    assert facets["years"] == [1993, 2014]
+    assert facets["ties"] == 4
+    assert [k["id"] for k in facets["kinds"]] == ["friendly-cooperation", "mou", "sisterhood", "twinning"]
+    assert [(c["label"], c["count"]) for c in facets["countries"]] == [("South Korea", 4), ("Vietnam", 4), ("China", 3)]
+
+
+def test_projection_rebuilt_when_the_store_changes() -> None:
+    kg = KnowledgeGraph.open("memory:", load_shipped=False)
+    kg.store.add_data((DATA / "network.trig").read_bytes(), "trig")
+    first = nw.network(kg, recheck_seconds=0, background=False)
+    assert nw.network(kg, recheck_seconds=0, background=False) is first
+    kg.store.add_data((DATA / "xss.trig").read_bytes(), "trig")
+    second = nw.network(kg, recheck_seconds=0, background=False)
+    assert second is not first and second.graph.number_of_nodes() == 13
+
+
+def test_describe_entity(kg: KnowledgeGraph) -> None:
+    entity = nw.describe(kg, GYEONGGI)
+    assert entity["label"] == "Gyeonggi Province" and entity["type"] == "Province"
+    assert [t["label"] for t in entity["ties"]] == ["Gyeonggi–Liaoning sisterhood", "Medical training MOU"]
+    facts = {f["label"]: [v["value"] for v in f["values"]] for f in entity["facts"]}
+    assert facts["skos:hiddenLabel"] == ["Gyeongi Province"]
+    assert facts["kp:locatedIn"] == [KR]
+    assert entity["ties"][1]["sources"][0]["quote"].startswith("Gyeonggi, Gacheon University")
+    assert nw.describe(kg, ID + "region/zz") is None
+
+
+def test_export_graphml_gexf_and_safe_html(kg: KnowledgeGraph) -> None:
+    kg2 = KnowledgeGraph.open("memory:", load_shipped=False)
+    kg2.store.add_data((DATA / "network.trig").read_bytes(), "trig")
+    kg2.store.add_data((DATA / "xss.trig").read_bytes(), "trig")
+    net = nw.network(kg2)
+    ids = [GYEONGGI, LIAONING, ID + "org/xss"]
+    body, media, _ = export_view(net, ids, "graphml")
+    graph = nx.parse_graphml(body.decode())
+    assert media == "application/graphml+xml"
+    assert sorted(graph.nodes) == sorted(ids) and graph.number_of_edges() == 2
+    assert graph.nodes[ID + "org/xss"]["label"] == "<img src=x onerror=alert(1)>{{ 7*7 }}"
+    gexf, media, _ = export_view(net, ids, "gexf")
+    assert b"<gexf" in gexf and media == "application/gexf+xml"
+    html, media, _ = export_view(net, ids, "html", title="<b>t</b>")
+    text = html.decode()
+    assert "<img src=x" not in text and "{{ 7*7 }}" in text
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e{{ 7*7 }}" in text
+    assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in text
+    assert 'src="http' not in text and "<link" not in text  # everything inline, nothing fetched
+    assert script_json("</script>") == '"\\u003c/script\\u003e"'

@@ -1,0 +1,364 @@
+"""The JSON API of "who connects to whom": ``/api/search``, ``/api/entity``, ``/api/neighbourhood``, ``/api/paths``,
+``/api/common``, ``/api/partners``, ``/api/rankings``, ``/api/communities``, ``/api/graph``, ``/api/facets`` and
+``/api/export``. A thin layer over :mod:`graph.network`; errors are JSON ``{"error": message}`` with their status.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from graph import network as nw
+from graph.store import StoreError
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def kg():
+    """The app's knowledge graph."""
+    return current_app.extensions["kg"]
+
+
+def net() -> nw.Network:
+    """The network projection of the app's knowledge graph (cached; rebuilt when the store changes)."""
+    return nw.network(kg())
+
+
+def _params() -> dict[str, Any]:
+    """Query parameters, lists kept where a name repeats."""
+    return {k: (v if len(v) > 1 else v[0]) for k, v in request.args.lists()}
+
+
+def _filters() -> nw.Filters:
+    return nw.Filters.from_params(_params())
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise nw.NetworkError(f"{name}: {raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise nw.NetworkError(f"{name}: {value} is out of range ({low} to {high})")
+    return value
+
+
+def _required(*names: str) -> str:
+    for name in names:
+        value = request.args.get(name, "").strip()
+        if value:
+            return value
+    raise nw.NetworkError(f"missing parameter {names[0]!r}")
+
+
+def _ids(*names: str) -> list[str]:
+    """Entity references from repeated parameters and comma-free lists (``id=a&id=b``); names may hold commas,
+    so only ``ids`` splits on ``|``."""
+    refs: list[str] = []
+    for name in names:
+        refs += [v.strip() for v in request.args.getlist(name) if v.strip()]
+    for value in request.args.getlist("ids"):
+        refs += [v.strip() for v in value.split("|") if v.strip()]
+    return refs
+
+
+@bp.errorhandler(nw.NetworkError)
+def _network_error(error: nw.NetworkError):
+    body: dict[str, Any] = {"error": str(error), "status": error.status}
+    if isinstance(error, nw.AmbiguousName):
+        body["candidates"] = error.candidates
+    if isinstance(error, nw.EntityNotFound) and error.suggestions:
+        body["suggestions"] = error.suggestions
+    return jsonify(body), error.status
+
+
+@bp.errorhandler(StoreError)
+def _store_error(error: StoreError):
+    return jsonify({"error": str(error), "status": 502}), 502
+
+
+@bp.get("/search")
+def search():
+    """Entities whose labels or other spellings match ``q``: ``[{id, label, type, group, country, matched}]``."""
+    q = request.args.get("q", "")
+    limit = _int("limit", 10, 1, 100)
+    groups = [g for g in request.args.get("type", "").split(",") if g]
+    results = net().search(q, limit=limit, groups=groups)
+    return jsonify({"query": q, "results": results})
+
+
+@bp.get("/entity")
+def entity():
+    """An entity with its facts (each with its sources), its ties (with quotes) and what points at it."""
+    ref = _required("id", "name")
+    network = net()
+    iri = _resolve_any(network, ref)
+    described = nw.describe(kg(), iri)
+    if described is None:
+        raise nw.EntityNotFound(f"no entity with the IRI {iri}")
+    return jsonify(described)
+
+
+def _resolve_any(network: nw.Network, ref: str) -> str:
+    """An IRI the store knows (node or not: ties and sources have pages too) or a resolvable name."""
+    full = nw.ID_NS + ref[3:] if ref.startswith("id:") else ref
+    if full.startswith(("http://", "https://")) and full not in network.graph:
+        return full
+    return network.resolve(ref)
+
+
+@bp.get("/neighbourhood")
+@bp.get("/neighborhood")
+def neighbourhood():
+    """The ego network of ``id``: entities within ``hops`` (1-3) hops, at most ``limit``, with their edges."""
+    network = net()
+    centre = network.resolve(_required("id", "name"))
+    hops = _int("hops", 1, 0, 3)
+    limit = _int("limit", nw.DEFAULT_EGO_LIMIT, 1, 5000)
+    filters = _filters()
+    nodes, truncated = network.ego(centre, hops, limit, filters)
+    body = network.subgraph_json(nodes, filters, positions=request.args.get("positions") == "1")
+    total = network.view(filters).degree(centre) if centre in network.view(filters) else 0
+    body.update({"center": network.node_json(centre), "truncated": truncated, "hops": hops, "partners": total})
+    return jsonify(body)
+
+
+@bp.get("/paths")
+def paths():
+    """Up to ``k`` shortest paths between ``from`` and ``to`` (IRIs or names), each hop with its ties and sources.
+
+    Filters: ``only`` / ``avoid`` relation categories (``agreement``, ``partnership``, ``tie``, ``located-in``,
+    ``part-of``, ``head-of``, ``program``, ``event``), ``type`` / ``avoid_type`` entity groups to go through,
+    ``kind``, ``field``, ``country``, ``from_year``, ``to_year``; ``max_hops``.
+    """
+    network = net()
+    source = network.resolve(_required("from"))
+    target = network.resolve(_required("to"))
+    k = _int("k", 3, 1, nw.MAX_PATHS)
+    max_hops = _int("max_hops", nw.MAX_HOPS, 1, nw.MAX_HOPS)
+    filters = _filters()
+    found = network.paths(source, target, k=k, filters=filters, max_hops=max_hops)
+    return jsonify(
+        {
+            "from": network.node_json(source),
+            "to": network.node_json(target),
+            "k": k,
+            "paths": nw.explain_paths(kg(), network, found, filters),
+        }
+    )
+
+
+def _partner_filters() -> nw.Filters:
+    """Filters for partner questions: ties only unless ``only`` or ``avoid`` says otherwise."""
+    params = _params()
+    if not params.get("only") and not params.get("relation") and not params.get("avoid"):
+        params["only"] = "tie"
+    return nw.Filters.from_params(params)
+
+
+def _ties_between(network: nw.Network, a: str, b: str, filters: nw.Filters) -> list[dict[str, Any]]:
+    data = network.graph.edges[a, b]
+    ties = [network._tie_json(t) for t in sorted(data["ties"], key=nw._tie_sort) if filters.tie_ok(t)]
+    links = [network._link_json(x) for x in data["links"] if filters.link_ok(x)]
+    return ties + links
+
+
+@bp.get("/common")
+def common():
+    """Partners two or more entities share (``id=A&id=B[&id=C]``), with the ties that bind each to each."""
+    network = net()
+    refs = _ids("id", "name")
+    if len(refs) < 2:
+        raise nw.NetworkError("common partners need two or more entities: id=A&id=B")
+    nodes = [network.resolve(r) for r in refs]
+    filters = _partner_filters()
+    found = network.common_partners(nodes, filters)
+    results = []
+    for partner in found:
+        item = network.node_json(partner)
+        item["ties"] = {n: _ties_between(network, partner, n, filters) for n in nodes}
+        results.append(item)
+    return jsonify({"entities": [network.node_json(n) for n in nodes], "common": results})
+
+
+@bp.get("/partners")
+def partners():
+    """An entity's partners (with the ties) and its partners of partners (with the partners that lead there)."""
+    network = net()
+    node = network.resolve(_required("id", "name"))
+    filters = _partner_filters()
+    limit = _int("limit", 200, 1, 5000)
+    first = sorted(network.partners(node, filters), key=lambda n: (network.graph.nodes[n].get("label") or "", n))
+    second = network.partners_of_partners(node, filters)
+    return jsonify(
+        {
+            "entity": network.node_json(node),
+            "partners": [
+                {**network.node_json(p), "ties": _ties_between(network, node, p, filters)} for p in first[:limit]
+            ],
+            "partnersOfPartners": [
+                {**network.node_json(p), "via": [network.node_json(v) for v in via]}
+                for p, via in list(second.items())[:limit]
+            ],
+            "counts": {"partners": len(first), "partnersOfPartners": len(second)},
+        }
+    )
+
+
+@bp.get("/rankings")
+def rankings():
+    """The top entities by ``measure`` (``degree``, ``ties`` or ``betweenness``), with what it means."""
+    measure = request.args.get("measure", "degree")
+    limit = _int("limit", 20, 1, 1000)
+    results = net().ranking(measure, limit, _filters())
+    return jsonify({"measure": measure, **nw.MEASURES.get(measure, {}), "results": results})
+
+
+@bp.get("/communities")
+def communities():
+    """Communities of densely tied entities (Louvain), biggest first, with their best connected members."""
+    network = net()
+    limit = _int("limit", 20, 1, 500)
+    members = _int("members", 10, 1, 1000)
+    found = network.communities(_filters())
+    return jsonify(
+        {
+            "method": "Louvain modularity (Blondel et al. 2008), seeded; label propagation above "
+            f"{nw.LOUVAIN_MAX_EDGES} edges",
+            "count": len(found),
+            "communities": [
+                {
+                    "size": len(c),
+                    "members": [
+                        network.node_json(n) for n in sorted(c, key=lambda n: (-network.graph.degree(n), n))[:members]
+                    ],
+                }
+                for c in found[:limit]
+            ],
+        }
+    )
+
+
+@bp.get("/graph")
+def overview():
+    """The explorer's opening view: every entity on small graphs, the ``limit`` best connected on big ones, with
+    positions computed on the server."""
+    network = net()
+    limit = _int("limit", current_app.config.get("EXPLORER_OVERVIEW", 2000), 1, 50_000)
+    return Response(overview_json(network, limit), mimetype="application/json")
+
+
+def overview_json(network: nw.Network, limit: int) -> bytes:
+    """The serialised overview, cached on the projection (it is the same for every visitor)."""
+    key = ("overview-json", limit)
+    if key not in network._cache:
+        nodes, truncated = network.overview(limit)
+        body = network.subgraph_json(nodes, positions=True)
+        body.update(
+            {
+                "truncated": truncated,
+                "total": {"nodes": network.graph.number_of_nodes(), "edges": network.graph.number_of_edges()},
+            }
+        )
+        network._cache[key] = current_app.json.dumps(body).encode("utf-8")
+    return network._cache[key]
+
+
+@bp.record_once
+def _warm_up(state) -> None:
+    """Outside tests, build the projection, its layout and the overview in the background when the app starts,
+    so that the first visitor does not wait for them."""
+    app = state.app
+    if app.testing or not app.config.get("EXPLORER_WARMUP", True):
+        return
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                overview_json(nw.network(app.extensions["kg"]), app.config.get("EXPLORER_OVERVIEW", 2000))
+            except Exception:  # noqa: BLE001 - a failed warm-up only means the first request does the work
+                app.logger.exception("explorer warm-up failed")
+
+    threading.Thread(target=work, name="explorer-warm-up", daemon=True).start()
+
+
+@bp.post("/subgraph")
+def subgraph():
+    """Nodes and edges among the entities listed in the JSON body ``{"ids": [...]}`` (at most 20,000)."""
+    data = request.get_json(silent=True) or {}
+    ids = data.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise nw.NetworkError('send {"ids": [IRI, ...]}')
+    if len(ids) > 20_000:
+        raise nw.NetworkError("at most 20,000 entities")
+    return jsonify(net().subgraph_json(ids, positions=bool(data.get("positions"))))
+
+
+@bp.post("/scores")
+def scores():
+    """A measure for the entities of the JSON body ``{"measure": ..., "ids": [...]}``: ``degree``, ``ties``,
+    ``betweenness`` (see /api/facets for what each means) or ``community`` (the index of its Louvain community,
+    biggest first; -1 for isolated entities)."""
+    data = request.get_json(silent=True) or {}
+    measure = data.get("measure", "degree")
+    ids = data.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise nw.NetworkError('send {"measure": ..., "ids": [IRI, ...]}')
+    network = net()
+    values: dict[str, float | int]
+    if measure == "degree":
+        values = network.degree()
+    elif measure == "ties":
+        values = network.tie_counts()
+    elif measure == "betweenness":
+        values = network.betweenness()
+    elif measure == "community":
+        values = {n: i for i, c in enumerate(network.communities()) for n in c}
+    else:
+        raise nw.NetworkError(f"unknown measure {measure!r} (known: degree, ties, betweenness, community)")
+    default = -1 if measure == "community" else 0
+    return jsonify({"measure": measure, "scores": {i: values.get(i, default) for i in ids}})
+
+
+@bp.get("/facets")
+def facets():
+    """What the explorer's filters can choose from, with counts, the year range and the measures."""
+    body = dict(net().facets())
+    body["measures"] = nw.MEASURES
+    body["groupTypes"] = nw.GROUPS
+    return jsonify(body)
+
+
+@bp.post("/export")
+def export():
+    """The current view as a file: ``{"format": "graphml"|"gexf"|"html", "ids": [...], "positions": {id: [x, y]},
+    "title": "..."}``."""
+    from graph import network_export as ex
+
+    data = request.get_json(silent=True) or {}
+    fmt = data.get("format", "graphml")
+    ids = data.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise nw.NetworkError('send {"format": ..., "ids": [IRI, ...]}')
+    if len(ids) > 20_000:
+        raise nw.NetworkError("at most 20,000 entities")
+    network = net()
+    positions = data.get("positions") if isinstance(data.get("positions"), dict) else {}
+    title = str(data.get("title") or "Partnergraph view")[:200]
+    body, media, suffix = ex.export_view(network, ids, fmt, positions=positions, title=title)
+    return Response(
+        body,
+        mimetype=media,
+        headers={"Content-Disposition": f'attachment; filename="partnergraph-view{suffix}"'},
+    )
+
+
+@bp.route("/<path:rest>", methods=["GET", "POST"])
+def unknown(rest: str):
+    """Any other path under /api/ is a JSON 404."""
+    return jsonify({"error": f"no API endpoint /api/{rest}", "status": 404}), 404

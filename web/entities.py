@@ -1,0 +1,77 @@
+"""Entity pages at stable URLs: ``/id/<type>/<slug>`` (the IRI ``https://partnergraph.org/id/<type>/<slug>``
+resolves here when served under the data's namespace), with ``.ttl`` and ``.jsonld`` twins by suffix and by
+content negotiation; and ``/sources``, the source documents with their quotes."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from graph import network as nw
+
+bp = Blueprint("entities", __name__)
+
+TWINS = {".ttl": ("turtle", "text/turtle"), ".jsonld": ("jsonld", "application/ld+json")}
+
+
+def _kg():
+    return current_app.extensions["kg"]
+
+
+def entity_path(iri: str) -> str:
+    """The app path of an entity IRI (``/id/...``), or a search link for IRIs outside our namespace."""
+    if iri.startswith(nw.ID_NS):
+        return "/id/" + iri[len(nw.ID_NS) :]
+    return "/?q=" + quote(iri, safe="")
+
+
+def _negotiated(rest: str) -> tuple[str, str | None]:
+    """(the entity path without suffix, the RDF format wanted or None for HTML)."""
+    for suffix, (fmt, _) in TWINS.items():
+        if rest.endswith(suffix):
+            return rest[: -len(suffix)], fmt
+    best = request.accept_mimetypes.best_match(["text/html", "text/turtle", "application/ld+json"], "text/html")
+    if best == "text/turtle" and request.accept_mimetypes["text/turtle"] > request.accept_mimetypes["text/html"]:
+        return rest, "turtle"
+    if best == "application/ld+json" and (
+        request.accept_mimetypes["application/ld+json"] > request.accept_mimetypes["text/html"]
+    ):
+        return rest, "jsonld"
+    return rest, None
+
+
+@bp.get("/id/<path:rest>")
+def entity(rest: str):
+    """An entity's page (facts, ties, sources), or its Turtle / JSON-LD twin."""
+    path, fmt = _negotiated(rest)
+    iri = nw.ID_NS + path
+    kg = _kg()
+    described = nw.describe(kg, iri) if "<" not in path and ">" not in path else None
+    if described is None:
+        if fmt:
+            return Response(f"no entity {iri}\n", status=404, mimetype="text/plain")
+        return render_template("entity.html", entity=None, iri=iri, entity_path=entity_path), 404
+    if fmt:
+        media = {"turtle": "text/turtle", "jsonld": "application/ld+json"}[fmt]
+        response = Response(nw.entity_rdf(kg, iri, fmt), mimetype=media)
+    else:
+        statements = nw.source_statements(kg, iri) if path.startswith("source/") else []
+        response = Response(
+            render_template(
+                "entity.html", entity=described, iri=iri, entity_path=entity_path, statements=statements, path=path
+            )
+        )
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = (
+        f'</id/{path}.ttl>; rel="alternate"; type="text/turtle", </id/{path}.jsonld>; rel="alternate"; '
+        'type="application/ld+json"'
+    )
+    return response
+
+
+@bp.get("/sources")
+def sources():
+    """Every source document with its date, publisher, counts and quotes (each with the things it supports)."""
+    docs = nw.sources(_kg(), per_source=int(request.args.get("per", 100) or 100))
+    return render_template("sources.html", sources=docs, entity_path=entity_path, quote=quote)
