@@ -447,6 +447,7 @@ def measure_browser(ds: Dataset, table: Table, server: Server, reps: int) -> Non
         for row, (_, limit) in rows.items():
             table.set(row, ds.name, NA, f"< {limit:.0f} s")
         return
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
@@ -460,14 +461,18 @@ def measure_browser(ds: Dataset, table: Table, server: Server, reps: int) -> Non
         try:
             for row, (path, limit) in rows.items():
                 times = []
-                for _ in range(reps + 1):
-                    context = browser.new_context(viewport={"width": 1280, "height": 800})
-                    page = context.new_page()
-                    start = time.perf_counter()
-                    page.goto(server.base + path)
-                    page.wait_for_function(ready, timeout=60_000)
-                    times.append(time.perf_counter() - start)
-                    context.close()
+                try:
+                    for _ in range(reps + 1):
+                        context = browser.new_context(viewport={"width": 1280, "height": 800})
+                        page = context.new_page()
+                        start = time.perf_counter()
+                        page.goto(server.base + path, timeout=60_000)
+                        page.wait_for_function(ready, timeout=60_000)
+                        times.append(time.perf_counter() - start)
+                        context.close()
+                except PlaywrightTimeout:
+                    table.set(row, ds.name, "timeout (> 60 s) ✗", f"< {limit:.0f} s")
+                    continue
                 table.set(row, ds.name, mark(statistics.median(times[1:]), limit), f"< {limit:.0f} s")
         finally:
             browser.close()
@@ -591,43 +596,40 @@ def machine() -> str:
     )
 
 
+def guarded(table: Table, ds: Dataset, label: str, fn: Callable[[], None]) -> None:
+    """Run one measurement; a failure is a row of the table, not the end of the run."""
+    print(f"   {label}", file=sys.stderr, flush=True)
+    try:
+        fn()
+    except Exception as error:  # a benchmark reports what broke and goes on
+        message = " ".join(f"{type(error).__name__}: {error}".split())[:150]
+        table.set(f"{label}: failed", ds.name, message)
+
+
 def run_dataset(ds: Dataset, table: Table, reps: int, browser: bool, seconds: float, rdflib_max: int) -> None:
     """Every measurement on one dataset, in order."""
-
-    def step(label: str) -> None:
-        print(f"   {label}", file=sys.stderr, flush=True)
-
     print(f"== {ds.name}", file=sys.stderr, flush=True)
-    step("generate")
     measure_generate(ds, table)
-    step("import")
+    print("   import", file=sys.stderr, flush=True)
     measure_import(ds, table, 1 if reps < 5 else 3)
     find_hub(ds, table)
-    step("restart")
-    measure_restart(ds, table, reps)
     engine: dict[str, float] = {}
-    step("engine")
-    measure_engine(ds, table, reps, engine)
-    step("rdflib")
-    measure_rdflib(ds, table, 30.0, rdflib_max)
+    guarded(table, ds, "restart", lambda: measure_restart(ds, table, reps))
+    guarded(table, ds, "engine", lambda: measure_engine(ds, table, reps, engine))
+    guarded(table, ds, "rdflib", lambda: measure_rdflib(ds, table, 30.0, rdflib_max))
     server = Server(ds)
     try:
-        step("endpoint")
-        measure_endpoint(ds, table, server, reps, engine)
-        step("api")
-        measure_api(ds, table, server, reps)
+        guarded(table, ds, "endpoint", lambda: measure_endpoint(ds, table, server, reps, engine))
+        guarded(table, ds, "api", lambda: measure_api(ds, table, server, reps))
         if browser:
-            step("browser")
-            measure_browser(ds, table, server, max(1, reps // 3))
+            guarded(table, ds, "browser", lambda: measure_browser(ds, table, server, max(1, reps // 3)))
         else:
             for row in ("explorer first draw: overview", "explorer first draw: focused"):
                 table.set(row, ds.name, "skipped (--no-browser)")
-        step("throughput")
-        measure_throughput(ds, table, server, seconds)
+        guarded(table, ds, "throughput", lambda: measure_throughput(ds, table, server, seconds))
     finally:
         server.stop()
-    step("remote")
-    measure_remote(ds, table)
+    guarded(table, ds, "remote", lambda: measure_remote(ds, table))
 
 
 def run(sizes: list[str], work: Path, reps: int, browser: bool, seconds: float, rdflib_max: int) -> Table:

@@ -47,6 +47,7 @@ def test_a_quick_run_fills_every_row(tmp_path):
         expected += [f"query {name}: /sparql", f"query {name}: engine direct", f"query {name}: rdflib in memory"]
     missing = [row for row in expected if row not in rows]
     assert missing == []
+    assert [row for row in rows if row.endswith(": failed")] == []
     for row in expected:
         cell = rows[row].split(" | ")[1].strip()
         assert cell, f"{row}: empty cell"
