@@ -815,10 +815,23 @@ def build_network(kg: KnowledgeGraph) -> Network:
     """Build the projection from two queries: the edges (``edges.rq``) and the nodes with their labels
     (``nodes.rq``); then each entity's country, by ``kp:country`` or up its ``located-in`` chain."""
     store = kg.store
+    return assemble_network(
+        store.select_values(load_query("nodes")),
+        store.select_values(load_query("concepts")),
+        store.select_values(load_query("edges")),
+    )
+
+
+def assemble_network(
+    node_rows: Iterable[tuple], concept_rows: Iterable[tuple], edge_rows: Iterable[tuple], countries: bool = True
+) -> Network:
+    """A :class:`Network` from rows shaped as ``nodes.rq``, ``concepts.rq`` and ``edges.rq`` give them (the
+    projection's whole graph, or the part of it the remote path finder explored). ``countries``: give every
+    entity without ``kp:country`` the one up its ``located-in`` chain (only right when the rows hold the chain)."""
     graph = nx.Graph()
     labels: dict[str, list[str]] = {}
     concept_labels: dict[str, str] = {}
-    for node, cls, label, country, iso, alt in store.select_values(load_query("nodes")):
+    for node, cls, label, country, iso, alt in node_rows:
         name = local_name(cls)
         if node not in graph:
             graph.add_node(node, label=None, type=None, group=None, country=country, iso=None)
@@ -836,13 +849,13 @@ def build_network(kg: KnowledgeGraph) -> Network:
         for value in (label, alt):
             if value and value not in names:
                 names.append(value)
-    for concept, label in store.select_values(load_query("concepts")):
+    for concept, label in concept_rows:
         concept_labels.setdefault(concept, label)
 
     ties: dict[str, dict[str, Any]] = {}
     tie_pairs: dict[str, set[tuple[str, str]]] = {}
     links: list[dict[str, Any]] = []
-    for a, b, rel, via, cls, label, kind, kind_label, date, fld in store.select_values(load_query("edges")):
+    for a, b, rel, via, cls, label, kind, kind_label, date, fld in edge_rows:
         if a not in graph or b not in graph or a == b:
             continue
         if rel == "tie":
@@ -896,7 +909,8 @@ def build_network(kg: KnowledgeGraph) -> Network:
         data["links"].append(link)
         data["relations"].add(link["relation"])
 
-    _assign_countries(graph)
+    if countries:
+        _assign_countries(graph)
     return Network(graph, labels=labels, concept_labels=concept_labels)
 
 
