@@ -489,7 +489,7 @@ class Network:
                     "to": self.node_json(b),
                     "relations": sorted(_relations(ties, links)),
                     "ties": [self._tie_json(t) for t in sorted(ties, key=_tie_sort)],
-                    "links": [self._link_json(x) for x in links],
+                    "links": [self._link_json(x) for x in sorted(links, key=_link_sort)],
                 }
             )
         return hops
@@ -802,6 +802,10 @@ def _filters_key(filters: Filters) -> tuple:
 
 def _tie_sort(tie: dict[str, Any]) -> tuple:
     return (tie.get("date") or "9999", tie.get("label") or "", tie["id"])
+
+
+def _link_sort(link: dict[str, Any]) -> tuple:
+    return (link["relation"], link["role"], link["subject"], link["object"])
 
 
 def _relations(ties: list[dict], links: list[dict]) -> set[str]:

@@ -68,22 +68,48 @@ def test_the_endpoint_and_entity_pages_answer_from_the_remote_engine(remote_app)
 def test_a_path_question_transfers_far_less_than_the_graph(remote_app, sparql_server):
     whole = len(remote_app.extensions["kg"].store.dump("nquads"))
     fresh = create_app({"STORE": remote_app.config["STORE"], "TESTING": True, "EXPLORER_WARMUP": False})
-    kg = fresh.extensions["kg"]  # a new app: its first path question builds the projection
+    kg = fresh.extensions["kg"]  # a new app: no projection, so path questions go to the remote path finder
     counting = CountingSession(kg.store._http)
     kg.store._http = counting
     client = fresh.test_client()
     try:
-        client.get("/api/paths", query_string={"from": "Incheon", "to": "Tianjin"})  # builds the projection
+        answer = client.get("/api/paths", query_string={"from": "Incheon", "to": "Tianjin"})
         first = counting.received
         counting.received = 0
-        client.get("/api/paths", query_string={"from": "Suwon City", "to": "Liaoning Province"})
+        other = client.get("/api/paths", query_string={"from": "Suwon City", "to": "Liaoning Province"})
         second = counting.received
     finally:
         kg.store._http = counting.session
-    print(f"remote bytes: whole graph {whole}, first path question {first}, next one {second}")
-    assert first < whole  # the edges and labels, not every statement
-    assert second < whole / 50  # then only the quotes of the hops on the paths
+    print(f"remote bytes: whole graph {whole} (N-Quads), first path question {first}, next one {second}")
+    assert answer.status_code == 200 and other.status_code == 200
+    assert [len(p) for p in answer.get_json()["paths"]] == [1, 2, 6]
+    assert [len(p) for p in other.get_json()["paths"]] == [2, 3, 3]
+    assert getattr(kg, "_network", None) is None  # the projection was never built
+    assert first < whole / 10
+    assert second < whole / 10
 
+
+def test_remote_names_fail_as_the_projections_do(remote_app):
+    from graph import network as nw
+    from graph import pathfinder
+
+    kg = remote_app.extensions["kg"]
+    net = nw.network(kg)
+    for ref in ("Nowhere Town", "Gyeonggi", "https://partnergraph.org/id/region/xx/nowhere", "", "Suwon"):
+        try:
+            net.resolve(ref)
+            expected = None
+        except nw.NetworkError as error:
+            expected = (type(error), str(error), getattr(error, "candidates", None), getattr(error, "suggestions", None))
+        try:
+            pathfinder.Explorer(kg).resolve(ref)
+            got = None
+        except nw.NetworkError as error:
+            got = (type(error), str(error), getattr(error, "candidates", None), getattr(error, "suggestions", None))
+        print(repr(ref), got and got[:2])
+        assert got == expected
+    with pytest.raises(nw.NetworkError, match="two different"):
+        pathfinder.find_paths(kg, "Suwon City", "id:region/kr/suwon")
 
 PAIRS = [
     ("Gyeonggi Province", "Gacheon University", {}),
@@ -128,4 +154,7 @@ def test_the_remote_path_finder_finds_the_projections_paths(remote_app, a, b, pa
         "k": 3,
         "paths": nw.explain_paths(kg, net, mine, filters),
     }
+    for mine_hops, local_hops in zip(remote["paths"], local["paths"], strict=True):
+        for x, y in zip(mine_hops, local_hops, strict=True):
+            assert x == y, (x, y)
     assert remote == local
