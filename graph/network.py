@@ -28,7 +28,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import combinations, islice
@@ -1006,16 +1006,20 @@ def _rebuild(kg: KnowledgeGraph, cached: Network | None) -> Network:
 # -- evidence and entities -------------------------------------------------------------------------------
 
 
-def evidence(kg: KnowledgeGraph, iris: Iterable[str]) -> dict[str, list[dict[str, str | None]]]:
+def evidence(
+    kg: KnowledgeGraph, iris: Iterable[str], select: Callable[[str], Iterable[tuple]] | None = None
+) -> dict[str, list[dict[str, str | None]]]:
     """The sources of each IRI in one query: the quoted words (``kp:evidence``) with their document and its
-    title, or, where a node has no quote, the source graphs that state it."""
+    title, or, where a node has no quote, the source graphs that state it. ``select`` runs the query (default:
+    the store's ``select_values``)."""
+    select = select or kg.store.select_values
     iris = sorted(set(iris))
     out: dict[str, list[dict[str, str | None]]] = {iri: [] for iri in iris}
     for start in range(0, len(iris), 400):
         values = " ".join(_sparql_iri(i) for i in iris[start : start + 400])
         text = load_query("evidence").replace("#VALUES#", f"VALUES ?x {{ {values} }}")
         seen = set()
-        for x, quote, doc, title in kg.store.select_values(text):
+        for x, quote, doc, title in select(text):
             key = (x, quote, doc)
             if key in seen:
                 continue
@@ -1030,12 +1034,18 @@ def evidence(kg: KnowledgeGraph, iris: Iterable[str]) -> dict[str, list[dict[str
     return out
 
 
-def explain_paths(kg: KnowledgeGraph, net: Network, paths: list[list[str]], filters: Filters | None = None) -> list:
+def explain_paths(
+    kg: KnowledgeGraph,
+    net: Network,
+    paths: list[list[str]],
+    filters: Filters | None = None,
+    select: Callable[[str], Iterable[tuple]] | None = None,
+) -> list:
     """Paths as lists of hops, every tie with its sources (one evidence query for the whole answer)."""
     explained = [net.hops(p, filters) for p in paths]
     wanted = {t["id"] for hops in explained for h in hops for t in h["ties"]}
     wanted |= {x["subject"]["id"] for hops in explained for h in hops for x in h["links"]}
-    found = evidence(kg, wanted) if wanted else {}
+    found = evidence(kg, wanted, select) if wanted else {}
     for hops in explained:
         for hop in hops:
             for tie in hop["ties"]:

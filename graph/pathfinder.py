@@ -54,6 +54,7 @@ class Explorer:
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
         self.node_rows: dict[str, list[tuple]] = {}
+        self.full: set[str] = set()  # entities whose labels and countries are known
         self.missing: set[str] = set()  # IRIs asked about that are not entities
         self.edge_rows: list[tuple] = []
         self.expanded: set[str] = set()
@@ -66,6 +67,18 @@ class Explorer:
             body, _ = self.kg.store.query_serialized(text, "tsv")
             return tsv_values(body)
         return list(self.kg.store.select_values(text))
+
+    def fetch_labels(self, iris: Iterable[str]) -> None:
+        """The labels of known entities whose label is not known yet (one query)."""
+        todo = sorted({i for i in iris if i in self.node_rows and i not in self.full})
+        for start in range(0, len(todo), BATCH):
+            chunk = todo[start : start + BATCH]
+            text = nw.load_query("node-labels").replace("#VALUES#", _values("node", chunk))
+            labels: dict[str, str] = {}
+            for node, label in self._select(text):
+                labels.setdefault(node, label)
+            for node in chunk:
+                self.node_rows[node] = [(n, c, labels.get(node), *rest) for n, c, _, *rest in self.node_rows[node]]
 
     def fetch_details(self, vias: Iterable[str]) -> None:
         """Label, kind, date and fields of the ties not known yet (``tie-details.rq``)."""
@@ -86,15 +99,22 @@ class Explorer:
                 rows.append((a, b, rel, via, cls, *detail))
         return rows
 
-    def fetch_nodes(self, iris: Iterable[str]) -> None:
-        """Classes, labels, countries and ISO codes of the entities not known yet."""
-        todo = sorted({i for i in iris if i not in self.node_rows and i not in self.missing})
+    def fetch_nodes(self, iris: Iterable[str], full: bool = True) -> None:
+        """The classes of the entities not known yet and, when ``full``, their labels, countries and ISO codes
+        (the search needs only the classes of the entities it meets)."""
+        done = self.full if full else self.node_rows.keys()
+        todo = sorted({i for i in iris if i not in done and i not in self.missing})
         for start in range(0, len(todo), BATCH):
             chunk = todo[start : start + BATCH]
-            text = nw.load_query("node-info").replace("#VALUES#", _values("node", chunk))
-            for node, cls, label, country, iso in self._select(text):
-                self.node_rows.setdefault(node, []).append((node, cls, label, country, iso, None))
-            self.missing.update(i for i in chunk if i not in self.node_rows)
+            text = nw.load_query("node-info" if full else "node-classes").replace("#VALUES#", _values("node", chunk))
+            rows: dict[str, list[tuple]] = {}
+            for node, cls, *rest in self._select(text):
+                label, country, iso = rest or (None, None, None)
+                rows.setdefault(node, []).append((node, cls, label, country, iso, None))
+            self.node_rows.update(rows)
+            if full:
+                self.full.update(rows)
+            self.missing.update(i for i in chunk if i not in rows)
 
     def expand(self, nodes: Iterable[str], details: bool = False) -> list[tuple]:
         """The edges of ``nodes`` (one query per batch), after which their neighbours are known entities."""
@@ -106,7 +126,7 @@ class Explorer:
             rows += self._select(text)
         self.expanded.update(todo)
         self.edge_rows += rows
-        self.fetch_nodes(n for row in rows for n in row[:2])
+        self.fetch_nodes((n for row in rows for n in row[:2]), full=False)
         if details:
             self.fetch_details(row[3] for row in rows if row[2] == "tie")
         return rows
@@ -255,21 +275,23 @@ def find_paths(
         reach = radius[source] + radius[target]
         found = net.paths(source, target, k=k, filters=filters, max_hops=min(max_hops, reach))
     on_paths = {n for p in found for n in p} | ends
-    explorer.fetch_nodes(ends)
     explorer.fetch_details(
         t["id"] for p in found for a, b in zip(p, p[1:], strict=False) for t in net.graph.edges[a, b]["ties"]
     )
     net = explorer.network()
     hops = [net.hops(p, filters) for p in found]
     parties = {p["id"] for h in hops for hop in h for t in hop["ties"] for p in t["parties"]}
-    explorer.assign_countries(net, on_paths | parties)
+    explorer.fetch_nodes(on_paths)
+    explorer.fetch_labels(parties)  # a tie names its parties by their labels only
+    net = explorer.network()
+    explorer.assign_countries(net, on_paths)
     ties = [t for p in found for a, b in zip(p, p[1:], strict=False) for t in net.graph.edges[a, b]["ties"]]
     explorer.concept_labels(net, ties)
     return {
         "from": net.node_json(source),
         "to": net.node_json(target),
         "k": k,
-        "paths": nw.explain_paths(kg, net, found, filters),
+        "paths": nw.explain_paths(kg, net, found, filters, select=explorer._select),
     }
 
 
