@@ -238,7 +238,7 @@ def find_paths(
         raise nw.NetworkError("a path needs two different entities")
     ends = {source, target}
     # Kinds, fields and years filter ties by their details; else the search needs only who is tied to whom.
-    needs_details = bool(filters.kinds or filters.fields or filters.year_from is not None or filters.year_to is not None)
+    needs_details = bool(filters.kinds or filters.fields) or (filters.year_from, filters.year_to) != (None, None)
     limit = min(max_hops, MAX_REMOTE_HOPS)
     dist = {source: {source: 0}, target: {target: 0}}
     frontier = {source: [source], target: [target]}

@@ -95,21 +95,20 @@ def test_remote_names_fail_as_the_projections_do(remote_app):
 
     kg = remote_app.extensions["kg"]
     net = nw.network(kg)
-    for ref in ("Nowhere Town", "Gyeonggi", "https://partnergraph.org/id/region/xx/nowhere", "", "Suwon"):
+
+    def outcome(resolve, ref: str):
         try:
-            net.resolve(ref)
-            expected = None
+            return resolve(ref)
         except nw.NetworkError as error:
-            expected = (type(error), str(error), getattr(error, "candidates", None), getattr(error, "suggestions", None))
-        try:
-            pathfinder.Explorer(kg).resolve(ref)
-            got = None
-        except nw.NetworkError as error:
-            got = (type(error), str(error), getattr(error, "candidates", None), getattr(error, "suggestions", None))
-        print(repr(ref), got and got[:2])
-        assert got == expected
+            return type(error), str(error), getattr(error, "candidates", None), getattr(error, "suggestions", None)
+
+    for ref in ("Nowhere Town", "Gyeonggi", "https://partnergraph.org/id/region/xx/nowhere", "", "Suwon", "gacon"):
+        got = outcome(pathfinder.Explorer(kg).resolve, ref)
+        print(repr(ref), got if isinstance(got, str) else got[:2])
+        assert got == outcome(net.resolve, ref)
     with pytest.raises(nw.NetworkError, match="two different"):
         pathfinder.find_paths(kg, "Suwon City", "id:region/kr/suwon")
+
 
 PAIRS = [
     ("Gyeonggi Province", "Gacheon University", {}),
@@ -146,7 +145,7 @@ def test_the_remote_path_finder_finds_the_projections_paths(remote_app, a, b, pa
     last = len(found[-1]) if found else 0
     assert sorted(p for p in mine if len(p) < last) == sorted(p for p in found if len(p) < last)
     view = net.view(filters)
-    assert all(view.has_edge(x, y) or {x, y} & {source, target} for p in mine for x, y in zip(p, p[1:]))
+    assert all(view.has_edge(x, y) or {x, y} & {source, target} for p in mine for x, y in zip(p, p[1:], strict=False))
     # Each hop is explained as the projection explains it: ends, ties with their sources, links.
     local = {
         "from": net.node_json(source),
@@ -158,3 +157,24 @@ def test_the_remote_path_finder_finds_the_projections_paths(remote_app, a, b, pa
         for x, y in zip(mine_hops, local_hops, strict=True):
             assert x == y, (x, y)
     assert remote == local
+
+
+def test_an_ambiguous_name_fails_as_in_the_projection(remote_app):
+    from graph import network as nw
+    from graph import pathfinder
+
+    kg = remote_app.extensions["kg"]
+    graph = "https://partnergraph.org/id/source/test-ambiguity"
+    kg.store.update(
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <https://partnergraph.org/id/region/xx/suwon> a <{KP}City> ; "
+        '<http://www.w3.org/2000/01/rdf-schema#label> "Suwon City" . } }'
+    )
+    try:
+        with pytest.raises(nw.AmbiguousName) as expected:
+            nw.build_network(kg).resolve("suwon city")
+        with pytest.raises(nw.AmbiguousName) as got:
+            pathfinder.find_paths(kg, "suwon city", "Incheon")
+        assert str(got.value) == str(expected.value) and got.value.candidates == expected.value.candidates
+        assert len(got.value.candidates) == 2
+    finally:
+        kg.store.drop_graph(graph)
