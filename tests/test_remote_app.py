@@ -178,3 +178,18 @@ def test_an_ambiguous_name_fails_as_in_the_projection(remote_app):
         assert len(got.value.candidates) == 2
     finally:
         kg.store.drop_graph(graph)
+
+
+def test_the_cli_path_command_uses_the_remote_path_finder(remote_app):
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["--store", remote_app.config["STORE"], "path", "Gyeonggi Province", "Gacheon University", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert set(answer) == {"from", "to", "paths"}
+    assert [len(p) for p in answer["paths"]] == [1, 2, 2]
+    assert answer["paths"][0][0]["ties"][0]["kindLabel"] == "memorandum of understanding"
