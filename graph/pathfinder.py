@@ -237,6 +237,7 @@ def find_paths(
     if source == target:
         raise nw.NetworkError("a path needs two different entities")
     ends = {source, target}
+    explorer.fetch_nodes(ends)
     # Kinds, fields and years filter ties by their details; else the search needs only who is tied to whom.
     needs_details = bool(filters.kinds or filters.fields) or (filters.year_from, filters.year_to) != (None, None)
     limit = min(max_hops, MAX_REMOTE_HOPS)

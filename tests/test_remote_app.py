@@ -193,3 +193,12 @@ def test_the_cli_path_command_uses_the_remote_path_finder(remote_app):
     assert set(answer) == {"from", "to", "paths"}
     assert [len(p) for p in answer["paths"]] == [1, 2, 2]
     assert answer["paths"][0][0]["ties"][0]["kindLabel"] == "memorandum of understanding"
+
+
+def test_a_search_that_grows_too_wide_stops_with_a_clear_error(remote_app, monkeypatch):
+    from graph import network as nw
+    from graph import pathfinder
+
+    monkeypatch.setattr(pathfinder, "MAX_FRONTIER", 1)
+    with pytest.raises(nw.NetworkError, match=r"around Tianjin reached 3 entities at 1 hops \(the limit is 1\)"):
+        pathfinder.find_paths(remote_app.extensions["kg"], "Suwon City", "Tianjin", k=3)
