@@ -406,18 +406,24 @@ def path(
     as_json_flag: bool,
 ) -> None:
     """Paths from SOURCE to TARGET (names or IRIs), each hop with its tie and the source's words."""
+    from . import pathfinder
     from .network import explain_paths, network
 
     kg = open_kg(ctx)
-    net = network(kg)
-    a, b = net.resolve(source), net.resolve(target)
     filters = _network_filters(only, avoid, {"avoid_type": avoid_type or ""})
-    paths = explain_paths(kg, net, net.paths(a, b, k=k, filters=filters), filters)
+    if pathfinder.should_use(kg, filters):  # a remote store: explore only what the question needs
+        answer = pathfinder.find_paths(kg, source, target, k=k, filters=filters)
+        ends, paths = (answer["from"], answer["to"]), answer["paths"]
+    else:
+        net = network(kg)
+        a, b = net.resolve(source), net.resolve(target)
+        paths = explain_paths(kg, net, net.paths(a, b, k=k, filters=filters), filters)
+        ends = (net.node_json(a), net.node_json(b))
     if as_json_flag:
-        click.echo(as_json({"from": net.node_json(a), "to": net.node_json(b), "paths": paths}))
+        click.echo(as_json({"from": ends[0], "to": ends[1], "paths": paths}))
         return
     if not paths:
-        click.echo(f"no path from {net.node_json(a)['label']} to {net.node_json(b)['label']}")
+        click.echo(f"no path from {ends[0]['label']} to {ends[1]['label']}")
         return
     for number, hops in enumerate(paths, 1):
         click.echo(f"path {number} ({len(hops)} hop{'s' if len(hops) != 1 else ''}):")

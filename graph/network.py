@@ -28,7 +28,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import combinations, islice
@@ -489,7 +489,7 @@ class Network:
                     "to": self.node_json(b),
                     "relations": sorted(_relations(ties, links)),
                     "ties": [self._tie_json(t) for t in sorted(ties, key=_tie_sort)],
-                    "links": [self._link_json(x) for x in links],
+                    "links": [self._link_json(x) for x in sorted(links, key=_link_sort)],
                 }
             )
         return hops
@@ -804,6 +804,10 @@ def _tie_sort(tie: dict[str, Any]) -> tuple:
     return (tie.get("date") or "9999", tie.get("label") or "", tie["id"])
 
 
+def _link_sort(link: dict[str, Any]) -> tuple:
+    return (link["relation"], link["role"], link["subject"], link["object"])
+
+
 def _relations(ties: list[dict], links: list[dict]) -> set[str]:
     return {t["relation"] for t in ties} | {x["relation"] for x in links}
 
@@ -815,10 +819,23 @@ def build_network(kg: KnowledgeGraph) -> Network:
     """Build the projection from two queries: the edges (``edges.rq``) and the nodes with their labels
     (``nodes.rq``); then each entity's country, by ``kp:country`` or up its ``located-in`` chain."""
     store = kg.store
+    return assemble_network(
+        store.select_values(load_query("nodes")),
+        store.select_values(load_query("concepts")),
+        store.select_values(load_query("edges")),
+    )
+
+
+def assemble_network(
+    node_rows: Iterable[tuple], concept_rows: Iterable[tuple], edge_rows: Iterable[tuple], countries: bool = True
+) -> Network:
+    """A :class:`Network` from rows shaped as ``nodes.rq``, ``concepts.rq`` and ``edges.rq`` give them (the
+    projection's whole graph, or the part of it the remote path finder explored). ``countries``: give every
+    entity without ``kp:country`` the one up its ``located-in`` chain (only right when the rows hold the chain)."""
     graph = nx.Graph()
     labels: dict[str, list[str]] = {}
     concept_labels: dict[str, str] = {}
-    for node, cls, label, country, iso, alt in store.select_values(load_query("nodes")):
+    for node, cls, label, country, iso, alt in node_rows:
         name = local_name(cls)
         if node not in graph:
             graph.add_node(node, label=None, type=None, group=None, country=country, iso=None)
@@ -836,13 +853,13 @@ def build_network(kg: KnowledgeGraph) -> Network:
         for value in (label, alt):
             if value and value not in names:
                 names.append(value)
-    for concept, label in store.select_values(load_query("concepts")):
+    for concept, label in concept_rows:
         concept_labels.setdefault(concept, label)
 
     ties: dict[str, dict[str, Any]] = {}
     tie_pairs: dict[str, set[tuple[str, str]]] = {}
     links: list[dict[str, Any]] = []
-    for a, b, rel, via, cls, label, kind, kind_label, date, fld in store.select_values(load_query("edges")):
+    for a, b, rel, via, cls, label, kind, kind_label, date, fld in edge_rows:
         if a not in graph or b not in graph or a == b:
             continue
         if rel == "tie":
@@ -896,7 +913,8 @@ def build_network(kg: KnowledgeGraph) -> Network:
         data["links"].append(link)
         data["relations"].add(link["relation"])
 
-    _assign_countries(graph)
+    if countries:
+        _assign_countries(graph)
     return Network(graph, labels=labels, concept_labels=concept_labels)
 
 
@@ -988,16 +1006,20 @@ def _rebuild(kg: KnowledgeGraph, cached: Network | None) -> Network:
 # -- evidence and entities -------------------------------------------------------------------------------
 
 
-def evidence(kg: KnowledgeGraph, iris: Iterable[str]) -> dict[str, list[dict[str, str | None]]]:
+def evidence(
+    kg: KnowledgeGraph, iris: Iterable[str], select: Callable[[str], Iterable[tuple]] | None = None
+) -> dict[str, list[dict[str, str | None]]]:
     """The sources of each IRI in one query: the quoted words (``kp:evidence``) with their document and its
-    title, or, where a node has no quote, the source graphs that state it."""
+    title, or, where a node has no quote, the source graphs that state it. ``select`` runs the query (default:
+    the store's ``select_values``)."""
+    select = select or kg.store.select_values
     iris = sorted(set(iris))
     out: dict[str, list[dict[str, str | None]]] = {iri: [] for iri in iris}
     for start in range(0, len(iris), 400):
         values = " ".join(_sparql_iri(i) for i in iris[start : start + 400])
         text = load_query("evidence").replace("#VALUES#", f"VALUES ?x {{ {values} }}")
         seen = set()
-        for x, quote, doc, title in kg.store.select_values(text):
+        for x, quote, doc, title in select(text):
             key = (x, quote, doc)
             if key in seen:
                 continue
@@ -1012,12 +1034,18 @@ def evidence(kg: KnowledgeGraph, iris: Iterable[str]) -> dict[str, list[dict[str
     return out
 
 
-def explain_paths(kg: KnowledgeGraph, net: Network, paths: list[list[str]], filters: Filters | None = None) -> list:
+def explain_paths(
+    kg: KnowledgeGraph,
+    net: Network,
+    paths: list[list[str]],
+    filters: Filters | None = None,
+    select: Callable[[str], Iterable[tuple]] | None = None,
+) -> list:
     """Paths as lists of hops, every tie with its sources (one evidence query for the whole answer)."""
     explained = [net.hops(p, filters) for p in paths]
     wanted = {t["id"] for hops in explained for h in hops for t in h["ties"]}
     wanted |= {x["subject"]["id"] for hops in explained for h in hops for x in h["links"]}
-    found = evidence(kg, wanted) if wanted else {}
+    found = evidence(kg, wanted, select) if wanted else {}
     for hops in explained:
         for hop in hops:
             for tie in hop["ties"]:

@@ -151,3 +151,15 @@ def test_a_parameter_restricts_the_group_where_it_first_occurs():
     text = get_query("ties").bind({"year": "2013"})
     sub_select = text.index("SELECT DISTINCT ?tie WHERE {")
     assert text.index("VALUES ?year { 2013 }") > sub_select  # inside the paging sub-select, not outside it
+
+
+def test_entities_by_class_counts_each_entity_once(shipped):
+    result = shipped.run_named("entities-by-class")
+    counts = {
+        str(c).rsplit("#", 1)[1]: int(n)
+        for c, n in zip(column(result, "class"), column(result, "entities"), strict=True)
+    }
+    # Gyeonggi Province is typed by four sources: still one province among the 15 the seeds name.
+    assert counts["Province"] == 15
+    assert counts["TrainingCourse"] == 19
+    assert "Evidence" not in counts

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from graph import network as nw
+from graph import pathfinder
 from graph.store import StoreError
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -136,12 +137,15 @@ def paths():
     ``part-of``, ``head-of``, ``program``, ``event``), ``type`` / ``avoid_type`` entity groups to go through,
     ``kind``, ``field``, ``country``, ``from_year``, ``to_year``; ``max_hops``.
     """
-    network = net()
-    source = network.resolve(_required("from"))
-    target = network.resolve(_required("to"))
     k = _int("k", 3, 1, nw.MAX_PATHS)
     max_hops = _int("max_hops", nw.MAX_HOPS, 1, nw.MAX_HOPS)
     filters = _filters()
+    if pathfinder.should_use(kg(), filters):  # a remote store, no projection yet: explore only what is needed
+        answer = pathfinder.find_paths(kg(), _required("from"), _required("to"), k, filters, max_hops)
+        return jsonify(answer)
+    network = net()
+    source = network.resolve(_required("from"))
+    target = network.resolve(_required("to"))
     found = network.paths(source, target, k=k, filters=filters, max_hops=max_hops)
     return jsonify(
         {
