@@ -1,10 +1,17 @@
-"""Pages that belong to no single area: the health check and the about page."""
+"""Pages that belong to no single area: the health check, and the data credits every page carries."""
 
 from __future__ import annotations
+
+import time
 
 from flask import Blueprint, current_app, jsonify
 
 bp = Blueprint("pages", __name__)
+
+CREDITS_QUERY = """SELECT DISTINCT ?source ?title ?rights WHERE {
+  GRAPH ?source { ?source <http://purl.org/dc/terms/rights> ?rights
+  OPTIONAL { ?source <http://purl.org/dc/terms/title> ?title } } } ORDER BY ?title LIMIT 20"""
+_RECHECK_SECONDS = 10.0
 
 
 @bp.get("/healthz")
@@ -12,3 +19,24 @@ def health():
     """Liveness and the size of the graph, for monitors."""
     kg = current_app.extensions["kg"]
     return jsonify({"status": "ok", "store": kg.store.url, "graphs": len(kg.store.graphs())})
+
+
+def data_credits() -> list[dict[str, str]]:
+    """The rights statements of the sources in the store (e.g. Wikipedia's CC BY-SA for the twin cities).
+
+    Read again when the store changed (embedded stores count their writes) or, for a remote store, every
+    few seconds."""
+    kg = current_app.extensions["kg"]
+    cache = current_app.extensions.setdefault("credits", {"key": None, "at": 0.0, "rows": []})
+    key = kg.store.generation
+    fresh = cache["key"] == key and (key is not None or time.monotonic() - cache["at"] < _RECHECK_SECONDS)
+    if not fresh:
+        rows = kg.store.select_values(CREDITS_QUERY)
+        cache.update(key=key, at=time.monotonic(), rows=[{"source": s, "title": t, "rights": r} for s, t, r in rows])
+    return cache["rows"]
+
+
+@bp.app_context_processor
+def inject_credits() -> dict:
+    """Every template can show the data credits (base.html does, in its footer)."""
+    return {"data_credits": data_credits}
