@@ -16,6 +16,18 @@ from graph import KnowledgeGraph, open_store
 from graph.store import Store
 
 DATA = Path(__file__).parent / "data"
+#: Debian's chromium, driven by Playwright (never 'playwright install'), without any background traffic.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MINI = DATA / "mini.trig"
 
 

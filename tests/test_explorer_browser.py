@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from server import create_app
-from tests.conftest import free_port
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +21,6 @@ GYEONGGI = ID + "region/kr/gyeonggi-province"
 LIAONING = ID + "region/cn/liaoning-province"
 HANOI = ID + "region/vn/hanoi"
 XSS_LABEL = "<img src=x onerror=alert(1)>{{ 7*7 }}"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +43,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

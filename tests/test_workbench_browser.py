@@ -14,21 +14,10 @@ import pytest
 from flask import Flask
 
 from graph.queries import named_queries
-from tests.conftest import free_port
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
 from tests.test_sparql_protocol import make_app
 from tests.test_workbench import EXTRA, MINI
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
@@ -53,7 +42,7 @@ def test_workbench_in_a_browser(base_url: str) -> None:
     requests_seen: list[str] = []
     problems: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.on("request", lambda r: requests_seen.append(r.url))
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

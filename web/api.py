@@ -257,20 +257,33 @@ def overview():
     return Response(overview_json(network, limit), mimetype="application/json")
 
 
+_OVERVIEW_LOCK = threading.Lock()
+
+
 def overview_json(network: nw.Network, limit: int) -> bytes:
-    """The serialised overview, cached on the projection (it is the same for every visitor)."""
+    """The serialised overview, cached on the projection (it is the same for every visitor).
+
+    Computed once: a request that comes while the warm-up computes it waits for that result."""
     key = ("overview-json", limit)
-    if key not in network._cache:
-        nodes, truncated = network.overview(limit)
-        body = network.subgraph_json(nodes, positions=True)
-        body.update(
-            {
-                "truncated": truncated,
-                "total": {"nodes": network.graph.number_of_nodes(), "edges": network.graph.number_of_edges()},
-            }
-        )
-        network._cache[key] = current_app.json.dumps(body).encode("utf-8")
+    if key in network._cache:
+        return network._cache[key]
+    with _OVERVIEW_LOCK:
+        if key not in network._cache:
+            network._cache[key] = _overview_body(network, limit)
     return network._cache[key]
+
+
+def _overview_body(network: nw.Network, limit: int) -> bytes:
+    """The overview itself: the best connected entities, laid out, as JSON."""
+    nodes, truncated = network.overview(limit)
+    body = network.subgraph_json(nodes, positions=True)
+    body.update(
+        {
+            "truncated": truncated,
+            "total": {"nodes": network.graph.number_of_nodes(), "edges": network.graph.number_of_edges()},
+        }
+    )
+    return current_app.json.dumps(body).encode("utf-8")
 
 
 @bp.record_once
