@@ -27,6 +27,7 @@ from rdflib import Graph, URIRef
 
 from .knowledge import META_GRAPH, SHAPES_FILE, KnowledgeGraph, ValidationError, ValidationReport
 from .namespaces import BASE, KP, ONTOLOGY_GRAPH
+from .network import GROUPS
 from .store import OxigraphStore, QuerySyntaxError, StoreError, strip_comments_and_strings, to_oxigraph, to_rdflib
 
 CHANGE_BASE = BASE + "id/change/"
@@ -530,28 +531,12 @@ SCHEMA = "https://schema.org/"
 #: The classes each form offers, by form; the first is the default.
 FORM_CLASSES = {
     "agreement": ["Agreement", "Partnership"],
-    "entity": [
-        "City",
-        "Province",
-        "Country",
-        "MetropolitanCity",
-        "County",
-        "District",
-        "EconomicZone",
-        "Organization",
-        "University",
-        "College",
-        "Hospital",
-        "Agency",
-        "Association",
-        "Foundation",
-        "Company",
-        "GovernmentDepartment",
-    ],
-    "program": ["Program", "TrainingProgram", "AidProject", "MedicalAidProject", "ExchangeProgram", "Plan"],
+    # Places and organisations as the explorer groups them; a city is the most common new entity.
+    "entity": ["City", *(c for c in (*GROUPS["region"], *GROUPS["organization"]) if c not in ("Region", "City"))],
+    "program": list(GROUPS["program"]),
 }
 _IRI_SEGMENT = {"agreement": "agreement", "Partnership": "partnership", "program": "program"}
-_REGION_CLASSES = {"City", "Province", "Country", "MetropolitanCity", "County", "District", "EconomicZone"}
+_REGION_CLASSES = set(GROUPS["region"]) - {"Region"}
 
 
 class EditError(StoreError):

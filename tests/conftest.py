@@ -90,3 +90,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 def shipped() -> KnowledgeGraph:
     """The shipped ontology and data in an in-memory store (read-only use: do not write to it)."""
     return KnowledgeGraph.open("memory:")
+
+
+def network_app():
+    """An app over the hand-drawn network fixture and the markup-in-labels fixture (no shipped data)."""
+    from server import create_app
+
+    app = create_app({"STORE": "memory:", "LOAD_SHIPPED": False, "TESTING": True})
+    for name in ("network.trig", "xss.trig"):
+        app.extensions["kg"].store.add_data((DATA / name).read_bytes(), "trig")
+    return app

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from server import create_app
+from tests.conftest import network_app
 
 DATA = Path(__file__).parent / "data"
 ID = "https://partnergraph.org/id/"
@@ -20,11 +20,7 @@ GACHEON = ID + "org/gacheon-university"
 
 @pytest.fixture(scope="module")
 def client() -> FlaskClient:
-    app = create_app({"STORE": "memory:", "LOAD_SHIPPED": False, "TESTING": True})
-    kg = app.extensions["kg"]
-    for name in ("network.trig", "xss.trig"):
-        kg.store.add_data((DATA / name).read_bytes(), "trig")
-    return app.test_client()
+    return network_app().test_client()
 
 
 def test_search(client: FlaskClient) -> None:
