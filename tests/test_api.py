@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import network_app
 
-DATA = Path(__file__).parent / "data"
 ID = "https://partnergraph.org/id/"
 GYEONGGI = ID + "region/kr/gyeonggi-province"
 LIAONING = ID + "region/cn/liaoning-province"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -12,7 +11,6 @@ from rdflib import Graph, Literal, URIRef
 
 from tests.conftest import network_app
 
-DATA = Path(__file__).parent / "data"
 ID = "https://partnergraph.org/id/"
 GYEONGGI = ID + "region/kr/gyeonggi-province"
 RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
