@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,33 @@ def oxigraph_binary() -> str:
     return path
 
 
+def wait_until_serving(url: str, process: subprocess.Popen, what: str, seconds: float = 60) -> None:
+    """Wait until a server started as ``process`` answers ``url``; fail the test if it dies or never does."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"{what} did not start")
+            time.sleep(0.1)
+
+
+@contextmanager
+def serve_in_thread(app) -> Iterator[str]:
+    """Serve a Flask app with waitress on a free port of 127.0.0.1 in a thread; yields its base URL."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=free_port(), threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+
+
 @pytest.fixture(scope="session")
 def sparql_server() -> Iterator[str]:
     """A real Oxigraph SPARQL 1.1 server on 127.0.0.1 (in memory, union default graph); yields its base URL."""
@@ -56,16 +85,7 @@ def sparql_server() -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            requests.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1)
-            break
-        except requests.ConnectionError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("the Oxigraph server did not start")
-            time.sleep(0.1)
+    wait_until_serving(f"{base}/query?query=ASK%20%7B%7D", process, "the Oxigraph server")
     yield base
     process.terminate()
     process.wait(10)

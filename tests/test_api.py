@@ -6,13 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import network_app
-
-ID = "https://partnergraph.org/id/"
-GYEONGGI = ID + "region/kr/gyeonggi-province"
-LIAONING = ID + "region/cn/liaoning-province"
-HANOI = ID + "region/vn/hanoi"
-HMU = ID + "org/hanoi-medical-university"
-GACHEON = ID + "org/gacheon-university"
+from tests.test_network import GACHEON, GYEONGGI, HANOI, HMU, ID, LIAONING
 
 
 @pytest.fixture(scope="module")

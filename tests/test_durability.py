@@ -16,7 +16,7 @@ import requests
 
 from graph import KnowledgeGraph
 
-from .conftest import free_port
+from .conftest import free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "kill-test-token-0123456789"
@@ -51,16 +51,8 @@ def start_server(store: Path, port: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return process
-        except requests.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("the server did not start")
-            time.sleep(0.1)
+    wait_until_serving(f"http://127.0.0.1:{port}/healthz", process, "the server")
+    return process
 
 
 def write(port: int, text: str) -> bool:

@@ -3,14 +3,12 @@ no request leaves 127.0.0.1, no console error, and data is shown as text (never 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from server import create_app
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, network_app, serve_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -25,17 +23,8 @@ XSS_LABEL = "<img src=x onerror=alert(1)>{{ 7*7 }}"
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    from waitress.server import create_server
-
-    app = create_app({"STORE": "memory:", "LOAD_SHIPPED": False, "TESTING": True})
-    for name in ("network.trig", "xss.trig"):
-        app.extensions["kg"].store.add_data((DATA / name).read_bytes(), "trig")
-    port = free_port()
-    server = create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
+    with serve_in_thread(network_app()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

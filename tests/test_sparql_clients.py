@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from graph.store import open_store
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "data" / "mini.trig"
@@ -48,16 +47,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/sparql"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(url, timeout=1)
-            break
-        except requests.ConnectionError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("the server did not start")
-            time.sleep(0.1)
+    wait_until_serving(url, process, "the server")
     yield url
     process.terminate()
     process.wait(10)

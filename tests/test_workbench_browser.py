@@ -6,7 +6,6 @@ Every request must stay on 127.0.0.1 and the console must stay clean.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from flask import Flask
 
 from graph.queries import named_queries
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_in_thread
 from tests.test_sparql_protocol import make_app
 from tests.test_workbench import EXTRA, MINI
 
@@ -23,15 +22,9 @@ SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    from waitress import create_server
-
     app: Flask = make_app(MINI.read_bytes() + EXTRA)
-    port = free_port()
-    server = create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
+    with serve_in_thread(app) as url:
+        yield url
     app.extensions["sparql"].close()
 
 
