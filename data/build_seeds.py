@@ -1,14 +1,13 @@
 # ruff: noqa: E501  (verbatim quotes from the sources are long string literals)
 """Build data/seeds/*.trig from the five seed documents: one named graph per document.
 
-Run:  python data/build_seeds.py   (seeds from $PARTNERGRAPH_SEEDS, else <repo>/../shared/seeds)
+Run:  python data/build_seeds.py   (the source documents are in data/sources/)
 
 The curation is written out here, fact by fact, each with the verbatim quote it rests on.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -20,17 +19,7 @@ from rdflib import Literal  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 
 
-def find_seeds() -> Path:
-    """$PARTNERGRAPH_SEEDS, else the nearest `shared/seeds` beside the repo or one of its parents."""
-    if os.environ.get("PARTNERGRAPH_SEEDS"):
-        return Path(os.environ["PARTNERGRAPH_SEEDS"])
-    for parent in REPO.parents:
-        if (parent / "shared" / "seeds").is_dir():
-            return parent / "shared" / "seeds"
-    return REPO.parent / "shared" / "seeds"
-
-
-SEEDS = find_seeds()
+SEEDS = REPO / "data" / "sources"
 OUT = REPO / "data" / "seeds"
 
 # ---------------------------------------------------------------------------------------------

@@ -250,17 +250,9 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
         sys.stdout.buffer.write(body)
 
 
-_TWIN_CITIES_REL = Path("shared") / "datasets" / "twin-cities" / "twin_cities_raw.csv"
-
-
 def twin_cities_csv() -> Path:
-    """The raw twin-cities table: ``../shared/datasets/twin-cities/twin_cities_raw.csv`` beside the repository
-    (looked for in each parent folder, so a worktree finds it too)."""
-    root = Path(__file__).resolve().parent.parent
-    for folder in root.parents:
-        if (folder / _TWIN_CITIES_REL).is_file():
-            return folder / _TWIN_CITIES_REL
-    return root.parent / _TWIN_CITIES_REL
+    """The raw twin-cities table shipped in ``data/datasets/twin-cities/`` (Wikipedia via Hekman/twincities)."""
+    return Path(__file__).resolve().parent.parent / "data" / "datasets" / "twin-cities" / "twin_cities_raw.csv"
 
 
 TWIN_CITIES_MAP = Path(__file__).resolve().parent.parent / "data" / "datasets" / "twin-cities.json"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pyshacl
@@ -19,11 +18,8 @@ SCHEMA = Namespace("https://schema.org/")
 
 
 def seeds_dir() -> Path:
-    """$PARTNERGRAPH_SEEDS, else <repo>/../shared/seeds (else the nearest parent's, for worktrees)."""
-    if os.environ.get("PARTNERGRAPH_SEEDS"):
-        return Path(os.environ["PARTNERGRAPH_SEEDS"])
-    candidates = [REPO.parent / "shared" / "seeds"] + [p / "shared" / "seeds" for p in REPO.parents]
-    return next((c for c in candidates if c.is_dir()), candidates[0])
+    """The five source documents, kept in the repository (data/sources/)."""
+    return REPO / "data" / "sources"
 
 
 def load(path: Path) -> Dataset:
