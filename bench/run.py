@@ -541,6 +541,7 @@ def measure_remote(ds: Dataset, table: Table) -> None:
         "next": "remote: next path question (bytes)",
     }
     try:
+        from graph import entities
         from graph import network as nw
     except ImportError:
         for row in rows.values():
@@ -593,11 +594,12 @@ def measure_remote(ds: Dataset, table: Table) -> None:
 
         def projection() -> None:
             net = nw.network(kg)
-            nw.explain_paths(kg, net, net.paths(ds.hub, ds.other, k=3))
+            entities.explain_paths(kg, net, net.paths(ds.hub, ds.other, k=3))
 
         measured(rows["projection"], projection)
         measured(
-            rows["next"], lambda: nw.explain_paths(kg, nw.network(kg), nw.network(kg).paths(ds.other, ds.hub, k=3))
+            rows["next"],
+            lambda: entities.explain_paths(kg, nw.network(kg), nw.network(kg).paths(ds.other, ds.hub, k=3)),
         )
         store.close()
     finally:

@@ -399,7 +399,8 @@ def path(
 ) -> None:
     """Paths from SOURCE to TARGET (names or IRIs), each hop with its tie and the source's words."""
     from . import pathfinder
-    from .network import explain_paths, network
+    from .entities import explain_paths
+    from .network import network
 
     kg = open_kg(ctx)
     filters = _network_filters(only, avoid, {"avoid_type": avoid_type or ""})
@@ -449,7 +450,7 @@ def partners(ctx: click.Context, entity: str, only: str | None, avoid: str | Non
     click.echo(f"{net.node_json(node)['label']}: {len(found)} partner(s)")
     for partner in found:
         ties = net.graph.edges[node, partner]["ties"]
-        click.echo(f"  {net.node_json(partner)['label']}  ({'; '.join(net._tie_json(t)['label'] for t in ties)})")
+        click.echo(f"  {net.node_json(partner)['label']}  ({'; '.join(net.tie_json(t)['label'] for t in ties)})")
     if second:
         more = net.partners_of_partners(node, filters)
         click.echo(f"partners of partners: {len(more)}")

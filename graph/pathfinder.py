@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from . import entities
 from . import network as nw
 from .knowledge import KnowledgeGraph
 
@@ -45,7 +46,7 @@ def should_use(kg: KnowledgeGraph, filters: nw.Filters | None = None) -> bool:
 
 
 def _values(var: str, iris: Iterable[str]) -> str:
-    return f"VALUES ?{var} {{ {' '.join(nw._sparql_iri(i) for i in iris)} }}"
+    return f"VALUES ?{var} {{ {' '.join(nw.sparql_iri(i) for i in iris)} }}"
 
 
 class Explorer:
@@ -292,7 +293,7 @@ def find_paths(
         "from": net.node_json(source),
         "to": net.node_json(target),
         "k": k,
-        "paths": nw.explain_paths(kg, net, found, filters, select=explorer._select),
+        "paths": entities.explain_paths(kg, net, found, filters, select=explorer._select),
     }
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph import KnowledgeGraph
+from graph import KnowledgeGraph, entities
 from graph import network as nw
 from graph.network_export import export_view, script_json
 
@@ -135,7 +135,7 @@ def test_shortest_paths_and_alternatives(net: nw.Network) -> None:
 
 def test_path_hops_explain_ties_with_sources(kg: KnowledgeGraph, net: nw.Network) -> None:
     paths = net.paths(GYEONGGI, HANOI, k=1, filters=nw.Filters.from_params({"only": "agreement"}))
-    (hops,) = nw.explain_paths(kg, net, paths)
+    (hops,) = entities.explain_paths(kg, net, paths)
     assert [(h["from"]["label"], h["to"]["label"]) for h in hops] == [
         ("Gyeonggi Province", "Liaoning Province"),
         ("Liaoning Province", "Hanoi"),
@@ -150,7 +150,7 @@ def test_path_hops_explain_ties_with_sources(kg: KnowledgeGraph, net: nw.Network
         "title": "Network source one",
     }
     # A tie without a quote still names the document (graph) that states it.
-    (via_twin,) = nw.explain_paths(kg, net, [[HANOI, SPRING_CN]])
+    (via_twin,) = entities.explain_paths(kg, net, [[HANOI, SPRING_CN]])
     assert via_twin[0]["ties"][0]["sources"] == [
         {"quote": None, "source": ID + "source/net-three", "title": "Network source three"}
     ]
@@ -268,14 +268,14 @@ def test_projection_rebuilt_when_the_store_changes() -> None:
 
 
 def test_describe_entity(kg: KnowledgeGraph) -> None:
-    entity = nw.describe(kg, GYEONGGI)
+    entity = entities.describe(kg, GYEONGGI)
     assert entity["label"] == "Gyeonggi Province" and entity["type"] == "Province"
     assert [t["label"] for t in entity["ties"]] == ["Gyeonggi–Liaoning sisterhood", "Medical training MOU"]
     facts = {f["label"]: [v["value"] for v in f["values"]] for f in entity["facts"]}
     assert facts["skos:hiddenLabel"] == ["Gyeongi Province"]
     assert facts["kp:locatedIn"] == [KR]
     assert entity["ties"][1]["sources"][0]["quote"].startswith("Gyeonggi, Gacheon University")
-    assert nw.describe(kg, ID + "region/zz") is None
+    assert entities.describe(kg, ID + "region/zz") is None
 
 
 def test_export_graphml_gexf_and_safe_html(kg: KnowledgeGraph) -> None:

@@ -128,8 +128,8 @@ def _path_ids(answer: dict) -> list[list[str]]:
 
 @pytest.mark.parametrize(("a", "b", "params"), PAIRS)
 def test_the_remote_path_finder_finds_the_projections_paths(remote_app, a, b, params):
+    from graph import entities, pathfinder
     from graph import network as nw
-    from graph import pathfinder
 
     kg = remote_app.extensions["kg"]
     filters = nw.Filters.from_params(params)
@@ -151,7 +151,7 @@ def test_the_remote_path_finder_finds_the_projections_paths(remote_app, a, b, pa
         "from": net.node_json(source),
         "to": net.node_json(target),
         "k": 3,
-        "paths": nw.explain_paths(kg, net, mine, filters),
+        "paths": entities.explain_paths(kg, net, mine, filters),
     }
     for mine_hops, local_hops in zip(remote["paths"], local["paths"], strict=True):
         for x, y in zip(mine_hops, local_hops, strict=True):

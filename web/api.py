@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from graph import entities, pathfinder
 from graph import network as nw
-from graph import pathfinder
 from graph.store import StoreError
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -99,7 +99,7 @@ def entity():
     ref = _required("id", "name")
     network = net()
     iri = _resolve_any(network, ref)
-    described = nw.describe(kg(), iri)
+    described = entities.describe(kg(), iri)
     if described is None:
         raise nw.EntityNotFound(f"no entity with the IRI {iri}")
     return jsonify(described)
@@ -152,7 +152,7 @@ def paths():
             "from": network.node_json(source),
             "to": network.node_json(target),
             "k": k,
-            "paths": nw.explain_paths(kg(), network, found, filters),
+            "paths": entities.explain_paths(kg(), network, found, filters),
         }
     )
 
@@ -167,8 +167,8 @@ def _partner_filters() -> nw.Filters:
 
 def _ties_between(network: nw.Network, a: str, b: str, filters: nw.Filters) -> list[dict[str, Any]]:
     data = network.graph.edges[a, b]
-    ties = [network._tie_json(t) for t in sorted(data["ties"], key=nw._tie_sort) if filters.tie_ok(t)]
-    links = [network._link_json(x) for x in data["links"] if filters.link_ok(x)]
+    ties = [network.tie_json(t) for t in sorted(data["ties"], key=nw._tie_sort) if filters.tie_ok(t)]
+    links = [network.link_json(x) for x in data["links"] if filters.link_ok(x)]
     return ties + links
 
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from graph import entities
 from graph import network as nw
 
 bp = Blueprint("entities", __name__)
@@ -47,16 +48,16 @@ def entity(rest: str):
     path, fmt = _negotiated(rest)
     iri = nw.ID_NS + path
     kg = _kg()
-    described = nw.describe(kg, iri) if "<" not in path and ">" not in path else None
+    described = entities.describe(kg, iri) if "<" not in path and ">" not in path else None
     if described is None:
         if fmt:
             return Response(f"no entity {iri}\n", status=404, mimetype="text/plain")
         return render_template("entity.html", entity=None, iri=iri, entity_path=entity_path), 404
     if fmt:
         media = {"turtle": "text/turtle", "jsonld": "application/ld+json"}[fmt]
-        response = Response(nw.entity_rdf(kg, iri, fmt), mimetype=media)
+        response = Response(entities.entity_rdf(kg, iri, fmt), mimetype=media)
     else:
-        statements = nw.source_statements(kg, iri) if path.startswith("source/") else []
+        statements = entities.source_statements(kg, iri) if path.startswith("source/") else []
         response = Response(
             render_template(
                 "entity.html", entity=described, iri=iri, entity_path=entity_path, statements=statements, path=path
@@ -73,5 +74,5 @@ def entity(rest: str):
 @bp.get("/sources")
 def sources():
     """Every source document with its date, publisher, counts and quotes (each with the things it supports)."""
-    docs = nw.sources(_kg(), per_source=int(request.args.get("per", 100) or 100))
+    docs = entities.sources(_kg(), per_source=int(request.args.get("per", 100) or 100))
     return render_template("sources.html", sources=docs, entity_path=entity_path, quote=quote)
