@@ -112,6 +112,7 @@ class Reconciler:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
         self._cache: dict[tuple, Match] = {}
+        self._cores: dict[str, dict[str, set[str]]] = {}
 
     def match(
         self,
@@ -146,7 +147,7 @@ class Reconciler:
                 return sub or Match(name, reason=f"no ISO 3166-2 subdivision is called {name!r}" + _in(cc))
         candidates = self._candidates((name, bare, core(bare)), cc)
         if not candidates:
-            sub = self._subdivision(name, bare, cc) if level == "MetropolitanCity" else None
+            sub = self._subdivision(name, bare, cc) if level in (None, "", "City", "MetropolitanCity") else None
             return sub or Match(name, reason=result.reason or "no gazetteer place has this name" + _in(cc))
         method = "name+country" if cc else "name"
         if lat is not None and lon is not None:
@@ -196,9 +197,12 @@ class Reconciler:
     def _subdivisions_by_core(self, name: str, cc: str | None) -> list[tuple[str, str]]:
         if not cc:
             return []
-        wanted = fold(core(name))
-        rows = self.gaz.db.execute("SELECT DISTINCT code, cc, name FROM subdivision WHERE cc = ?", (cc,))
-        return [(code, c) for code, c, n in rows if fold(core(n)) == wanted]
+        index = self._cores.get(cc)
+        if index is None:
+            index = self._cores[cc] = {}
+            for code, n in self.gaz.db.execute("SELECT DISTINCT code, name FROM subdivision WHERE cc = ?", (cc,)):
+                index.setdefault(fold(core(n)), set()).add(code)
+        return [(code, cc) for code in sorted(index.get(fold(core(name)), ()))]
 
 
 def _in(cc: str | None) -> str:
@@ -260,7 +264,7 @@ def match_quads(place_iri: str, match: Match, gaz: Gazetteer, source: str | None
     if match.place is not None:
         quads += place_facts(place_iri, match.place)
     if match.subdivision:
-        add(ox.Quad(s, _n(f"{KP}isoCode"), ox.Literal(match.subdivision), g))
+        add(ox.Quad(s, _n(f"{KP}subdivisionCode"), ox.Literal(match.subdivision), g))
         names = [(n, lang) for n, lang in gaz.subdivision_names(match.subdivision)]
         quads += _alt_labels(s, names, g)
     return quads
@@ -283,15 +287,19 @@ def country_quads(country_iri: str, iso2: str, gaz: Gazetteer) -> list[ox.Quad]:
     return _alt_labels(_n(country_iri), gaz.country_names(iso2), _n(GEONAMES_GRAPH))
 
 
+_LANG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*")
+_ALT = _n(SKOS + "altLabel")
+
+
 def _alt_labels(s: ox.NamedNode, names: list[tuple[str, str]], g: ox.NamedNode) -> list[ox.Quad]:
     seen, quads = set(), []
     for name, lang in names:
-        lang = lang if re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*", lang or "") else ""
+        lang = lang if lang and _LANG.fullmatch(lang) else ""
         key = (name, lang)
         if name and key not in seen:
             seen.add(key)
             literal = ox.Literal(name, language=lang.lower()) if lang else ox.Literal(name)
-            quads.append(ox.Quad(s, _n(SKOS + "altLabel"), literal, g))
+            quads.append(ox.Quad(s, _ALT, literal, g))
     return quads
 
 
@@ -326,6 +334,24 @@ def known_places(store) -> dict[int, str]:  # noqa: ANN001 - a graph.store.Store
         if gid is not None and p:
             found.setdefault(gid, p)
     return found
+
+
+def known_subdivisions(store) -> dict[str, str]:  # noqa: ANN001
+    """ISO 3166-2 code -> the entity already matched to it."""
+    rows = store.select_values(
+        f"SELECT ?p ?c WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?p <{KP}subdivisionCode> ?c }} }} ORDER BY ?p"
+    )
+    found: dict[str, str] = {}
+    for p, code in rows:
+        found.setdefault(code, p)
+    return found
+
+
+def matched_places(store) -> set[str]:  # noqa: ANN001
+    """The entities that have a match node (decided or waiting for review)."""
+    return {
+        p for (p,) in store.select_values(f"SELECT ?p WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?m <{KP}place> ?p }} }}")
+    }
 
 
 def minted_iri(place: Place, gaz: Gazetteer, known: dict[int, str]) -> str:
