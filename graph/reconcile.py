@@ -359,7 +359,7 @@ def minted_iri(place: Place, gaz: Gazetteer, known: dict[int, str]) -> str:
     for the most populous place of that name in its country and ``.../<name>-<geonames id>`` for the others."""
     if place.id in known:
         return known[place.id]
-    slug = slugify(place.name)
+    slug = slugify(re.sub(r"(?i)-(si|shi|gun)$", "", place.name))  # Hwaseong-si -> hwaseong, as curated IRIs are
     return f"{BASE}id/region/{place.cc.lower()}/{slug}" + ("" if gaz.homonyms(place) == 0 else f"-{place.id}")
 
 

@@ -432,8 +432,11 @@ class Places:
         """The other place of the same name, for a row that ties two places of one name (Falkenstein -
         Falkenstein): the next candidate, as a low-confidence match for review."""
         m = party.match
-        if m is None or m.place is None or len(m.candidates) < 2:
+        if m is None or len(m.candidates) < 2:
             return None
+        if m.place is None:  # nothing chosen for either: two entities of their own, both for review
+            match = rc.Match(m.name, None, None, "homonym-pair", 0.0, m.candidates, reason=m.reason)
+            return Party(party.iri + "-2", party.cls, party.iso2, party.spelling, party.country_name, match)
         other = next(p for p in m.candidates if p.id != m.place.id)
         match = rc.Match(m.name, other, None, "homonym-pair", 0.5, m.candidates)
         return Party(self.iri_of(other), party.cls, other.cc, party.spelling, party.country_name, match)
