@@ -397,8 +397,9 @@ class Places:
         gid = rc.parse_gid(ident) if ident and not re.fullmatch(r"Q\d+", ident) else None
         wikidata = ident if re.fullmatch(r"Q\d+", ident or "") else None
         cc = country.iso2 if country else None
-        match = self.rec.match(name, cc, lat=lat, lon=lon, gid=gid, level=level or None) if self.rec else None
         cls = level or place_level(name)
+        implied = cls if cls != "City" else None  # "Moscow Oblast" is a province, never the city of Moscow
+        match = self.rec.match(name, cc, lat=lat, lon=lon, gid=gid, level=implied) if self.rec else None
         if match is not None and match.place is not None and (cc is None or match.place.cc == cc):
             place = match.place
             if country is None:
@@ -657,8 +658,6 @@ def build_quads(
         if party.wikidata:
             add(ox.Quad(s, SKOS_EXACT, ox.NamedNode(f"http://www.wikidata.org/entity/{party.wikidata}"), g))
         if iri in existing:  # described by another source: it keeps its own label, type and evidence
-            for spelling in sorted(spellings[iri]):
-                add(ox.Quad(s, SKOS_ALT, ox.Literal(spelling), g))
             continue
         add(ox.Quad(s, _kp("evidence"), evidence_iri(first_row[iri]), g))
         add(ox.Quad(s, RDF_TYPE, _kp(party.cls), g))
