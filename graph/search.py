@@ -8,7 +8,7 @@ accents and case dropped, "ß" -> "ss"...). Results are ranked:
 1. prefix: a key starting with the text ("gachon univ" finds "Gachon University Gil Medical Center");
 2. word prefix: a word of the key starting with it; 3. the text inside a key;
 4. fuzzy: a key within a few edits of the text (rapidfuzz's normalised Indel similarity, at least 75/100:
-   "Welington", "Sao Paolo", "Gyeongi"),
+   "Welington", "Sao Paolo"), or a word of a longer name within an edit or two (85/100: "Gyeongi"),
 
 then by importance (the entity's number of connections), then by label.
 
@@ -55,6 +55,14 @@ class SearchIndex:
                     by_key.setdefault(key, {}).setdefault(node, name)
         self.by_key = by_key
         self.keys = sorted(by_key)
+        words: dict[str, list[str]] = {}
+        for key in self.keys:
+            if " " in key:
+                for word in key.split():
+                    if len(word) >= 4:
+                        words.setdefault(word, []).append(key)
+        self.words = words
+        self._word_list = sorted(words)
         self._text = "\n" + "\n".join(self.keys) + "\n"
         self._starts = []
         offset = 1
@@ -104,6 +112,12 @@ class SearchIndex:
             ):
                 if score < 100:
                     take(key, 4)
+            if len(best) < want and " " not in query:  # a typo in one word of a longer name: "Gyeongi"
+                for word, score, _ in process.extract(
+                    query, self._word_list, scorer=fuzz.ratio, score_cutoff=85.0, limit=max(want, 10)
+                ):
+                    for key in self.words[word][:50]:
+                        take(key, 4)
         return best
 
 

@@ -343,6 +343,9 @@ class Places:
         self.known = rc.known_places(store) if store is not None and gazetteer is not None else {}
         self.known_subs = rc.known_subdivisions(store) if store is not None and gazetteer is not None else {}
         self._minted: dict[int, str] = {}
+        self._columns: dict[tuple[int, int], dict[str, str | None]] = {}
+        self._parties: dict[tuple, Party | BadRow] = {}
+        self._quads: dict[tuple[str, int], list[ox.Quad]] = {}
 
     def iri_of(self, place: Any) -> str:
         """The entity IRI of a GeoNames place."""
@@ -351,9 +354,27 @@ class Places:
             iri = self._minted[place.id] = rc.minted_iri(place, self.rec.gaz, self.known)  # type: ignore[union-attr]
         return iri
 
+    def match_quads(self, iri: str, match: rc.Match, source: str) -> list[ox.Quad]:
+        """:func:`graph.reconcile.match_quads`, remembered (an import builds its quads twice)."""
+        key = (iri, id(match))
+        found = self._quads.get(key)
+        if found is None:
+            found = self._quads[key] = rc.match_quads(iri, match, self.rec.gaz, source)  # type: ignore[union-attr]
+        return found
+
     def party(self, row: Row, mapping: Mapping, n: int) -> Party | BadRow:
-        """Normalise party ``n`` of a row (or say why it cannot be)."""
-        col = {t: mapping.column_of(f"party{n}.{t}") for t in ("name", "country", "level", "id", "lat", "lon")}
+        """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer."""
+        cols = self._columns.get((id(mapping), n))
+        if cols is None:
+            targets = ("name", "country", "level", "id", "lat", "lon")
+            cols = self._columns[(id(mapping), n)] = {t: mapping.column_of(f"party{n}.{t}") for t in targets}
+        key = (id(mapping), n, *(row.cells.get(c, "") if c else "" for c in cols.values()))
+        found = self._parties.get(key)
+        if found is None or isinstance(found, BadRow):
+            found = self._parties[key] = self._party(row, mapping, n, cols)
+        return found
+
+    def _party(self, row: Row, mapping: Mapping, n: int, col: dict[str, str | None]) -> Party | BadRow:
 
         def cell(target: str) -> str:
             column = col[target]
@@ -647,7 +668,7 @@ def build_quads(
                 quads += rc.country_quads(iri, party.iso2, gaz)
                 quads += rc.match_quads(iri, rc.Match(party.spelling, method="iso-code", confidence=1.0), gaz)
             elif party.match is not None:
-                quads += rc.match_quads(iri, party.match, gaz, source_iri)
+                quads += places.match_quads(iri, party.match, source_iri)
         if party.match is not None and party.match.matched:
             report.reconciled += party.cls != "Country"
         elif party.cls != "Country":
