@@ -13,6 +13,7 @@ Items (dicts, ready for JSON and the page):
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyoxigraph as ox
@@ -29,6 +30,16 @@ _PLACE_FACTS = (rc.SKOS + "exactMatch", rc.GEO + "lat", rc.GEO + "long", rc.SKOS
 
 class ReviewError(StoreError):
     """A decision that cannot be made as asked (unknown item or candidate)."""
+
+
+_IRI = re.compile(r"https?://[^\s<>\"{}|^`\\]+")
+
+
+def checked_iri(value: str, what: str) -> str:
+    """``value`` if it is an absolute http(s) IRI safe to write in a query, else :class:`ReviewError`."""
+    if not isinstance(value, str) or not _IRI.fullmatch(value):
+        raise ReviewError(f"{what}: {value!r} is not an IRI")
+    return value
 
 
 def _one(store, sparql: str) -> list[tuple]:  # noqa: ANN001
@@ -153,6 +164,9 @@ def _status_quads(store, item: str) -> list[ox.Quad]:  # noqa: ANN001
 
 
 def _match_of(store, item: str) -> str:  # noqa: ANN001
+    if not item.startswith(rc.BASE + "id/match/"):
+        raise ReviewError(f"no match {item} in the review queue")
+    checked_iri(item, "item")
     rows = _one(store, f"SELECT ?p WHERE {{ GRAPH <{rc.GEONAMES_GRAPH}> {{ <{item}> <{KP}place> ?p }} }}")
     if not rows:
         raise ReviewError(f"no match {item} in the review queue")
@@ -205,6 +219,9 @@ def _term(value: str, lang: str | None, datatype: str | None) -> ox.Term:
 def decide_merge(store, keep: str, other: str, accept: bool) -> tuple[list[ox.Quad], list[ox.Quad]]:  # noqa: ANN001
     """The change that settles a proposed merge: accept moves every statement about ``other`` (and every
     reference to it) to ``keep``, its label becoming an alternative label; reject records ``owl:differentFrom``."""
+    checked_iri(keep, "keep"), checked_iri(other, "other")
+    if keep == other:
+        raise ReviewError("keep and other are the same entity")
     g = ox.NamedNode(rc.GEONAMES_GRAPH)
     if not accept:
         return [ox.Quad(ox.NamedNode(keep), ox.NamedNode(OWL_DIFFERENT), ox.NamedNode(other), g)], []

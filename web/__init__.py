@@ -11,3 +11,4 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (pages, sparql, workbench, update, edit, api, entities, explorer):
         app.register_blueprint(module.bp)
+    app.register_blueprint(__import__("web.review", fromlist=["bp"]).bp)  # places: the review queue
