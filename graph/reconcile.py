@@ -7,9 +7,12 @@ Rules (in order; docs/places.md explains them with their limits):
    folded; also without a qualifier: "Halle (Saale)" -> "Halle" with the region hint "Saale") in the country.
 3. Coordinates, where given, keep the candidates within 50 km and take the nearest (``name+coordinates``).
 4. A region hint (", Saxony", "(Saale)") keeps the candidates whose names carry it (``+region``).
-5. One candidate left: ``name+country``. Several: the most populous when it has at least 5 times the people of
-   the next (``name+country+population``); otherwise none is chosen: the place stays its own entity and goes to
-   the review queue with its candidates. Without a country the confidence is lower and the same rules apply.
+5. One candidate left: ``name+country``. Several: the one whose own name it is when the others only have it as an
+   alternate name (``+own-name``: "Stavropol" is not Tolyatti, once called Stavropol), unless an alternate-name
+   place has 5 times its people ("Frankfurt" is Frankfurt am Main); then the most populous when it has at least
+   5 times the people of the next (``+population``, confidence 0.8), or 3 times (0.7: kept, and queued for
+   review); otherwise none is chosen: the place stays its own entity and goes to the review queue with its
+   candidates. Without a country the confidence is 0.15 lower and the same rules apply.
 6. Provinces, counties and regions are matched to ISO 3166-2 subdivisions by name in any language.
 
 Matches become RDF in the gazetteer graph (:data:`GEONAMES_GRAPH`): ``skos:exactMatch`` the GeoNames IRI,
@@ -39,6 +42,7 @@ PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 NEAR_KM = 50.0
 DOMINANT = 5.0
+LIKELY = 3.0
 SUBDIVISION_LEVELS = {"Province", "County", "Region", "District"}
 _SUFFIXES = re.compile(
     r"(?i)[\s-]+(city|metropolitan city|special city|municipality|town|si|shi|gun|province|prefecture|do|"
@@ -113,6 +117,7 @@ class Reconciler:
         self.gaz = gazetteer
         self._cache: dict[tuple, Match] = {}
         self._cores: dict[str, dict[str, set[str]]] = {}
+        self._names: dict[str, tuple[list[str], list[int]]] = {}
 
     def match(
         self,
@@ -145,10 +150,11 @@ class Reconciler:
             sub = self._subdivision(name, bare, cc)
             if sub is not None or level in ("Province", "Region"):
                 return sub or Match(name, reason=f"no ISO 3166-2 subdivision is called {name!r}" + _in(cc))
-        candidates = self._candidates((name, bare, core(bare)), cc)
+        variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)), bare.split(" – ")[-1])
+        candidates, primary_ids = self._candidates(variants, cc)
         if not candidates:
             sub = self._subdivision(name, bare, cc) if level in (None, "", "City", "MetropolitanCity") else None
-            return sub or Match(name, reason=result.reason or "no gazetteer place has this name" + _in(cc))
+            return sub or self._fuzzy(name, bare, cc, result.reason)
         method = "name+country" if cc else "name"
         if lat is not None and lon is not None:
             near = sorted((distance_km(lat, lon, p.lat, p.lon), p.population * -1, p.id, p) for p in candidates)
@@ -167,22 +173,52 @@ class Reconciler:
             place = candidates[0]
             primary = fold(place.name) in {fold(name), fold(bare), fold(core(bare))}
             return Match(name, place, None, method, (0.95 if primary else 0.85) - penalty, candidates)
-        first, second = candidates[0], candidates[1]
+        primary = [p for p in candidates if p.id in primary_ids]
+        if primary and candidates[0].population < DOMINANT * max(primary[0].population, 1):
+            candidates = primary + [p for p in candidates if p.id not in primary_ids]  # its own name first
+            if len(primary) == 1:
+                return Match(name, primary[0], None, method + "+own-name", 0.85 - penalty, candidates)
+            pool = primary
+        else:
+            pool = candidates
+        first, second = pool[0], pool[1]
         if first.population >= DOMINANT * max(second.population, 1):
             return Match(name, first, None, method + "+population", 0.8 - penalty, candidates)
+        if first.population >= LIKELY * max(second.population, 1):  # likely, and queued for an editor's look
+            return Match(name, first, None, method + "+population", 0.7 - penalty, candidates)
         return Match(
             name, candidates=candidates, reason=f"{len(candidates)} places share this name" + _in(cc) + "; pick one"
         )
 
-    def _candidates(self, names: tuple[str, ...], cc: str | None) -> list[Place]:
-        seen: dict[int, Place] = {}
+    def _candidates(self, names: tuple[str, ...], cc: str | None) -> tuple[list[Place], set[int]]:
+        """The places named so (first of ``names`` that any place has), most populous first, and the ids of those
+        whose own name it is (the others have it as an alternate name)."""
         for n in dict.fromkeys(names):
-            if n:
-                for p in self.gaz.places(n, cc):
-                    seen.setdefault(p.id, p)
-            if seen:
-                break
-        return sorted(seen.values(), key=lambda p: (-p.population, p.id))
+            found = self.gaz.places(n, cc) if n else []
+            if found:
+                return sorted(found, key=lambda p: (-p.population, p.id)), self.gaz.primary(n, cc)
+        return [], set()
+
+    def _fuzzy(self, name: str, bare: str, cc: str | None, reason: str) -> Match:
+        """A spelling variant within the country (at least 90/100 similar, one clear best): kept with confidence
+        0.6 and queued for review; otherwise no match."""
+        from rapidfuzz import fuzz, process
+
+        nothing = Match(name, reason=reason or "no gazetteer place has this name" + _in(cc))
+        if not cc or len(fold(bare)) < 5:
+            return nothing
+        names = self._names.get(cc)
+        if names is None:
+            rows = self.gaz.db.execute("SELECT id, name FROM place WHERE cc = ? ORDER BY pop DESC", (cc,))
+            names = self._names[cc] = ([fold(n) for _, n in rows.fetchall()], [])
+            names[1].extend(
+                r[0] for r in self.gaz.db.execute("SELECT id FROM place WHERE cc = ? ORDER BY pop DESC", (cc,))
+            )
+        hits = process.extract(fold(bare), names[0], scorer=fuzz.ratio, score_cutoff=90.0, limit=2)
+        if not hits or (len(hits) > 1 and hits[1][1] >= hits[0][1]):
+            return nothing
+        place = self.gaz.place(names[1][hits[0][2]])
+        return Match(name, place, None, "fuzzy-name+country", 0.6, [place]) if place else nothing
 
     def _subdivision(self, name: str, bare: str, cc: str | None) -> Match | None:
         for n in dict.fromkeys((name, bare, core(bare))):

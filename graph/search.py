@@ -63,6 +63,8 @@ class SearchIndex:
                         words.setdefault(word, []).append(key)
         self.words = words
         self._word_list = sorted(words)
+        self._by_length = sorted(self.keys, key=len)
+        self._lengths = [len(k) for k in self._by_length]
         self._text = "\n" + "\n".join(self.keys) + "\n"
         self._starts = []
         offset = 1
@@ -106,14 +108,18 @@ class SearchIndex:
             if not key.startswith(query):
                 take(key, 2 if self._text[position - 1] == " " else 3)
             position = self._text.find(query, position + 1)
-        if len(best) < want and len(query) >= 3:
-            for key, score, _ in process.extract(
-                query, self.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=max(want * 2, 10)
-            ):
+        exact_found = query in self.by_key
+        if not exact_found and len(best) < want and len(query) >= 3:
+            # Only keys of a length that can reach the cutoff: 2m/(a+b) >= 0.75 needs 0.6a <= b <= 1.67a.
+            low = bisect.bisect_left(self._lengths, int(len(query) * 0.6))
+            high = bisect.bisect_right(self._lengths, int(len(query) * 1.67) + 1)
+            pool = self._by_length[low:high]
+            hits = process.extract(query, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=max(want * 2, 10))
+            for key, score, _ in hits:
                 if score < 100:
                     take(key, 4)
             if len(best) < want and " " not in query:  # a typo in one word of a longer name: "Gyeongi"
-                for word, score, _ in process.extract(
+                for word, _score, _ in process.extract(
                     query, self._word_list, scorer=fuzz.ratio, score_cutoff=85.0, limit=max(want, 10)
                 ):
                     for key in self.words[word][:50]:
