@@ -346,3 +346,14 @@ def store_gid(url: str, item: str) -> str:
         return found[0][0]
     finally:
         s.close()
+
+
+def test_a_path_from_gyeonggi_reaches_a_twin_town_of_suwon_through_suwon(kg, tmp_path):
+    from graph import network as nw
+
+    table = "city1,country1,city2,country2\nSuwon,South Korea,Asheville,United States\n"
+    import_table(kg.store, write(tmp_path, table), TWIN_MAP)
+    net = nw.network(kg, background=False)
+    asheville = net.resolve("Asheville")
+    path = net.paths(net.resolve("경기도"), asheville, k=1)[0]
+    assert path == [ID + "region/kr/gyeonggi-province", ID + "region/kr/suwon", asheville]
