@@ -614,7 +614,8 @@ def build_quads(
             except ValueError as error:
                 errors.append(BadRow(row.number, date_col, str(error)))
         good = [p for p in parties if isinstance(p, Party)]
-        if not errors and len({p.iri for p in good}) < 2 and len(good) == 2:
+        same_name = len(good) == 2 and fold(good[0].spelling) == fold(good[1].spelling)
+        if not errors and len({p.iri for p in good}) < 2 and same_name:  # Falkenstein - Falkenstein
             other = places.homonym(good[1])
             if other is not None and other.iri != good[0].iri:
                 good[1] = other

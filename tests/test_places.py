@@ -227,6 +227,11 @@ def test_a_homonym_pair_without_coordinates_is_kept_and_queued(kg, tmp_path):
     assert "homonym-pair" in {i["method"] for i in queued} and len(queued[0]["candidates"]) >= 2
 
 
+def test_two_names_of_one_place_in_one_row_are_a_tie_with_itself(kg, tmp_path):
+    with pytest.raises(RowsRefused, match="row 2, city2: a tie of a place with itself"):
+        import_table(kg.store, write(tmp_path, "city1,country1,city2,country2\nMünchen,DE,Munich,DE\n"), TWIN_MAP)
+
+
 def test_one_real_tie_from_two_sources_is_one_tie_with_two_pieces_of_evidence(kg, tmp_path):
     first = write(tmp_path, "city1,country1,city2,country2\nMünchen,Germany,Verona,Italy\n", "one.csv")
     second = write(tmp_path, "a;b;kind\nVerona, Italy;Munich, Germany;sister cities\n", "two.csv")
