@@ -13,8 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from curate import ENTITIES, ID, KP, ORG, SCHEMA, Document, date, entity, integer  # noqa: E402
+from curate import ENTITIES, ID, KP, ORG, SCHEMA, Document, date, english, entity, integer  # noqa: E402
 from rdflib import Literal  # noqa: E402
+from rdflib.namespace import DCTERMS, RDFS  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -125,6 +126,24 @@ entity(
     hidden=("Naboi",),
     comment="The only source spelling is 'Naboi' (presumably Navoi/Navoiy, Uzbekistan); kept as label and hidden "
     "label, no other name is stated by a source.",
+)
+entity(
+    "north-korea",
+    "region/kp",
+    C,
+    "North Korea",
+    alt=("the North",),
+    iso="KP",
+    comment="The Incheon article (2013) calls it 'the North' and speaks of 'the two Koreas'; 'Korea' "
+    "(id/region/kr) is South Korea.",
+)
+entity(
+    "yeonpyeong",
+    "region/kr/yeonpyeong-island",
+    R,
+    "Yeonpyeong Island",
+    comment="Named by the Incheon article (2013) as the place of the North's attack; the article does not say "
+    "where the island lies or to which region it belongs.",
 )
 entity(
     "iraq-krg",
@@ -1389,6 +1408,22 @@ def incheon_2013() -> Document:
         created="2013-03-28",
         creator="By matthew",
     )
+    # the dates of the page: the article's byline (with its time) and the page's own header date
+    d.facts(
+        d.iri,
+        ["March 28, 2013, 08:52", "Thursday, January 23, 2020"],
+        {DCTERMS.issued: date("2013-03-28T08:52:00"), KP.pageDate: date("2020-01-23")},
+    )
+    d.graph.add(
+        (
+            d.iri,
+            RDFS.comment,
+            english(
+                "Article of 2013-03-28, 08:52 (byline); the page header shows Thursday, January 23, 2020, the day the "
+                "page was displayed or crawled, not the article's date."
+            ),
+        )
+    )
     q_ico = (
         "The International Cooperation Office of Incheon City (Director General Yoo Byeong-yoon) is busy these days "
         "organizing its schedule for this year."
@@ -1405,6 +1440,28 @@ def incheon_2013() -> Document:
         {ORG.unitOf: "incheon", KP.field: ["field:diplomacy", "field:investment"]},
     )
     d.mention("yoo", q_ico, {ORG.headOf: "incheon-ico"})
+    d.node(
+        "program/incheon-international-exchange-master-plans",
+        KP.Plan,
+        "Incheon master plans for international exchange and cooperation",
+        q_tasks,
+        {KP.organizer: "incheon-ico", KP.programKind: "pkind:plan", KP.field: "field:diplomacy"},
+    )
+    d.node(
+        "program/incheon-foreign-investment-attraction",
+        KP.Program,
+        "Incheon foreign investment attraction to the IFEZ and non-IFEZ regions",
+        q_tasks,
+        {
+            KP.organizer: "incheon-ico",
+            KP.programKind: "pkind:investment-attraction",
+            KP.beneficiary: ["ifez", "incheon"],
+            KP.location: ["ifez", "incheon"],
+            KP.field: "field:investment",
+        },
+        comment="The office 'takes charge of' it; the non-IFEZ regions are the parts of Incheon outside the IFEZ "
+        "(the article names no other region), hence Incheon as a beneficiary besides the IFEZ.",
+    )
     d.mention(
         "ifez",
         q_tasks,
@@ -1443,13 +1500,29 @@ def incheon_2013() -> Document:
         "better use of human resources to bring the GCF and the 2014 Asian Games into success."
     )
     d.mention("gcf", q_games)
-    d.node(
+    games = d.node(
         "event/asian-games-2014",
-        KP.Conference,
+        [KP.SportingEvent, KP.Event],
         "2014 Asian Games",
         q_games,
         {SCHEMA.startDate: date("2014")},
-        comment="The article names the games as a goal of the office's work; their place is not stated.",
+        comment="The article names the games as a goal of the office's work; their place is not stated. Typed "
+        "kp:Event as well, so that consumers without inference see an event.",
+    )
+    d.node(
+        "program/incheon-gcf-asian-games-support",
+        KP.Program,
+        "Incheon International Cooperation Office: human resources for the GCF and the 2014 Asian Games",
+        q_games,
+        {
+            KP.organizer: "incheon-ico",
+            KP.programKind: "pkind:event-support",
+            KP.supports: ["gcf", games],
+            KP.purpose: english("bring the GCF and the 2014 Asian Games into success"),
+            KP.field: ["field:human-resources", "field:diplomacy"],
+            SCHEMA.startDate: date("2013"),
+        },
+        comment="The office's emphasis for 2013, the year of the article.",
     )
     d.node(
         "program/incheon-sister-city-relations",
@@ -1457,7 +1530,12 @@ def incheon_2013() -> Document:
         "Incheon: furthering amicable relations with sister cities",
         "The office’s emphasis for this year lies in widening the scope of international exchange by furthering "
         "its amicable relations with sister cities.",
-        {KP.organizer: "incheon-ico", KP.field: "field:diplomacy", KP.tieKind: "kind:sisterhood"},
+        {
+            KP.organizer: "incheon-ico",
+            KP.field: "field:diplomacy",
+            KP.tieKind: "kind:sisterhood",
+            KP.programKind: "pkind:exchange",
+        },
     )
     q_34 = "At present, Incheon City is engaged in mutual exchange programs with 34 cities in 17 countries."
     d.node(
@@ -1465,7 +1543,7 @@ def incheon_2013() -> Document:
         KP.ExchangeProgram,
         "Incheon mutual exchange programs",
         q_34,
-        {KP.organizer: "incheon", KP.field: "field:diplomacy"},
+        {KP.organizer: "incheon", KP.field: "field:diplomacy", KP.programKind: "pkind:exchange"},
     )
     d.count(
         "incheon-exchange-cities-2013",
@@ -1512,6 +1590,7 @@ def incheon_2013() -> Document:
         {
             KP.organizer: ["incheon-ico", "incheon", "gil", "inha-hospital"],
             KP.field: ["field:humanitarian-aid", "field:medical"],
+            KP.programKind: "pkind:humanitarian-aid",
         },
         comment="The list of places ends with 'etc.': more places than the four named.",
     )
@@ -1534,6 +1613,7 @@ def incheon_2013() -> Document:
                 KP.beneficiary: key,
                 KP.organizer: "incheon-ico",
                 KP.field: ["field:humanitarian-aid", "field:medical"],
+                KP.programKind: "pkind:humanitarian-aid",
             },
         )
     d.count(
@@ -1554,32 +1634,72 @@ def incheon_2013() -> Document:
         q_aid,
         field="field:medical",
     )
-    d.node(
+    q_halted = (
+        "Moreover, the agency is making cautious preparations to re-launch inter-Korean cooperation projects, which "
+        "have been halted since the North’s attack on Yeonpyeong Island and the sinking of the Cheonan Ship."
+    )
+    q_north = "business in the North"
+    d.mention("north-korea", [q_halted, q_north])
+    d.mention("yeonpyeong", q_halted)
+    attack = d.node(
+        "event/attack-on-yeonpyeong-island",
+        [KP.Incident, KP.Event],
+        "The North's attack on Yeonpyeong Island",
+        q_halted,
+        {KP.perpetrator: "north-korea", KP.location: "yeonpyeong"},
+        comment="The article gives no date; it names the attack as one of the two events since which the "
+        "inter-Korean cooperation projects have been halted.",
+    )
+    sinking = d.node(
+        "event/sinking-of-the-cheonan",
+        [KP.Incident, KP.Event],
+        "Sinking of the Cheonan",
+        q_halted,
+        comment="'the sinking of the Cheonan Ship'; the article gives no date, place or cause.",
+        alt=("Cheonan Ship",),
+    )
+    inter_korean = d.node(
         "program/incheon-inter-korean-cooperation",
         KP.Program,
         "Incheon inter-Korean cooperation projects",
-        "Moreover, the agency is making cautious preparations to re-launch inter-Korean cooperation projects, which "
-        "have been halted since the North’s attack on Yeonpyeong Island and the sinking of the Cheonan Ship.",
-        {KP.organizer: "incheon-ico", KP.field: "field:inter-korean-cooperation"},
-        comment="Halted in 2013; preparations to re-launch them.",
+        [q_halted, q_north],
+        {
+            KP.organizer: "incheon-ico",
+            KP.field: "field:inter-korean-cooperation",
+            KP.programKind: "pkind:inter-korean-cooperation",
+            KP.haltedBy: [attack, sinking],
+        },
+        comment="Halted in 2013 (since the attack on Yeonpyeong Island and the sinking of the Cheonan); "
+        "preparations to re-launch them.",
+    )
+    q_academy = (
+        "To this end, it is going to run without a hitch the Incheon Academy for Inter-Korean Economic Cooperation "
+        "for those small businesses, citizens, public employees and NGOs that wish to take part in inter-Korean "
+        "exchange and joint economic projects."
+    )
+    q_lectures = (
+        "The Academy provides special lectures, in-depth knowledge and information regarding the economic "
+        "cooperation between the two Koreas and business in the North, and helps them establish human networks "
+        "for the purpose."
     )
     d.node(
         "program/incheon-academy-inter-korean-economic-cooperation",
         KP.TrainingProgram,
         "Incheon Academy for Inter-Korean Economic Cooperation",
-        [
-            "To this end, it is going to run without a hitch the Incheon Academy for Inter-Korean Economic Cooperation "
-            "for those small businesses, citizens, public employees and NGOs that wish to take part in inter-Korean "
-            "exchange and joint economic projects.",
-            "The Academy provides special lectures, in-depth knowledge and information regarding the economic "
-            "cooperation between the two Koreas and business in the North, and helps them establish human networks "
-            "for the purpose.",
-        ],
+        [q_academy, q_lectures],
         {
             KP.organizer: "incheon-ico",
             KP.location: "incheon",
             KP.field: ["field:inter-korean-cooperation", "field:economy"],
+            KP.programKind: "pkind:training",
+            KP.audience: ["audience:small-business", "audience:citizen", "audience:public-official", "audience:ngo"],
+            KP.supports: inter_korean,
+            KP.purpose: [
+                english("take part in inter-Korean exchange and joint economic projects"),
+                english("establish human networks"),
+            ],
         },
+        comment="Run 'to this end', i.e. for the re-launch of the inter-Korean cooperation projects (kp:supports).",
     )
     return d
 

@@ -171,3 +171,91 @@ def test_the_2016_subtotal_and_its_row_are_both_kept(data):
     row = ID["course/gyeonggi-2016-iraq-08"]
     assert data.value(subtotal, KP["count"]).toPython() == 14
     assert data.value(row, KP.traineeCount).toPython() == 15
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What the sources said only in words, now data (issue 14): each fact and the quote it rests on
+# ---------------------------------------------------------------------------------------------------------
+KIND = Namespace("https://partnergraph.org/vocab/program-kind/")
+AUDIENCE = Namespace("https://partnergraph.org/vocab/audience/")
+DIRECTION = Namespace("https://partnergraph.org/vocab/direction/")
+COSTS = Namespace("https://partnergraph.org/vocab/cost-sharing/")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+
+
+def quotes_of(data: Graph, node) -> list[str]:
+    return [str(data.value(e, PROV.value)) for e in data.objects(node, KP.evidence)]
+
+
+def assert_fact(data: Graph, subject: str, predicate, obj, quote: str) -> None:
+    """The triple is in the data, and its subject carries a quote (verbatim elsewhere) containing ``quote``."""
+    s = ID[subject]
+    o = obj if isinstance(obj, URIRef | Literal) else ID[obj]
+    assert (s, predicate, o) in data, f"missing: {subject} {predicate} {obj}"
+    assert any(quote in q for q in quotes_of(data, s)), f"{subject}: no quote with {quote!r}"
+
+
+INCHEON_FACTS = [
+    ("event/attack-on-yeonpyeong-island", KP.perpetrator, "region/kp", "the North’s attack on Yeonpyeong Island"),
+    ("event/attack-on-yeonpyeong-island", KP.location, "region/kr/yeonpyeong-island", "Yeonpyeong Island"),
+    ("event/attack-on-yeonpyeong-island", RDF.type, KP.Incident, "attack on Yeonpyeong Island"),
+    ("event/sinking-of-the-cheonan", RDF.type, KP.Incident, "the sinking of the Cheonan Ship"),
+    ("program/incheon-inter-korean-cooperation", KP.haltedBy, "event/attack-on-yeonpyeong-island", "halted since"),
+    ("program/incheon-inter-korean-cooperation", KP.haltedBy, "event/sinking-of-the-cheonan", "halted since"),
+    ("region/kp", KP.isoCode, Literal("KP"), "business in the North"),
+    ("program/incheon-gcf-asian-games-support", KP.supports, "org/gcf", "bring the GCF and the 2014 Asian Games"),
+    ("program/incheon-gcf-asian-games-support", KP.supports, "event/asian-games-2014", "2014 Asian Games into success"),
+    ("program/incheon-gcf-asian-games-support", KP.organizer, "org/incheon-international-cooperation-office", "GCF"),
+    ("program/incheon-foreign-investment-attraction", KP.beneficiary, "region/kr/ifez", "the IFEZ and non-IFEZ"),
+    ("program/incheon-foreign-investment-attraction", KP.beneficiary, "region/kr/incheon", "non-IFEZ regions"),
+    (
+        "program/incheon-foreign-investment-attraction",
+        KP.organizer,
+        "org/incheon-international-cooperation-office",
+        "takes charge of foreign investment attraction",
+    ),
+    ("program/incheon-academy-inter-korean-economic-cooperation", KP.audience, AUDIENCE["small-business"], "small"),
+    ("program/incheon-academy-inter-korean-economic-cooperation", KP.audience, AUDIENCE.citizen, "citizens"),
+    ("program/incheon-academy-inter-korean-economic-cooperation", KP.audience, AUDIENCE["public-official"], "public"),
+    ("program/incheon-academy-inter-korean-economic-cooperation", KP.audience, AUDIENCE.ngo, "NGOs"),
+    (
+        "program/incheon-academy-inter-korean-economic-cooperation",
+        KP.supports,
+        "program/incheon-inter-korean-cooperation",
+        "To this end",
+    ),
+    (
+        "program/incheon-academy-inter-korean-economic-cooperation",
+        KP.purpose,
+        Literal("establish human networks", lang="en"),
+        "helps them establish human networks for the purpose",
+    ),
+    (
+        "program/incheon-academy-inter-korean-economic-cooperation",
+        KP.purpose,
+        Literal("take part in inter-Korean exchange and joint economic projects", lang="en"),
+        "that wish to take part in inter-Korean exchange and joint economic projects",
+    ),
+    ("event/asian-games-2014", RDF.type, KP.SportingEvent, "the 2014 Asian Games"),
+    (
+        "source/incheon-international-cooperation-2013",
+        KP.pageDate,
+        Literal("2020-01-23", datatype=XSD.date),
+        "Thursday, January 23, 2020",
+    ),
+    (
+        "source/incheon-international-cooperation-2013",
+        DCTERMS.issued,
+        Literal("2013-03-28T08:52:00", datatype=XSD.dateTime),
+        "March 28, 2013, 08:52",
+    ),
+]
+
+
+@pytest.mark.parametrize("subject, predicate, obj, quote", INCHEON_FACTS, ids=lambda x: str(x)[-40:])
+def test_incheon_article_facts_are_data_with_their_quote(data, subject, predicate, obj, quote):
+    assert_fact(data, subject, predicate, obj, quote)
+
+
+def test_the_asian_games_are_no_longer_a_conference(data):
+    assert (ID["event/asian-games-2014"], RDF.type, KP.Conference) not in data
