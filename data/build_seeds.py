@@ -445,6 +445,9 @@ def contest_2018() -> Document:
             KP.field: ["field:medical", "field:human-resources"],
             KP.participantCount: integer(539),
             SCHEMA.startDate: date("2011"),
+            KP.programKind: "pkind:training",
+            KP.trainingDirection: "direction:inbound",
+            KP.audience: "audience:medical-personnel",
         },
         comment="Start year 2011 is the start of the human resource exchange initiatives of which these programs "
         "are one.",
@@ -478,6 +481,7 @@ def contest_2018() -> Document:
             KP.field: "field:medical",
             SCHEMA.startDate: date("2018"),
             SCHEMA.endDate: date("2020"),
+            KP.programKind: "pkind:plan",
         },
     )
     return d
@@ -781,6 +785,7 @@ def bulletin_vol3() -> Document:
             KP.location: "china",
             KP.beneficiary: "china",
             KP.field: ["field:agriculture-forestry", "field:official-development-assistance"],
+            KP.programKind: "pkind:official-development-assistance",
         },
         comment="The three provinces are not named by the source.",
     )
@@ -797,7 +802,12 @@ def bulletin_vol3() -> Document:
         KP.ExchangeProgram,
         "Gyeonggi – Aichi Prefecture exchange program involving adolescents",
         q_asia,
-        {KP.organizer: "gyeonggi", KP.participantOrigin: ["gyeonggi", "aichi"], KP.field: "field:youth"},
+        {
+            KP.organizer: "gyeonggi",
+            KP.participantOrigin: ["gyeonggi", "aichi"],
+            KP.field: "field:youth",
+            KP.programKind: "pkind:exchange",
+        },
     )
     d.node(
         "program/gyeonggi-civil-servant-dispatch",
@@ -809,6 +819,8 @@ def bulletin_vol3() -> Document:
             KP.participantOrigin: "gyeonggi",
             KP.location: ["kanagawa", "liaoning"],
             KP.field: ["field:public-administration", "field:human-resources"],
+            KP.programKind: "pkind:exchange",
+            KP.trainingDirection: "direction:outbound",
         },
     )
     d.node(
@@ -817,7 +829,11 @@ def bulletin_vol3() -> Document:
         "Gyeonggi civil servant exchange programs",
         "To be more specific, it has strengthened its civil servant exchange programs while also increasing the "
         "number of civil servants dispatched.",
-        {KP.organizer: "gyeonggi", KP.field: ["field:public-administration", "field:human-resources"]},
+        {
+            KP.organizer: "gyeonggi",
+            KP.field: ["field:public-administration", "field:human-resources"],
+            KP.programKind: "pkind:exchange",
+        },
     )
 
     q_eu = (
@@ -890,6 +906,7 @@ def bulletin_vol3() -> Document:
             KP.organizer: ["gyeonggi", "ggcf"],
             KP.beneficiary: ["ile-de-france", "ggcf"],
             KP.field: "field:culture-arts",
+            KP.programKind: "pkind:plan",
         },
     )
 
@@ -907,13 +924,33 @@ def bulletin_vol3() -> Document:
         field="field:official-development-assistance",
         comment="The seven countries are not listed.",
     )
+    q_ddabok = (
+        "In relation to its major projects, the province has shared its best practices including the Ddabok House "
+        "(the province’s housing project) through ODA."
+    )
+    ddabok_house = d.node(
+        "program/gyeonggi-ddabok-house",
+        KP.Program,
+        "Ddabok House",
+        q_ddabok,
+        {
+            KP.organizer: "gyeonggi",
+            KP.field: "field:housing",
+            KP.programKind: ["pkind:policy-case", "pkind:housing-project"],
+        },
+        comment="'the province’s housing project', shared as a best practice through ODA.",
+    )
     d.node(
         "program/gyeonggi-ddabok-house-oda",
         KP.AidProject,
         "Ddabok House shared through ODA",
-        "In relation to its major projects, the province has shared its best practices including the Ddabok House "
-        "(the province’s housing project) through ODA.",
-        {KP.organizer: "gyeonggi", KP.field: ["field:housing", "field:official-development-assistance"]},
+        q_ddabok,
+        {
+            KP.organizer: "gyeonggi",
+            KP.field: ["field:housing", "field:official-development-assistance"],
+            KP.programKind: "pkind:official-development-assistance",
+            KP.sharedCase: ddabok_house,
+        },
     )
     q_brand = (
         "GyeongGi-do Province’s Smart Class in Mongolia (the province’s brand project), Project for “independent "
@@ -943,9 +980,35 @@ def bulletin_vol3() -> Document:
                 "field:ict",
                 "field:official-development-assistance",
             ],
+            KP.programKind: ["pkind:official-development-assistance", "pkind:brand-project"],
         },
         alt=("Smart Class in Mongolia",),
+        comment="'the province’s brand project'.",
     )
+    # the four achievements of the Smart Class, as the bulletin lists them
+    q_achieved = "This project had the following achievements:"
+    for slug, text, about in [
+        ("korean-diplomacy", "Invigoration of Korea’s diplomacy using the Korean Wave", "korea"),
+        (
+            "teachers-association",
+            "Basis for the founding of Mongolia’s first association of Korean language teachers",
+            "mongolia-teachers",
+        ),
+        (
+            "students-interest",
+            "Local students’ interest in learning the Korean language thanks to the combination of ICT and language "
+            "learning",
+            "mongolia",
+        ),
+        ("positive-image", "Positive image of Korea", "korea"),
+    ]:
+        d.node(
+            f"outcome/smart-class-mongolia-{slug}",
+            KP.Outcome,
+            f"Smart Class in Mongolia: {text}",
+            [q_achieved, text + "."],
+            {KP.resultsFrom: smart, KP.about: about},
+        )
     d.node(
         "program/gyeonggi-independent-villages-cambodia-myanmar",
         KP.AidProject,
@@ -956,7 +1019,9 @@ def bulletin_vol3() -> Document:
             KP.location: ["cambodia", "myanmar"],
             KP.beneficiary: ["cambodia", "myanmar"],
             KP.field: ["field:rural-development", "field:official-development-assistance"],
+            KP.programKind: ["pkind:official-development-assistance", "pkind:brand-project"],
         },
+        comment="'the province’s brand project'.",
     )
     q_invite = (
         "GyeongGi-do Province has also invited civil servants from its partner countries such as Cambodia, Vietnam "
@@ -964,6 +1029,51 @@ def bulletin_vol3() -> Document:
     )
     d.mention("vietnam", q_invite)
     d.mention("indonesia", q_invite)
+    q_cases = (
+        "On the occasion of such training programs, the province shared its exemplary cases of public "
+        "administration including its overseas Ddabok community, Young Ideas (public contest), urban regeneration "
+        "projects and new town development policy."
+    )
+    cases = [
+        d.node(
+            f"program/gyeonggi-{slug}",
+            KP.Program,
+            label,
+            q_cases,
+            {KP.organizer: "gyeonggi", KP.programKind: ["pkind:policy-case", *kinds], KP.field: fields},
+            comment=comment,
+        )
+        for slug, label, kinds, fields, comment in [
+            (
+                "overseas-ddabok-community",
+                "Overseas Ddabok community",
+                [],
+                "field:public-administration",
+                "'its overseas Ddabok community'; the bulletin does not say more about it.",
+            ),
+            (
+                "young-ideas",
+                "Young Ideas",
+                ["pkind:public-contest"],
+                "field:public-administration",
+                "'Young Ideas (public contest)'.",
+            ),
+            (
+                "urban-regeneration",
+                "Gyeonggi urban regeneration projects",
+                ["pkind:urban-regeneration"],
+                "field:urban-development",
+                None,
+            ),
+            (
+                "new-town-development",
+                "Gyeonggi new town development policy",
+                ["pkind:new-town-development"],
+                "field:urban-development",
+                None,
+            ),
+        ]
+    ]
     training = d.node(
         "program/gyeonggi-partner-country-civil-servant-training",
         KP.TrainingProgram,
@@ -971,9 +1081,7 @@ def bulletin_vol3() -> Document:
         [
             q_brand,
             q_invite,
-            "On the occasion of such training programs, the province shared its exemplary cases of public "
-            "administration including its overseas Ddabok community, Young Ideas (public contest), urban regeneration "
-            "projects and new town development policy.",
+            q_cases,
         ],
         {
             KP.organizer: "gyeonggi",
@@ -984,6 +1092,10 @@ def bulletin_vol3() -> Document:
                 "field:urban-development",
                 "field:official-development-assistance",
             ],
+            KP.programKind: ["pkind:training", "pkind:official-development-assistance"],
+            KP.trainingDirection: "direction:inbound",
+            KP.audience: "audience:public-official",
+            KP.sharedCase: cases,
         },
         comment="Cambodia, Vietnam and Indonesia are examples ('such as') of the five countries; the other two are "
         "not named.",
@@ -1126,66 +1238,109 @@ def training_2016() -> Document:
         "* According to the training agreement, an organization to which the trainees belongs covers airfare and "
         "traveling expenses and the other country assumes responsibility for accommodation and education expenses."
     )
+    q_ways = (
+        "Gyeonggi-do → China (province, city and county public officials), China → Gyeonggi-do (public "
+        "officials from five provinces in China)"
+    )
+    q_independent = "China sub Total 1 course 14 Independent Project"
+    five = ["liaoning", "guangdong", "jiangsu", "hebei", "shandong"]
+    costs = ["costs:independent-project", "costs:travel-by-sender-stay-by-host"]
     china_program = d.node(
         "program/gyeonggi-china-public-officials-exchange-training",
         KP.TrainingProgram,
         "Mutual exchange and training of public officials between Gyeonggi-do and China",
-        [
-            q_agr,
-            "Gyeonggi-do → China (province, city and county public officials), China → Gyeonggi-do (public "
-            "officials from five provinces in China)",
-            q_cost,
-        ],
+        [q_agr, q_ways, q_cost, q_independent],
         {
             KP.organizer: "gyeonggi",
             KP.participantOrigin: ["gyeonggi", "china"],
             KP.location: ["gyeonggi", "china"],
             KP.underAgreement: list(agreements.values()),
             KP.field: "field:public-administration",
+            KP.programKind: ["pkind:training", "pkind:exchange"],
+            KP.trainingDirection: ["direction:inbound", "direction:outbound"],
+            KP.costSharing: costs,
+            KP.audience: "audience:public-official",
         },
-        comment="Remarks in the training table: 'Independent Project'.",
+        comment="Two ways: China → Gyeonggi-do (inbound, the courses of the training table) and Gyeonggi-do → "
+        "China (outbound). Remarks in the training table: 'Independent Project'; costs per the training agreement.",
+    )
+    inbound = d.node(
+        "program/gyeonggi-china-officials-training-inbound",
+        KP.TrainingProgram,
+        "China → Gyeonggi-do: training of public officials from five provinces of China",
+        [q_ways, q_cost, q_independent, "Overseas Public Officials’ Training in Gyeonggi-do (Last 3 Years)"],
+        {
+            KP.partOf: china_program,
+            KP.organizer: "gyeonggi",
+            KP.participantOrigin: five,
+            KP.location: "gyeonggi",
+            KP.field: "field:public-administration",
+            KP.programKind: "pkind:training",
+            KP.trainingDirection: "direction:inbound",
+            KP.costSharing: costs,
+            KP.audience: "audience:public-official",
+        },
+        comment="Under the training agreement the trainees' provinces pay airfare and travel, Gyeonggi-do pays "
+        "accommodation and education. Its courses are the 'China' rows of the training table.",
+    )
+    outbound = d.node(
+        "program/gyeonggi-china-officials-training-outbound",
+        KP.TrainingProgram,
+        "Gyeonggi-do → China: training of province, city and county public officials in China",
+        [q_ways, q_cost],
+        {
+            KP.partOf: china_program,
+            KP.organizer: "gyeonggi",
+            KP.participantOrigin: "gyeonggi",
+            KP.location: "china",
+            KP.field: "field:public-administration",
+            KP.programKind: "pkind:training",
+            KP.trainingDirection: "direction:outbound",
+            KP.costSharing: costs,
+            KP.audience: "audience:public-official",
+        },
+        comment="Under the training agreement Gyeonggi-do (or the trainees' city or county) pays airfare and "
+        "travel, the Chinese province pays accommodation and education.",
     )
     q_in = "China → Gyeonggi-do: 1 course (14 trainees) (from Shandong Province)"
     q_out = "Gyeonggi-do → China: 4 courses (64 trainees) (in Liaoning, Jiangsu, Hebei and Shandong)"
-    d.count(
-        "china-to-gyeonggi-2016-courses",
-        "China → Gyeonggi-do 2016: 1 course",
-        china_program,
-        1,
-        "counted:course",
-        q_in,
-        period="2016",
+    outbound_2016 = d.node(
+        "program/gyeonggi-china-officials-training-outbound-2016",
+        KP.TrainingProgram,
+        "Gyeonggi-do → China 2016: 4 courses in Liaoning, Jiangsu, Hebei and Shandong",
+        [q_out, "Promotion Status in 2016"],
+        {
+            KP.partOf: outbound,
+            KP.organizer: "gyeonggi",
+            KP.participantOrigin: "gyeonggi",
+            KP.location: ["liaoning", "jiangsu", "hebei", "shandong"],
+            KP.courseCount: integer(4),
+            KP.traineeCount: integer(64),
+            SCHEMA.startDate: date("2016"),
+            SCHEMA.endDate: date("2016"),
+            KP.field: "field:public-administration",
+            KP.programKind: "pkind:training",
+            KP.trainingDirection: "direction:outbound",
+            KP.costSharing: costs,
+            KP.audience: "audience:public-official",
+        },
+        comment="The four outbound courses of 2016 are not listed one by one (the training table lists inbound "
+        "courses only).",
     )
-    d.count(
-        "china-to-gyeonggi-2016-trainees",
-        "China → Gyeonggi-do 2016: 14 trainees",
-        china_program,
-        14,
-        "counted:trainee",
-        q_in,
-        period="2016",
-    )
-    out_c = d.count(
-        "gyeonggi-to-china-2016-courses",
-        "Gyeonggi-do → China 2016: 4 courses",
-        china_program,
-        4,
-        "counted:course",
-        q_out,
-        period="2016",
-    )
-    out_t = d.count(
-        "gyeonggi-to-china-2016-trainees",
-        "Gyeonggi-do → China 2016: 64 trainees",
-        china_program,
-        64,
-        "counted:trainee",
-        q_out,
-        period="2016",
-    )
-    for node in (out_c, out_t):
-        for key in ("liaoning", "jiangsu", "hebei", "shandong"):
-            d.graph.add((node, KP.location, ENTITIES[key]["iri"]))
+    for slug, label, about, n, counted, quote in [
+        ("china-to-gyeonggi-2016-courses", "China → Gyeonggi-do 2016: 1 course", inbound, 1, "course", q_in),
+        ("china-to-gyeonggi-2016-trainees", "China → Gyeonggi-do 2016: 14 trainees", inbound, 14, "trainee", q_in),
+        ("gyeonggi-to-china-2016-courses", "Gyeonggi-do → China 2016: 4 courses", outbound_2016, 4, "course", q_out),
+        (
+            "gyeonggi-to-china-2016-trainees",
+            "Gyeonggi-do → China 2016: 64 trainees",
+            outbound_2016,
+            64,
+            "trainee",
+            q_out,
+        ),
+    ]:
+        d.count(slug, label, about, n, f"counted:{counted}", quote, period="2016")
 
     d.mention(
         "koica",
@@ -1205,6 +1360,11 @@ def training_2016() -> Document:
             "Full cost sharing by the Korea International Cooperation Agency (KOICA)",
             "Consignment operation of KOICA global training public invitation course",
             q_358,
+            "Mid-level and high-ranking officials from each country",
+            "To foster public officials capable of leading social and economic development in developing countries",
+            "Developing Countries sub Total 1 course 14 KOICA Cost Sharing",
+            "Consignment of training projects to invite overseas public officials to Korea by the Korea "
+            "International Cooperation Agency (KOICA)",
         ],
         {
             KP.organizer: "gyeonggi",
@@ -1214,8 +1374,16 @@ def training_2016() -> Document:
             KP.traineeCount: integer(358),
             KP.courseCount: integer(22),
             KP.field: ["field:public-administration", "field:official-development-assistance"],
+            KP.programKind: ["pkind:training", "pkind:official-development-assistance"],
+            KP.trainingDirection: "direction:inbound",
+            KP.costSharing: "costs:koica-cost-sharing",
+            KP.audience: ["audience:mid-level-official", "audience:high-ranking-official"],
+            KP.purpose: english(
+                "foster public officials capable of leading social and economic development in developing countries"
+            ),
         },
-        comment="Remarks in the training table: 'KOICA Cost Sharing'.",
+        comment="Remarks in the training table: 'KOICA Cost Sharing' (full cost sharing by KOICA). Inbound: "
+        "officials of developing countries are invited to Gyeonggi-do.",
     )
     d.count(
         "koica-training-trainees",
@@ -1270,7 +1438,7 @@ def training_2016() -> Document:
             quotes.append("* Course: Iraq Development and Strategic Planning Competency Improvement (Aug. 23 – Sep. 2)")
             quotes.append(q_iraq_text)
         facts = {
-            KP.partOf: china_program if group == "china" else koica_program,
+            KP.partOf: inbound if group == "china" else koica_program,
             SCHEMA.startDate: start,
             SCHEMA.endDate: end,
             KP.traineeCount: integer(n),
@@ -1307,7 +1475,7 @@ def training_2016() -> Document:
         (2014, "china", "China sub Total 3 courses 50 Independent Project", 3, 50),
         (2014, "koica", "Developing Countries sub Total 5 courses 79 KOICA Cost Sharing", 5, 79),
     ]:
-        about = {"all": "gyeonggi", "china": china_program, "koica": koica_program}[scope]
+        about = {"all": "gyeonggi", "china": inbound, "koica": koica_program}[scope]
         what = {
             "all": "all overseas officials' training",
             "china": "China sub total",

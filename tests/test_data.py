@@ -259,3 +259,93 @@ def test_incheon_article_facts_are_data_with_their_quote(data, subject, predicat
 
 def test_the_asian_games_are_no_longer_a_conference(data):
     assert (ID["event/asian-games-2014"], RDF.type, KP.Conference) not in data
+
+
+SHARED = "program/gyeonggi-partner-country-civil-servant-training"
+SMART = "program/gyeonggi-smart-class-mongolia"
+CHINA = "program/gyeonggi-china-public-officials-exchange-training"
+INBOUND = "program/gyeonggi-china-officials-training-inbound"
+OUTBOUND = "program/gyeonggi-china-officials-training-outbound"
+OUTBOUND_2016 = "program/gyeonggi-china-officials-training-outbound-2016"
+KOICA = "program/gyeonggi-koica-developing-countries-officials-training"
+COST_RULE = "an organization to which the trainees belongs covers airfare"
+
+PROGRAM_FACTS = [
+    # the cases shared with invited civil servants
+    (SHARED, KP.sharedCase, "program/gyeonggi-overseas-ddabok-community", "its overseas Ddabok community"),
+    (SHARED, KP.sharedCase, "program/gyeonggi-young-ideas", "Young Ideas (public contest)"),
+    (SHARED, KP.sharedCase, "program/gyeonggi-urban-regeneration", "urban regeneration projects"),
+    (SHARED, KP.sharedCase, "program/gyeonggi-new-town-development", "new town development policy"),
+    ("program/gyeonggi-young-ideas", KP.programKind, KIND["public-contest"], "Young Ideas (public contest)"),
+    ("program/gyeonggi-ddabok-house-oda", KP.sharedCase, "program/gyeonggi-ddabok-house", "the Ddabok House"),
+    ("program/gyeonggi-ddabok-house", KP.programKind, KIND["housing-project"], "(the province’s housing project)"),
+    (SHARED, KP.trainingDirection, DIRECTION.inbound, "invited civil servants from its partner countries"),
+    # the four achievements of the Smart Class
+    ("outcome/smart-class-mongolia-korean-diplomacy", KP.resultsFrom, SMART, "Invigoration of Korea’s diplomacy"),
+    ("outcome/smart-class-mongolia-korean-diplomacy", KP.about, "region/kr", "using the Korean Wave"),
+    ("outcome/smart-class-mongolia-teachers-association", KP.resultsFrom, SMART, "Basis for the founding"),
+    (
+        "outcome/smart-class-mongolia-teachers-association",
+        KP.about,
+        "org/mongolia-association-of-korean-language-teachers",
+        "Mongolia’s first association of Korean language teachers",
+    ),
+    ("outcome/smart-class-mongolia-students-interest", KP.resultsFrom, SMART, "Local students’ interest"),
+    ("outcome/smart-class-mongolia-positive-image", KP.resultsFrom, SMART, "Positive image of Korea"),
+    # the province's brand projects
+    (SMART, KP.programKind, KIND["brand-project"], "Smart Class in Mongolia (the province’s brand project)"),
+    (
+        "program/gyeonggi-independent-villages-cambodia-myanmar",
+        KP.programKind,
+        KIND["brand-project"],
+        "in Cambodia and Myanmar (the province’s brand project)",
+    ),
+    # direction and cost sharing of the training programs
+    (CHINA, KP.trainingDirection, DIRECTION.inbound, "China → Gyeonggi-do (public officials"),
+    (CHINA, KP.trainingDirection, DIRECTION.outbound, "Gyeonggi-do → China (province, city and county"),
+    (INBOUND, KP.trainingDirection, DIRECTION.inbound, "China → Gyeonggi-do (public officials"),
+    (INBOUND, KP.partOf, CHINA, "China → Gyeonggi-do"),
+    (INBOUND, KP.participantOrigin, "region/cn/guangdong-province", "public officials from five provinces in China"),
+    (INBOUND, KP.costSharing, COSTS["travel-by-sender-stay-by-host"], COST_RULE),
+    (INBOUND, KP.costSharing, COSTS["independent-project"], "China sub Total 1 course 14 Independent Project"),
+    (OUTBOUND, KP.trainingDirection, DIRECTION.outbound, "Gyeonggi-do → China (province, city and county"),
+    (OUTBOUND, KP.costSharing, COSTS["travel-by-sender-stay-by-host"], COST_RULE),
+    (KOICA, KP.trainingDirection, DIRECTION.inbound, "to invite overseas public officials to Korea"),
+    (KOICA, KP.costSharing, COSTS["koica-cost-sharing"], "Full cost sharing by the Korea International Cooperation"),
+    # whom KOICA's courses are for
+    (KOICA, KP.audience, AUDIENCE["mid-level-official"], "Mid-level and high-ranking officials from each country"),
+    (KOICA, KP.audience, AUDIENCE["high-ranking-official"], "Mid-level and high-ranking officials from each country"),
+    # the 2016 outbound courses to China as a program
+    (OUTBOUND_2016, KP.partOf, OUTBOUND, "Gyeonggi-do → China: 4 courses (64 trainees)"),
+    (OUTBOUND_2016, KP.courseCount, Literal(4, datatype=XSD.integer), "4 courses (64 trainees)"),
+    (OUTBOUND_2016, KP.traineeCount, Literal(64, datatype=XSD.integer), "4 courses (64 trainees)"),
+    (OUTBOUND_2016, KP.location, "region/cn/jiangsu-province", "(in Liaoning, Jiangsu, Hebei and Shandong)"),
+    (OUTBOUND_2016, KP.trainingDirection, DIRECTION.outbound, "Gyeonggi-do → China: 4 courses"),
+]
+
+
+@pytest.mark.parametrize("subject, predicate, obj, quote", PROGRAM_FACTS, ids=lambda x: str(x)[-40:])
+def test_program_facts_are_data_with_their_quote(data, subject, predicate, obj, quote):
+    assert_fact(data, subject, predicate, obj, quote)
+
+
+def test_the_china_rows_of_the_training_table_are_courses_of_the_inbound_program(data):
+    china_rows = [
+        c for c in data.subjects(RDF.type, KP.TrainingCourse) if "/cn/" in str(data.value(c, KP.participantOrigin))
+    ]
+    assert len(china_rows) == 9  # 1 (2016) + 5 (2015) + 3 (2014)
+    assert {data.value(c, KP.partOf) for c in china_rows} == {ID[INBOUND]}
+
+
+def test_every_program_has_a_kind_from_the_program_kind_scheme(data):
+    programs = {
+        s
+        for cls in ("Program", "TrainingProgram", "AidProject", "MedicalAidProject", "ExchangeProgram", "Plan")
+        for s in data.subjects(RDF.type, KP[cls])
+    }
+    assert len(programs) > 30
+    scheme = URIRef(str(KIND))
+    for program in programs:
+        kinds = list(data.objects(program, KP.programKind))
+        assert kinds, f"{program} has no kind"
+        assert all((k, SKOS.inScheme, scheme) in data for k in kinds)
