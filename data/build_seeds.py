@@ -325,6 +325,10 @@ def contest_2018() -> Document:
             "sisterhood agreements and friendly relations and contributing to fostering a global mindset",
         ],
         {
+            KP.topic: english(
+                "Cases of increasing positive relations with local governments overseas through sisterhood agreements "
+                "and friendly relations and contributing to fostering a global mindset"
+            ),
             KP.organizer: "gak",
             SCHEMA.startDate: date("2018-10-23"),
             KP.finalist: entry_nodes,
@@ -334,13 +338,15 @@ def contest_2018() -> Document:
         comment="The page gives 'October 23' without a year; 2018 is the year of the page (created 2018-10-29).",
     )
     contest_node = ID["event/contest-exemplary-internationalization-cases-2018"]
-    d.node(
+    q_daejeon = "– Daejeon Metropolitan City / Successful Hosting of 2017 Asia Pacific City Summit"
+    summit = d.node(
         "event/asia-pacific-city-summit-2017",
         KP.Summit,
         "2017 Asia Pacific City Summit",
-        "– Daejeon Metropolitan City / Successful Hosting of 2017 Asia Pacific City Summit",
+        q_daejeon,
         {KP.organizer: "daejeon", KP.location: "daejeon", SCHEMA.startDate: date("2017")},
     )
+    d.facts(entry_nodes[1], q_daejeon, {KP.presents: summit})
     q243 = "○ Participants: 243 local governments in Korea (17 metropolitan and 226 regular cities)"
     d.count(
         "korea-local-governments-2018",
@@ -484,6 +490,53 @@ def contest_2018() -> Document:
             KP.programKind: "pkind:plan",
         },
     )
+    plan = ID["program/gyeonggi-international-medical-initiative-basic-plan-2018-2020"]
+    q_headline = (
+        "Gyeonggi Province’s International Medical Initiative Receives Grand Prize in Contest for Exemplary "
+        "Internationalization Cases"
+    )
+    q_final = (
+        "In the final round, 6 local government initiatives for international exchange and cooperation were "
+        "selected as contenders including Gyeonggi Province’s international medical initiative."
+    )
+    initiative = d.node(
+        "program/gyeonggi-international-medical-initiative",
+        KP.Program,
+        "Gyeonggi Province’s international medical initiative",
+        [q_headline, q_final, q23],
+        {
+            KP.organizer: "gyeonggi",
+            KP.field: "field:medical",
+            KP.programKind: "pkind:initiative",
+            KP.underAgreement: ID["agreement/gyeonggi-kazakhstan-health-medical"],
+            SCHEMA.startDate: date("2009"),
+            KP.purpose: english("expand the international medical business sector"),
+        },
+        comment="The initiative the contest entry presented. It groups the health and medical agreements (23 with 12 "
+        "countries since 2009; only Kazakhstan is named), the training of foreign medical personnel (since 2011) "
+        "and the Basic Plan (2018 to 2020). Start 2009: the first of the agreements.",
+    )
+    d.facts(program, q539, {KP.partOf: initiative})
+    d.facts(
+        plan,
+        "To ensure systematic implementation, Gyeonggi Province has accepted and is following the Gyeonggi Province "
+        "International Medical Initiative Basic Plan (2018 to 2020).",
+        {KP.partOf: initiative},
+    )
+    for statement in ("gyeonggi-health-medical-agreements", "gyeonggi-health-medical-agreement-countries"):
+        d.facts(ID[f"statement/{statement}"], q23, {KP.about: initiative})
+    winner = entry_nodes[0]
+    d.facts(winner, [q_headline, q_final], {KP.presents: initiative})
+    d.contradiction(
+        "contest-2018-winning-entry-title",
+        "Winning entry: 'International Medical Initiative' (headline) vs 'Global Healthcare Support Project' (list)",
+        [winner, initiative],
+        [q_headline, "– Gyeonggi Province / Gyeonggi Province Global Healthcare Support Project"],
+        "The headline says Gyeonggi Province's 'International Medical Initiative' received the grand prize; the list "
+        "of the final round gives Gyeonggi Province's case title as 'Gyeonggi Province Global Healthcare Support "
+        "Project'. The entry keeps the listed title as its label and kp:presents the initiative; which name the "
+        "award was given under is not settled by the page.",
+    )
     return d
 
 
@@ -536,7 +589,7 @@ def medical_tourism_mou_2014() -> Document:
         "To that end, and for the first time among Korean local governments, the Gyeonggi Medical Tourism "
         "Information Center will be established under the Gyeonggi Tourism Organization."
     )
-    d.mention(
+    gmtic = d.mention(
         "gmtic",
         [
             q_gmtic,
@@ -544,8 +597,9 @@ def medical_tourism_mou_2014() -> Document:
             "provision of medical tourism information, consultation, cooperative network management, promotional "
             "marketing and more – will be sponsored by the province, cities and counties.",
         ],
-        {ORG.subOrganizationOf: "gto", KP.field: "field:medical-tourism"},
-        comment="Planned in 2014 ('will be established').",
+        {ORG.subOrganizationOf: "gto", KP.field: "field:medical-tourism", KP.sponsor: "gyeonggi"},
+        comment="Planned in 2014 ('will be established'). Sponsored by 'the province, cities and counties': the "
+        "province is Gyeonggi; the cities and counties are not named (the seven of the MOU are likely, not stated).",
     )
     ceremony = d.node(
         "event/gyeonggi-medical-tourism-mou-signing-2014",
@@ -584,6 +638,17 @@ def medical_tourism_mou_2014() -> Document:
         },
         comment="Parties: the province, the seven cities/counties and the seven organizations named as attending "
         "the signing ceremony (7 + 7 = the '14 organizations' of the headline).",
+    )
+    # the center comes out of the MOU: 'To that end' = the MOU parties' plan of a one-stop service
+    d.facts(
+        gmtic,
+        [
+            "They also plan to create a database by integrating medical tourism information from widespread sources "
+            "for the convenience of foreigners, and to provide a one-stop medical tourism service through a website in "
+            "which medical information and tourism information are well balanced.",
+            q_gmtic,
+        ],
+        {KP.resultsFrom: mou},
     )
     d.count(
         "medical-tourism-mou-2014-organizations",
@@ -639,7 +704,24 @@ def medical_tourism_mou_2014() -> Document:
         field="field:medical-tourism",
         period="2013",
         comment="'last year' in a page of 2014; the 22.1% annual average growth and the rank (second of 17) are "
-        "in the quote.",
+        "the statistic id/statistic/gyeonggi-medical-tourists-annual-growth.",
+    )
+    d.statistic(
+        "gyeonggi-medical-tourists-annual-growth",
+        "Gyeonggi Province: medical tourists up 22.1% a year on average, second of 17 local governments (to 2013)",
+        "gyeonggi",
+        "22.1",
+        "unit:percent",
+        "measure:annual-average-growth-rate",
+        q_tour,
+        period="2013",
+        rank=2,
+        out_of=17,
+        counted="counted:tourist",
+        field="field:medical-tourism",
+        comment="Annual average growth of the number of medical tourists visiting Gyeonggi Province, up to 'last "
+        "year' (2013, a page of 2014); the years averaged over are not stated. 'ranking second out of the 17 local "
+        "governments' is read as the rank of this growth; the sentence could also rank the number of tourists.",
     )
     d.count(
         "korea-local-governments-17-2014",

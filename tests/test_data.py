@@ -349,3 +349,78 @@ def test_every_program_has_a_kind_from_the_program_kind_scheme(data):
         kinds = list(data.objects(program, KP.programKind))
         assert kinds, f"{program} has no kind"
         assert all((k, SKOS.inScheme, scheme) in data for k in kinds)
+
+
+INITIATIVE = "program/gyeonggi-international-medical-initiative"
+ENTRY = "event/contest-exemplary-internationalization-cases-2018/"
+GMTIC = "org/gyeonggi-medical-tourism-information-center"
+GROWTH = "statistic/gyeonggi-medical-tourists-annual-growth"
+
+MEDICAL_FACTS = [
+    # the international medical initiative, a program of its own
+    (INITIATIVE, RDF.type, KP.Program, "Gyeonggi Province’s international medical initiative"),
+    (INITIATIVE, KP.programKind, KIND.initiative, "International Medical Initiative Receives Grand Prize"),
+    (INITIATIVE, KP.underAgreement, "agreement/gyeonggi-kazakhstan-health-medical", "including Kazakhstan"),
+    ("statement/gyeonggi-health-medical-agreements", KP.about, INITIATIVE, "23 cooperative health and medical"),
+    ("program/gyeonggi-medical-personnel-training", KP.partOf, INITIATIVE, "for foreign medical personnel"),
+    (
+        "program/gyeonggi-international-medical-initiative-basic-plan-2018-2020",
+        KP.partOf,
+        INITIATIVE,
+        "International Medical Initiative Basic Plan (2018 to 2020)",
+    ),
+    (ENTRY + "gyeonggi-global-healthcare", KP.presents, INITIATIVE, "International Medical Initiative Receives"),
+    ("program/gyeonggi-medical-personnel-training", KP.trainingDirection, DIRECTION.inbound, "programs in Korea"),
+    # the Medical Tourism Information Center
+    (GMTIC, KP.sponsor, "region/kr/gyeonggi-province", "will be sponsored by the province, cities and counties"),
+    (GMTIC, KP.resultsFrom, "agreement/gyeonggi-medical-tourism-public-private-mou-2014", "To that end"),
+    # the figures about medical tourists, as figures
+    (GROWTH, KP.value, Literal("22.1", datatype=XSD.decimal), "increased by an annual average of 22.1%"),
+    (GROWTH, KP.unit, URIRef("https://partnergraph.org/vocab/unit/percent"), "22.1%"),
+    (
+        GROWTH,
+        KP.measure,
+        URIRef("https://partnergraph.org/vocab/measure/annual-average-growth-rate"),
+        "annual average",
+    ),
+    (GROWTH, KP.period, Literal("2013", datatype=XSD.gYear), "last year"),
+    (GROWTH, KP.rank, Literal(2, datatype=XSD.integer), "ranking second out of the 17 local governments"),
+    (GROWTH, KP.rankOutOf, Literal(17, datatype=XSD.integer), "ranking second out of the 17 local governments"),
+    (GROWTH, KP.about, "region/kr/gyeonggi-province", "visiting Gyeonggi Province"),
+    ("statement/gyeonggi-medical-tourists-2013", KP["count"], Literal(25673, datatype=XSD.integer), "25,673"),
+    # smaller: the contest's topic, Daejeon's entry and the summit
+    (
+        "event/contest-exemplary-internationalization-cases-2018",
+        KP.topic,
+        Literal(
+            "Cases of increasing positive relations with local governments overseas through sisterhood agreements "
+            "and friendly relations and contributing to fostering a global mindset",
+            lang="en",
+        ),
+        "○ Contest Topic: Cases of increasing",
+    ),
+    (ENTRY + "daejeon-asia-pacific-city-summit", KP.presents, "event/asia-pacific-city-summit-2017", "Successful"),
+]
+
+
+@pytest.mark.parametrize("subject, predicate, obj, quote", MEDICAL_FACTS, ids=lambda x: str(x)[-40:])
+def test_medical_and_contest_facts_are_data_with_their_quote(data, subject, predicate, obj, quote):
+    assert_fact(data, subject, predicate, obj, quote)
+
+
+def test_shapes_reject_a_rank_beyond_the_number_ranked_and_a_statistic_without_unit(data):
+    broken = Graph()
+    for triple in data:
+        broken.add(triple)
+    figure = ID["statistic/broken"]
+    broken.add((figure, RDF.type, KP.Statistic))
+    broken.add((figure, RDFS.label, Literal("A broken figure")))
+    broken.add((figure, KP.about, ID["region/kr/gyeonggi-province"]))
+    broken.add((figure, KP.value, Literal("22.1", datatype=XSD.decimal)))
+    broken.add((figure, KP.rank, Literal(18, datatype=XSD.integer)))
+    broken.add((figure, KP.rankOutOf, Literal(17, datatype=XSD.integer)))
+    ok, report = conforms(broken)
+    assert not ok
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    failing = {report.value(r, sh.resultPath) for r in report.subjects(sh.focusNode, figure)}
+    assert {KP.unit, KP.measure, KP.rank, KP.evidence} <= failing
