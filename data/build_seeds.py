@@ -759,6 +759,18 @@ def bulletin_vol3() -> Document:
     d.mention("gdpd", [q_formed, q_teams], {ORG.unitOf: "gyeonggi", SCHEMA.foundingDate: date("2014-10")})
     d.mention("gfpd", "Writer/ Foreign Policy Division of GyeongGi-do Province", {ORG.unitOf: "gyeonggi"})
     d.mention("ggcf", "Writer/ GyeongGi Cultural Foundation", {KP.locatedIn: "gyeonggi"})
+    d.possible_identity(
+        "gyeonggi-diplomatic-policy-department-foreign-policy-division",
+        "Gyeonggi Diplomatic Policy Department possibly the same as the Foreign Policy Division",
+        "gdpd",
+        "gfpd",
+        "Same document: the bulletin describes the Diplomatic Policy Department's tasks and policies and is written "
+        "by the Foreign Policy Division; both are units of Gyeonggi Province for international policy. Not "
+        "confirmed: the division may instead be a team of the department ('three teams').",
+        "0.4",
+        [q_formed, "Writer/ Foreign Policy Division of GyeongGi-do Province", q_teams],
+        "Kept as two organisations; kp:possiblySameAs links them so that a reader or a later source can decide.",
+    )
     d.count("gyeonggi-dpd-teams", "Diplomatic Policy Department: 3 teams", "gdpd", 3, "counted:team", q_teams)
     d.count(
         "gyeonggi-dpd-persons",
@@ -932,20 +944,60 @@ def bulletin_vol3() -> Document:
         ("ile-de-france", "france"),
     ]:
         d.mention(key, q_eu, {KP.locatedIn: country, KP.country: country})
+    q_renewal = (
+        "Renewal of the implementation plan with Canada’s British Columbia and Australia’s Queensland (2017 to 2019)"
+    )
+    renewed = []
     for key, label in [("british-columbia", "British Columbia"), ("queensland", "Queensland")]:
-        d.node(
-            f"agreement/gyeonggi-{key}-implementation-plan-2017-2019",
+        earlier = d.node(
+            f"agreement/gyeonggi-{key}-implementation-plan-before-2017",
             KP.Agreement,
-            f"Gyeonggi Province – {label} implementation plan (2017 to 2019)",
-            q_eu,
-            {
-                KP.party: ["gyeonggi", key],
-                KP.tieKind: "kind:implementation-plan",
-                KP.validFrom: date("2017"),
-                KP.validUntil: date("2019"),
-            },
-            comment="A renewal of an earlier implementation plan, which the source does not describe.",
+            f"Gyeonggi Province – {label} implementation plan (before 2017, renewed)",
+            q_renewal,
+            {KP.party: ["gyeonggi", key], KP.tieKind: "kind:implementation-plan"},
+            comment="The plan the 2017 to 2019 plan renews; the source states only that it was renewed, not its "
+            "dates or terms.",
         )
+        renewed.append(
+            d.node(
+                f"agreement/gyeonggi-{key}-implementation-plan-2017-2019",
+                KP.Agreement,
+                f"Gyeonggi Province – {label} implementation plan (2017 to 2019)",
+                [q_eu, q_renewal],
+                {
+                    KP.party: ["gyeonggi", key],
+                    KP.tieKind: "kind:implementation-plan",
+                    KP.validFrom: date("2017"),
+                    KP.validUntil: date("2019"),
+                    KP.renews: earlier,
+                },
+                comment="A renewal (kp:renews) of an earlier implementation plan, which the source does not describe. "
+                "One plan with both regions or one per region: see id/contradiction/bc-queensland-plan-joint-or-"
+                "bilateral.",
+            )
+        )
+    d.contradiction(
+        "bc-queensland-plan-joint-or-bilateral",
+        "Renewed implementation plan: one joint plan or one plan per region?",
+        renewed,
+        ["Renewal of the implementation plan", "Canada’s British Columbia and Australia’s Queensland"],
+        "The bulletin names one plan ('Renewal of the implementation plan', singular) with two partners in two "
+        "countries, British Columbia (Canada) and Queensland (Australia). A joint three-party plan and two bilateral "
+        "plans renewed together both fit the words. The data keeps two bilateral plans (the usual form of Gyeonggi's "
+        "ties with a region, each with its own partner), each citing the sentence; no source settles it.",
+    )
+    d.contradiction(
+        "europe-americas-partners-include-queensland",
+        "'Partners in Europe and the Americas' include Australia's Queensland",
+        ["queensland", renewed[1]],
+        [
+            "GyeongGi-do Province has strengthened international exchange activities linked to its major projects "
+            "with partners in Europe and the Americas as follows:",
+            "Australia’s Queensland (2017 to 2019)",
+        ],
+        "The sentence introduces its list as partners 'in Europe and the Americas', but the list includes "
+        "Australia's Queensland, which is in neither; Queensland is kept as the source places it (in Australia).",
+    )
     d.node(
         "partnership/gyeonggi-virginia",
         KP.Partnership,

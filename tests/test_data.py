@@ -424,3 +424,79 @@ def test_shapes_reject_a_rank_beyond_the_number_ranked_and_a_statistic_without_u
     sh = Namespace("http://www.w3.org/ns/shacl#")
     failing = {report.value(r, sh.resultPath) for r in report.subjects(sh.focusNode, figure)}
     assert {KP.unit, KP.measure, KP.rank, KP.evidence} <= failing
+
+
+RENEWAL_FACTS = [
+    (
+        "agreement/gyeonggi-british-columbia-implementation-plan-2017-2019",
+        KP.renews,
+        "agreement/gyeonggi-british-columbia-implementation-plan-before-2017",
+        "Renewal of the implementation plan with Canada’s British Columbia",
+    ),
+    (
+        "agreement/gyeonggi-queensland-implementation-plan-2017-2019",
+        KP.renews,
+        "agreement/gyeonggi-queensland-implementation-plan-before-2017",
+        "Renewal of the implementation plan with Canada’s British Columbia and Australia’s Queensland",
+    ),
+    (
+        "agreement/gyeonggi-queensland-implementation-plan-before-2017",
+        KP.party,
+        "region/au/queensland",
+        "Australia’s Queensland",
+    ),
+    (
+        "org/gyeonggi-diplomatic-policy-department",
+        KP.possiblySameAs,
+        "org/gyeonggi-foreign-policy-division",
+        "Diplomatic Policy Department was formed",
+    ),
+]
+
+
+@pytest.mark.parametrize("subject, predicate, obj, quote", RENEWAL_FACTS, ids=lambda x: str(x)[-40:])
+def test_renewals_and_possible_identities_are_data_with_their_quote(data, subject, predicate, obj, quote):
+    assert_fact(data, subject, predicate, obj, quote)
+
+
+def test_a_possible_identity_says_how_it_was_found_and_how_sure_it_is(data):
+    node = ID["identity/gyeonggi-diplomatic-policy-department-foreign-policy-division"]
+    assert set(data.objects(node, KP.candidate)) == {
+        ID["org/gyeonggi-diplomatic-policy-department"],
+        ID["org/gyeonggi-foreign-policy-division"],
+    }
+    assert 0 < data.value(node, KP.confidence).toPython() < 1
+    assert "Same document" in str(data.value(node, KP.method))
+    assert any("Foreign Policy Division" in q for q in quotes_of(data, node))
+
+
+@pytest.mark.parametrize(
+    "slug, side_a, side_b",
+    [
+        (
+            "contest-2018-winning-entry-title",
+            "International Medical Initiative Receives Grand Prize",
+            "Gyeonggi Province Global Healthcare Support Project",
+        ),
+        (
+            "bc-queensland-plan-joint-or-bilateral",
+            "Renewal of the implementation plan",
+            "Canada’s British Columbia and Australia’s Queensland",
+        ),
+        (
+            "europe-americas-partners-include-queensland",
+            "partners in Europe and the Americas",
+            "Australia’s Queensland",
+        ),
+    ],
+)
+def test_the_new_contradictions_keep_both_sides(data, slug, side_a, side_b):
+    node = ID[f"contradiction/{slug}"]
+    assert (node, RDF.type, KP.Contradiction) in data and data.value(node, RDFS.comment)
+    quotes = [str(data.value(e, PROV.value)) for e in data.objects(node, KP.conflictingEvidence)]
+    assert any(side_a in q for q in quotes) and any(side_b in q for q in quotes)
+    assert list(data.objects(node, KP.about))
+
+
+def test_there_are_nine_contradictions(data):
+    assert len(set(data.subjects(RDF.type, KP.Contradiction))) == 9  # six of the first curation, three new
