@@ -519,3 +519,26 @@ def test_the_committed_trig_files_are_what_the_builder_makes(tmp_path, monkeypat
     assert built == [p.name for p in TRIG_FILES]
     for path in TRIG_FILES:
         assert (tmp_path / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path.name
+
+
+NEW_TERMS = """programKind trainingDirection costSharing audience purpose supports sharedCase haltedBy Incident
+SportingEvent perpetrator presents topic resultsFrom sponsor Outcome Statistic value unit measure rank rankOutOf
+possiblySameAs PossibleIdentity candidate method confidence pageDate renews""".split()
+
+
+@pytest.mark.parametrize("term", NEW_TERMS)
+def test_each_term_added_for_the_words_made_data_has_a_label_and_a_comment(term):
+    ontology = Graph().parse(ONTOLOGY / "partnergraph.ttl")
+    assert ontology.value(KP[term], RDFS.label), term
+    assert ontology.value(KP[term], RDFS.comment), term
+
+
+@pytest.mark.parametrize("scheme", ["program-kind", "direction", "cost-sharing", "audience", "unit", "measure"])
+def test_each_new_scheme_has_concepts_with_labels_and_definitions(scheme):
+    vocab = Graph().parse(ONTOLOGY / "vocabularies.ttl")
+    iri = URIRef(f"https://partnergraph.org/vocab/{scheme}/")
+    assert (iri, RDF.type, SKOS.ConceptScheme) in vocab
+    concepts = list(vocab.subjects(SKOS.inScheme, iri))
+    assert concepts
+    for concept in concepts:
+        assert vocab.value(concept, SKOS.prefLabel) and vocab.value(concept, SKOS.definition), concept
