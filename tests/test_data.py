@@ -542,3 +542,17 @@ def test_each_new_scheme_has_concepts_with_labels_and_definitions(scheme):
     assert concepts
     for concept in concepts:
         assert vocab.value(concept, SKOS.prefLabel) and vocab.value(concept, SKOS.definition), concept
+
+
+def test_shapes_reject_a_concept_from_the_wrong_scheme(data):
+    broken = Graph()
+    for triple in data:
+        broken.add(triple)
+    program = ID["program/gyeonggi-young-ideas"]
+    broken.add((program, KP.programKind, URIRef("https://partnergraph.org/vocab/tie-kind/mou")))  # a kind of tie
+    broken.add((program, KP.trainingDirection, KIND.training))  # a kind of program, not a direction
+    ok, report = conforms(broken)
+    assert not ok
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    failing = {report.value(r, sh.resultPath) for r in report.subjects(sh.focusNode, program)}
+    assert {KP.programKind, KP.trainingDirection} <= failing
