@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from graph import entities, history
 from graph import network as nw
-from graph.changes import FORM_CLASSES
+from graph.forms import FORM_CLASSES
 
 from . import auth
 
