@@ -49,7 +49,8 @@ class EditError(StoreError):
 
 
 class FormErrors(EditError):
-    """Every bad field of a form at once: ``errors`` is a list of (field, message)."""
+    """Every bad field of a form at once: ``errors`` is a list of (field, message); the n-th party's field is
+    ``party-n``."""
 
     def __init__(self, errors: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{f}: {m}" for f, m in errors))
@@ -249,10 +250,10 @@ class FormEdit:
         }
         if form == "agreement":
             given = list(dict.fromkeys(many("parties")))
-            parties = [check("parties", self.entity, p, f"party {n}") for n, p in enumerate(given, start=1)]
+            parties = [check(f"party-{n}", self.entity, p, f"party {n}") for n, p in enumerate(given, start=1)]
             parties = list(dict.fromkeys(p for p in parties if p is not None))
             if len(given) < 2:
-                errors.append(("parties", "parties: a tie has two or more parties"))
+                errors.append((f"party-{len(given) + 1}", "parties: a tie has two or more parties"))
             new[KP_NS + "party"] = list(parties)
             kind = check("kind", self._concept, text("kind"), KIND_NS, "kind")
             if kind is None and cls == "Agreement" and not text("kind"):

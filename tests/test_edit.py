@@ -271,8 +271,10 @@ def test_every_bad_field_is_reported_at_once(app):
     for message in ("name: give the display name", "party 2:", "YYYY, YYYY-MM or YYYY-MM-DD", "quote the words"):
         assert message in page, message
     assert "http(s) URL" in page
-    for field in ("label", "party-1", "date", "quote", "source_url"):
+    for field in ("label", "party-2", "date", "quote", "source_url"):
         assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', page), field
+    for fine in ("party-1", "party-3"):  # a good party, an empty extra one
+        assert not re.search(rf'id="{fine}"[^>]*aria-invalid', page), fine
     assert app.extensions["kg"].store.quad_count() == before
 
 
