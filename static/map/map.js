@@ -5,18 +5,25 @@
  * The view's state lives in the query string (kind, country, type, y0, y1, sel, focus, from, to, k), the names
  * the explorer uses, so that a link restores it. */
 import * as maplibregl from "../vendor/maplibre/maplibre-gl.mjs";
+import { ArcLayer, greatCircle } from "./arcs.js";
 
 const ID_NS = "https://partnergraph.org/id/";
-const BASE_MAP = "/static/vendor/natural-earth/countries-50m.geojson";
+// Natural Earth at 1:110m for the world view, 1:50m once zoomed in (loaded only then).
+const BASE_MAP = "/static/vendor/natural-earth/countries-110m.geojson";
+const DETAILED_MAP = "/static/vendor/natural-earth/countries-50m.geojson";
+const DETAIL_ZOOM = 2.5;
 const LIST_LIMIT = 200;
 const TIES_SHOWN = 30;
 const $ = (id) => document.getElementById(id);
 const started = performance.now();
+const timings = {}; // milestones of the first draw, in ms since the module started (for the benchmark)
+const mark = (name) => { if (!(name in timings)) timings[name] = Math.round(performance.now() - started); };
 
 const state = { kind: "", country: "", type: "", y0: "", y1: "", sel: "", focus: "", from: "", to: "", k: 3, ot: false };
 let data = null; // {places: [...rows], index: Map(id -> i), ties: [...rows], countries, sources, counts, empty}
 let facets = null;
 let map = null;
+let arcs = null;
 let pending = 0;
 let selection = null; // {iri, entity, showAll}
 let lastPaths = null;
@@ -156,33 +163,46 @@ function baseStyle() {
     sources: { countries: { type: "geojson", data: BASE_MAP } },
     layers: [
       { id: "sea", type: "background", paint: { "background-color": "#dfe9f3" } },
-      { id: "land", type: "fill", source: "countries", paint: { "fill-color": "#f7f5f0" } },
-      { id: "borders", type: "line", source: "countries", paint: { "line-color": "#b9c0cb", "line-width": 0.5 } },
+      ...countryLayers("countries", 0, DETAIL_ZOOM),
     ],
   };
+}
+
+function countryLayers(source, minzoom, maxzoom) {
+  return [
+    { id: source + "-land", type: "fill", source, minzoom, maxzoom, paint: { "fill-color": "#f7f5f0" } },
+    { id: source + "-borders", type: "line", source, minzoom, maxzoom,
+      paint: { "line-color": "#b9c0cb", "line-width": 0.5 } },
+  ];
+}
+
+/** The detailed base map, added the first time the map is zoomed in far enough to show it. */
+function detailWhenZoomed() {
+  const add = () => {
+    if (map.getZoom() < DETAIL_ZOOM - 0.5 || map.getSource("countries-50m")) return;
+    map.addSource("countries-50m", { type: "geojson", data: DETAILED_MAP });
+    for (const layer of countryLayers("countries-50m", DETAIL_ZOOM, 24)) map.addLayer(layer, "ties");
+    map.off("zoomend", add);
+  };
+  map.on("zoomend", add);
+  add();
 }
 
 const EMPTY = { type: "FeatureCollection", features: [] };
 
 function addLayers() {
-  map.addSource("ties", { type: "geojson", data: EMPTY, tolerance: 0.6, buffer: 64 });
+  map.addSource("ties-selected", { type: "geojson", data: EMPTY });
   map.addSource("places", {
     type: "geojson", data: EMPTY, cluster: true, clusterRadius: 36, clusterMaxZoom: 5,
     clusterProperties: { ties: ["+", ["get", "n"]] },
   });
   map.addSource("highlight", { type: "geojson", data: EMPTY });
   map.addSource("path", { type: "geojson", data: EMPTY });
+  arcs = new ArcLayer("ties");
+  map.addLayer(arcs);
   map.addLayer({
-    id: "ties", type: "line", source: "ties", layout: { "line-cap": "round" },
-    paint: {
-      "line-color": "#d9822b",
-      "line-opacity": tieOpacity(),
-      "line-width": ["interpolate", ["linear"], ["get", "n"], 1, 0.7, 10, 2.5],
-    },
-  });
-  map.addLayer({
-    id: "ties-selected", type: "line", source: "ties", filter: ["==", ["get", "a"], -1],
-    layout: { "line-cap": "round" }, paint: { "line-color": "#a64d00", "line-opacity": 0.9, "line-width": 1.8 },
+    id: "ties-selected", type: "line", source: "ties-selected", layout: { "line-cap": "round" },
+    paint: { "line-color": "#a64d00", "line-opacity": 0.9, "line-width": ["interpolate", ["linear"], ["get", "n"], 1, 1.5, 10, 3] },
   });
   map.addLayer({
     id: "path-lines", type: "line", source: "path", layout: { "line-cap": "round", "line-join": "round" },
@@ -193,7 +213,7 @@ function addLayers() {
     id: "clusters", type: "circle", source: "places", filter: ["has", "point_count"],
     paint: {
       "circle-color": "rgba(36, 87, 197, 0.3)", "circle-stroke-color": "#2457c5", "circle-stroke-width": 1,
-      "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "point_count"]], 1, 7, 10, 16, 40, 30],
+      "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "point_count"]], 1, 7, 10, 14, 40, 22],
     },
   });
   map.addLayer({
@@ -236,11 +256,11 @@ function addLayers() {
   });
 }
 
-/** Arcs fainter the more there are (25,000 ties at full strength would paint the map orange), stronger zoomed in. */
-function tieOpacity() {
+/** Arcs fainter the more there are (25,000 ties at full strength would paint the map orange); the arc layer
+ * strengthens them as the map zooms in. */
+function tieAlpha() {
   const n = data ? data.ties.length : 0;
-  const base = n <= 200 ? 0.75 : n <= 2000 ? 0.4 : 0.16;
-  return ["interpolate", ["linear"], ["zoom"], 0, base, 4, Math.min(0.9, base * 2), 8, Math.min(0.9, base * 3.5)];
+  return n <= 200 ? 0.75 : n <= 2000 ? 0.4 : n <= 8000 ? 0.2 : 0.1;
 }
 
 function placeTitle(i) {
@@ -253,34 +273,6 @@ function countryName(index) {
   return index >= 0 && data.countries[index] ? data.countries[index].label : "";
 }
 
-/** Points of the great circle from ``p`` to ``q`` ([lon, lat]), longitudes unwrapped so it crosses 180° smoothly. */
-function greatCircle(p, q) {
-  const r = Math.PI / 180;
-  const f1 = p[1] * r, l1 = p[0] * r, f2 = q[1] * r, l2 = q[0] * r;
-  const h = Math.sin((f2 - f1) / 2) ** 2 + Math.cos(f1) * Math.cos(f2) * Math.sin((l2 - l1) / 2) ** 2;
-  const d = 2 * Math.asin(Math.min(1, Math.sqrt(h)));
-  if (d < 1e-4 || Math.PI - d < 1e-4) return [p, q];
-  const steps = Math.max(2, Math.min(32, Math.ceil(d / (Math.PI / 72))));
-  const out = [];
-  let prev = null;
-  for (let i = 0; i <= steps; i++) {
-    const t = i / steps;
-    const a = Math.sin((1 - t) * d) / Math.sin(d), b = Math.sin(t * d) / Math.sin(d);
-    const x = a * Math.cos(f1) * Math.cos(l1) + b * Math.cos(f2) * Math.cos(l2);
-    const y = a * Math.cos(f1) * Math.sin(l1) + b * Math.cos(f2) * Math.sin(l2);
-    const z = a * Math.sin(f1) + b * Math.sin(f2);
-    let lon = Math.atan2(y, x) / r;
-    const lat = Math.atan2(z, Math.sqrt(x * x + y * y)) / r;
-    if (prev !== null) {
-      while (lon - prev > 180) lon -= 360;
-      while (lon - prev < -180) lon += 360;
-    }
-    prev = lon;
-    out.push([Math.round(lon * 1000) / 1000, Math.round(lat * 1000) / 1000]);
-  }
-  return out;
-}
-
 function lonLat(row) {
   return [row[3], row[2]];
 }
@@ -289,13 +281,12 @@ function drawData() {
   const points = data.places.map((row, i) => ({
     type: "Feature", geometry: { type: "Point", coordinates: lonLat(row) }, properties: { i, n: row[6] },
   }));
-  const arcs = data.ties.map(([a, b, n]) => ({
-    type: "Feature", properties: { a, b, n },
-    geometry: { type: "LineString", coordinates: greatCircle(lonLat(data.places[a]), lonLat(data.places[b])) },
-  }));
   map.getSource("places").setData({ type: "FeatureCollection", features: points });
-  map.getSource("ties").setData({ type: "FeatureCollection", features: arcs });
-  map.setPaintProperty("ties", "line-opacity", tieOpacity());
+  mark("points");
+  if (data.ties.length) arcs.onFirstDraw = () => mark("tiesDrawn");
+  arcs.setArcs(data.ties.map(([a, b]) => [lonLat(data.places[a]), lonLat(data.places[b])]));
+  mark("arcs");
+  arcs.setAlpha(tieAlpha());
 }
 
 function whenIdle() {
@@ -304,7 +295,8 @@ function whenIdle() {
 
 // -- data ----------------------------------------------------------------------------------------------------
 
-async function loadData() {
+/** The places and ties for the current filters (both answers must name the same list of places). */
+async function fetchData() {
   const qs = filterParams().toString();
   const suffix = qs ? "?" + qs : "";
   let places, ties;
@@ -312,6 +304,12 @@ async function loadData() {
     [places, ties] = await Promise.all([api("/api/map/places" + suffix), api("/api/map/ties" + suffix)]);
     if (places.key === ties.key) break; // the store changed between the two answers: ask again
   }
+  return [places, ties];
+}
+
+async function loadData(fetched) {
+  const [places, ties] = await (fetched || fetchData());
+  mark("data");
   const index = new Map(places.places.rows.map((row, i) => [row[0], i]));
   data = {
     places: places.places.rows, index, ties: ties.ties.rows, countries: places.countries, sources: places.sources,
@@ -322,7 +320,9 @@ async function loadData() {
   showCredits();
   renderList();
   drawData();
+  mark("setData");
   await whenIdle();
+  mark("idle");
 }
 
 function showCounts() {
@@ -465,8 +465,16 @@ async function select(iri, opts = {}) {
 function highlightSelection() {
   const i = data && state.sel ? data.index.get(shortId(state.sel)) : undefined;
   const on = i !== undefined;
-  map.setFilter("ties-selected", on ? ["any", ["==", ["get", "a"], i], ["==", ["get", "b"], i]] : ["==", ["get", "a"], -1]);
-  map.setPaintProperty("ties", "line-opacity", on ? 0.07 : tieOpacity());
+  const features = [];
+  if (on) {
+    for (const [a, b, n] of data.ties) {
+      if (a !== i && b !== i) continue;
+      const line = greatCircle(lonLat(data.places[a]), lonLat(data.places[b]));
+      features.push({ type: "Feature", properties: { n }, geometry: { type: "LineString", coordinates: line } });
+    }
+  }
+  map.getSource("ties-selected").setData({ type: "FeatureCollection", features });
+  arcs.setAlpha(on ? Math.min(0.08, tieAlpha() / 2) : tieAlpha());
   drawHighlights();
 }
 
@@ -806,11 +814,15 @@ async function main() {
   });
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-  window.pgmap = { map, state, data: () => data, selection: () => selection, paths: () => lastPaths, started };
+  window.pgmap = { map, state, data: () => data, selection: () => selection, paths: () => lastPaths, started, timings };
+  const fetched = fetchData(); // at once, while the map loads
+  fetched.catch(() => {});
   await new Promise((resolve) => map.once("load", resolve));
+  mark("baseMap");
   addLayers();
+  detailWhenZoomed();
   try {
-    await Promise.all([loadFacets(), loadData()]);
+    await Promise.all([loadFacets(), loadData(fetched)]);
   } catch (error) {
     $("counts").textContent = "The map could not be loaded: " + error.message;
     document.body.dataset.ready = "error";
