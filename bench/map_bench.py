@@ -31,8 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import pyoxigraph as ox  # noqa: E402
 
-from graph import KnowledgeGraph  # noqa: E402
-from graph import geo  # noqa: E402
+from graph import KnowledgeGraph, geo  # noqa: E402
 from graph import network as nw  # noqa: E402
 from graph.cli import TWIN_CITIES_MAP  # noqa: E402
 from graph.tabular import Mapping, _party, read_table  # noqa: E402
@@ -63,7 +62,9 @@ def coordinate_quads() -> tuple[list[ox.Quad], int, int]:
             seen.setdefault(party.iri, (lat, lng))
     g = ox.NamedNode(BENCH_GRAPH)
     quads = [
-        ox.Quad(g, ox.NamedNode(DCT + "title"), ox.Literal("BENCH ONLY: twin-cities coordinates by their collector"), g),
+        ox.Quad(
+            g, ox.NamedNode(DCT + "title"), ox.Literal("BENCH ONLY: twin-cities coordinates by their collector"), g
+        ),
         ox.Quad(
             g,
             ox.NamedNode(DCT + "rights"),

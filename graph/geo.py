@@ -175,9 +175,10 @@ class MapData:
         """Places with coordinates in the filtered network (best tied first) and the ties between them.
 
         Returns ``{"key", "places": {"columns", "rows"}, "ties": {"columns", "rows"}, "countries", "sources",
-        "counts", "filters", "empty"}`` (``key`` names the list of places, so that two answers can be matched): a place row is ``[id, label, lat, lon, country index, partners, ties, source
-        index]``; a tie row is ``[place index, place index, number of ties, first year or None]`` (one row per
-        pair of places, however many ties bind them). ``empty`` says why nothing is drawn, or is None."""
+        "counts", "filters", "empty"}``. ``key`` names the list of places, so that two answers can be matched. A
+        place row is ``[id, label, lat, lon, country index, partners, ties, source index]``; a tie row is
+        ``[place index, place index, number of ties, first year or None]``, one per pair of places however many
+        ties bind them. ``empty`` says why nothing is drawn, or is None."""
         filters = filters or nw.Filters()
         key = _filters_key(filters)
         with self._lock:
@@ -206,11 +207,12 @@ class MapData:
             for n in (a, b):
                 partners[n] += 1
                 tie_counts[n] += len(ties)
-        # With a filter on ties, a place is drawn only when one of its ties (or links) passes.
-        tie_filter = bool(
-            filters.kinds or filters.fields or filters.relations or filters.avoid_relations
-        ) or (filters.year_from is not None or filters.year_to is not None)
-        drawn = [n for n in view.nodes if n in coords.positions and (not tie_filter or view.degree(n) > 0)]
+        # With a filter on ties, a place is drawn only when one of its ties passes (links such as "located in"
+        # have no kind or date, so they do not count).
+        tie_filter = bool(filters.kinds or filters.fields or filters.relations or filters.avoid_relations) or (
+            filters.year_from is not None or filters.year_to is not None
+        )
+        drawn = [n for n in view.nodes if n in coords.positions and (not tie_filter or partners[n] > 0)]
         drawn.sort(key=lambda n: (-tie_counts[n], net.node_json(n)["label"] or "", n))
         index = {n: i for i, n in enumerate(drawn)}
         countries: dict[str, int] = {}
