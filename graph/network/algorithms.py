@@ -63,14 +63,16 @@ def hop_relation(relations: Iterable[str]) -> str:
     return min(relations, key=lambda r: (RELATION_COST.get(r, 2.0), r), default="link")
 
 
+#: How many paths (by number of hops) the ranked search reads at most.
+RANKED_CANDIDATES = 30
+
+
 def shortest_paths(
     graph: nx.Graph, source: str, target: str, k: int = 3, max_hops: int = 12, ranked: bool = True
 ) -> list[list[str]]:
-    """The ``k`` best simple paths from ``source`` to ``target`` of at most ``max_hops`` hops.
-
-    ``ranked`` (the default): by the summed ``cost`` of their hops (ties and shared programs before part-of
-    links before containment; Yen's algorithm on the costs), fewer hops first among equal costs. Otherwise by
-    number of hops alone. Empty when no path exists.
+    """The ``k`` best simple paths from ``source`` to ``target`` of at most ``max_hops`` hops: ranked by the
+    costs of their hops (see :func:`ranked_paths`), or by number of hops alone (``ranked=False``, Yen's
+    algorithm). Empty when no path exists.
 
     >>> g = nx.Graph()
     >>> g.add_edge("a", "kr", cost=3.0)
@@ -79,23 +81,47 @@ def shortest_paths(
     >>> g.add_edge("u", "b", cost=1.0)
     >>> shortest_paths(g, "a", "b", k=2)
     [['a', 'u', 'b'], ['a', 'kr', 'b']]
+    >>> shortest_paths(g, "a", "b", k=1, ranked=False)
+    [['a', 'kr', 'b']]
     """
-    if source not in graph or target not in graph:
-        return []
-    out: list[list[str]] = []
-    try:
-        found = nx.shortest_simple_paths(graph, source, target, weight="cost" if ranked else None)
-        for path in islice(found, 4 * k + 20):  # longer paths may come first by cost: look a little further
-            if len(path) - 1 > max_hops:
-                if not ranked:
+    if not ranked:
+        if source not in graph or target not in graph:
+            return []
+        try:
+            return [p for p in islice(nx.shortest_simple_paths(graph, source, target), k) if len(p) - 1 <= max_hops]
+        except nx.NetworkXNoPath:
+            return []
+    return ranked_paths(graph, source, target, k, max_hops)["paths"]
+
+
+def ranked_paths(graph: nx.Graph, source: str, target: str, k: int = 3, max_hops: int = 12) -> dict[str, Any]:
+    """The ``k`` paths of least summed ``cost`` (ties and shared programs before part-of links before
+    containment), fewer hops first among equal costs, then in the order found; with how many paths were
+    considered and whether the ranking is exact.
+
+    Paths are read by number of hops (Yen's algorithm over breadth-first searches, fast). A hop costs at least
+    1, so once the paths read are longer than the ``k``-th best cost so far no later path can do better: the
+    answer is exact. The search reads at most :data:`RANKED_CANDIDATES` paths; when it stops there, the answer is
+    the best of those (``exact`` false).
+    """
+    found: list[tuple[float, int, int, list[str]]] = []
+    exact = True
+    considered = 0
+    if source in graph and target in graph:
+        try:
+            for order, path in enumerate(nx.shortest_simple_paths(graph, source, target)):
+                hops = len(path) - 1
+                if hops > max_hops or (len(found) >= k and hops > found[k - 1][0]):
                     break
-                continue
-            out.append(path)
-            if len(out) == k:
-                break
-    except nx.NetworkXNoPath:
-        return []
-    return out
+                if order == RANKED_CANDIDATES:
+                    exact = False
+                    break
+                considered += 1
+                found.append((path_cost(graph, path), hops, order, path))
+                found.sort()
+        except nx.NetworkXNoPath:
+            pass
+    return {"paths": [path for *_, path in found[:k]], "considered": considered, "exact": exact}
 
 
 def path_cost(graph: nx.Graph, path: list[str]) -> float:

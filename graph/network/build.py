@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
@@ -41,56 +42,51 @@ LINK_ROLES: dict[str, str] = {
 TIE_CLASSES = {KP_NS + "Agreement": "agreement", KP_NS + "Partnership": "partnership"}
 
 
-class Record:
-    """A compact record (slots) read like a dict: ``tie["id"]``, ``tie.get("kind")``."""
+class Record(tuple):
+    """A compact immutable record (a tuple) read like a dict, ``tie["id"]``, ``tie.get("kind")``, or by
+    attribute, ``tie.id``. Pickled as a plain tuple, so a persisted projection loads without Python calls."""
 
     __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    _index: dict[str, int] = {}
 
-    def __getitem__(self, name: str) -> Any:
-        return getattr(self, name)
+    def __new__(cls, *values: Any) -> Record:
+        return tuple.__new__(cls, values)
+
+    def __init_subclass__(cls) -> None:
+        cls._index = {name: i for i, name in enumerate(cls._fields)}
+        for i, name in enumerate(cls._fields):
+            setattr(cls, name, property(itemgetter(i), doc=f"The record's {name}."))
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._index[key])
+        return tuple.__getitem__(self, key)
+
+    def __getnewargs__(self) -> tuple:
+        return tuple(self)
 
     def get(self, name: str, default: Any = None) -> Any:
-        """The attribute ``name``, or ``default``."""
-        return getattr(self, name, default)
-
-    def __getstate__(self) -> tuple:
-        return tuple(getattr(self, s) for s in self.__slots__)
-
-    def __setstate__(self, state: tuple) -> None:
-        for slot, value in zip(self.__slots__, state, strict=True):
-            setattr(self, slot, value)
+        """The field ``name``, or ``default`` when there is no such field."""
+        index = self._index.get(name)
+        return default if index is None else tuple.__getitem__(self, index)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{s}={getattr(self, s)!r}' for s in self.__slots__)})"
+        return f"{type(self).__name__}({', '.join(f'{n}={v!r}' for n, v in zip(self._fields, self, strict=True))})"
 
 
 class Tie(Record):
     """An agreement or partnership: what every edge between two of its parties carries."""
 
-    __slots__ = ("id", "label", "relation", "kind", "kindLabel", "date", "year", "fields", "parties")
-
-    def __init__(self, iri: str) -> None:
-        self.id = iri
-        self.label: str | None = None
-        self.relation = "partnership"
-        self.kind: str | None = None
-        self.kindLabel: str | None = None  # noqa: N815 - the API's name
-        self.date: str | None = None
-        self.year: int | None = None
-        self.fields: tuple[str, ...] = ()
-        self.parties: tuple[str, ...] = ()
+    __slots__ = ()
+    _fields = ("id", "label", "relation", "kind", "kindLabel", "date", "year", "fields", "parties")
 
 
 class Link(Record):
     """A link that is not a tie: containment, part of, head of, a program's or an event's role."""
 
-    __slots__ = ("relation", "role", "subject", "object")
-
-    def __init__(self, relation: str, role: str, subject: str, obj: str) -> None:
-        self.relation = relation
-        self.role = role
-        self.subject = subject
-        self.object = obj
+    __slots__ = ()
+    _fields = ("relation", "role", "subject", "object")
 
 
 class Builder:
@@ -124,12 +120,12 @@ class Builder:
                 if group and (data["type"] is None or data["type"] in GENERIC_CLASSES):
                     data["type"], data["group"] = name, group
             graph.add_node(node, **data)
-        ties: dict[str, Tie] = {}
+        ties: dict[str, dict[str, Any]] = {}  # the ties' fields while they are read
         tie_fields: dict[str, list[str]] = {}
         tie_parties: dict[str, list[str]] = {}
         for via, relations in self.tie_classes.items():
-            tie = ties[via] = Tie(via)
-            tie.relation = "agreement" if "agreement" in relations else "partnership"
+            ties[via] = {"label": None, "kind": None, "date": None}
+            ties[via]["relation"] = "agreement" if "agreement" in relations else "partnership"
         links: dict[tuple[str, str, str], Link] = {}
         nodes = graph.nodes
         for predicate, s, o in self.facts:
@@ -139,12 +135,12 @@ class Builder:
                     if o in graph and o not in tie_parties.setdefault(s, []):
                         tie_parties[s].append(o)
                 elif predicate == RDFS_LABEL:
-                    tie.label = tie.label or o
+                    tie["label"] = tie["label"] or o
                 elif predicate == KP_NS + "tieKind":
-                    tie.kind = tie.kind or o
+                    tie["kind"] = tie["kind"] or o
                 elif predicate in (KP_NS + "signedDate", KP_NS + "validFrom"):
-                    if tie.date is None or o < tie.date:
-                        tie.date, tie.year = o, year_of(o)
+                    if tie["date"] is None or o < tie["date"]:
+                        tie["date"] = o
                 elif predicate == KP_NS + "field":
                     if o not in tie_fields.setdefault(s, []):
                         tie_fields[s].append(o)
@@ -184,13 +180,22 @@ class Builder:
                 names.insert(0, label)
 
         edge_ties: dict[tuple[str, str], list[Tie]] = {}
-        for via, tie in ties.items():
+        for via, fields in ties.items():
             parties = sorted(tie_parties.get(via, ()))
             if len(parties) < 2:
                 continue
-            tie.parties = tuple(parties)
-            tie.fields = tuple(tie_fields.get(via, ()))
-            tie.kindLabel = self.concept_labels.get(tie.kind or "")
+            kind, date = fields["kind"], fields["date"]
+            tie = Tie(
+                via,
+                fields["label"],
+                fields["relation"],
+                kind,
+                self.concept_labels.get(kind or ""),
+                date,
+                year_of(date),
+                tuple(tie_fields.get(via, ())),
+                tuple(parties),
+            )
             for i, a in enumerate(parties):
                 for b in parties[i + 1 :]:
                     edge_ties.setdefault((a, b), []).append(tie)

@@ -7,6 +7,7 @@ loaded from there on the next start, and rebuilt in the background after a write
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -24,7 +25,7 @@ from .model import Network
 
 log = logging.getLogger(__name__)
 #: Version of the persisted file's layout: a file of another version is ignored (and rebuilt).
-FILE_FORMAT = 3
+FILE_FORMAT = 4
 
 
 def store_version(kg: KnowledgeGraph) -> Any:
@@ -156,6 +157,8 @@ class Projection:
         if self.path is None or not self.path.exists():
             return None
         start = time.perf_counter()
+        collecting = gc.isenabled()
+        gc.disable()  # millions of new containers: the cyclic collector would run hundreds of times for nothing
         try:
             with self.path.open("rb") as f:
                 header = pickle.load(f)
@@ -165,6 +168,9 @@ class Projection:
         except Exception:  # noqa: BLE001 - an unreadable file is rebuilt
             log.warning("cannot read %s: rebuilding the network projection", self.path)
             return None
+        finally:
+            if collecting:
+                gc.enable()
         self.loaded_in = time.perf_counter() - start
         return net, header["fingerprint"]
 
