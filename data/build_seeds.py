@@ -952,7 +952,7 @@ def bulletin_vol3() -> Document:
         earlier = d.node(
             f"agreement/gyeonggi-{key}-implementation-plan-before-2017",
             KP.Agreement,
-            f"Gyeonggi Province – {label} implementation plan (before 2017, renewed)",
+            f"Gyeonggi Province – {label} implementation plan (the plan renewed for 2017 to 2019)",
             q_renewal,
             {KP.party: ["gyeonggi", key], KP.tieKind: "kind:implementation-plan"},
             comment="The plan the 2017 to 2019 plan renews; the source states only that it was renewed, not its "
@@ -1379,6 +1379,7 @@ def training_2016() -> Document:
     q_independent = "China sub Total 1 course 14 Independent Project"
     five = ["liaoning", "guangdong", "jiangsu", "hebei", "shandong"]
     costs = ["costs:independent-project", "costs:travel-by-sender-stay-by-host"]
+    rule = "costs:travel-by-sender-stay-by-host"  # the outbound courses are not in the table, whose remark it is
     china_program = d.node(
         "program/gyeonggi-china-public-officials-exchange-training",
         KP.TrainingProgram,
@@ -1430,7 +1431,7 @@ def training_2016() -> Document:
             KP.field: "field:public-administration",
             KP.programKind: "pkind:training",
             KP.trainingDirection: "direction:outbound",
-            KP.costSharing: costs,
+            KP.costSharing: rule,
             KP.audience: "audience:public-official",
         },
         comment="Under the training agreement Gyeonggi-do (or the trainees' city or county) pays airfare and "
@@ -1455,7 +1456,7 @@ def training_2016() -> Document:
             KP.field: "field:public-administration",
             KP.programKind: "pkind:training",
             KP.trainingDirection: "direction:outbound",
-            KP.costSharing: costs,
+            KP.costSharing: rule,
             KP.audience: "audience:public-official",
         },
         comment="The four outbound courses of 2016 are not listed one by one (the training table lists inbound "

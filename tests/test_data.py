@@ -329,6 +329,13 @@ def test_program_facts_are_data_with_their_quote(data, subject, predicate, obj, 
     assert_fact(data, subject, predicate, obj, quote)
 
 
+def test_independent_project_is_the_tables_remark_so_only_the_inbound_side_carries_it(data):
+    independent = COSTS["independent-project"]
+    assert (ID[INBOUND], KP.costSharing, independent) in data
+    assert (ID[OUTBOUND], KP.costSharing, independent) not in data
+    assert (ID[OUTBOUND_2016], KP.costSharing, independent) not in data
+
+
 def test_the_china_rows_of_the_training_table_are_courses_of_the_inbound_program(data):
     china_rows = [
         c for c in data.subjects(RDF.type, KP.TrainingCourse) if "/cn/" in str(data.value(c, KP.participantOrigin))
