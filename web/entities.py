@@ -4,6 +4,7 @@ content negotiation; and ``/sources``, the source documents with their quotes.""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -13,6 +14,8 @@ from graph import network as nw
 
 bp = Blueprint("entities", __name__)
 
+#: What may follow /id/ in an IRI: no spaces, no characters IRIs forbid, only well-formed %-escapes.
+_IRI_PATH = re.compile(r"(?:[^\x00-\x20<>\"{}|\\^`%]|%[0-9A-Fa-f]{2})+")
 TWINS = {".ttl": ("turtle", "text/turtle"), ".jsonld": ("jsonld", "application/ld+json")}
 
 
@@ -48,7 +51,7 @@ def entity(rest: str):
     path, fmt = _negotiated(rest)
     iri = nw.ID_NS + path
     kg = _kg()
-    described = entities.describe(kg, iri) if "<" not in path and ">" not in path else None
+    described = entities.describe(kg, iri) if _IRI_PATH.fullmatch(path) else None
     if described is None:
         if fmt:
             return Response(f"no entity {iri}\n", status=404, mimetype="text/plain")
@@ -74,5 +77,5 @@ def entity(rest: str):
 @bp.get("/sources")
 def sources():
     """Every source document with its date, publisher, counts and quotes (each with the things it supports)."""
-    docs = entities.sources(_kg(), per_source=int(request.args.get("per", 100) or 100))
+    docs = entities.sources(_kg(), per_source=request.args.get("per", 100, type=int) or 100)
     return render_template("sources.html", sources=docs, entity_path=entity_path, quote=quote)
