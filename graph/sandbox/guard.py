@@ -254,7 +254,9 @@ def check_update(sparql: str, protected: tuple[str, ...] = (), max_depth: int = 
         for token in toks:
             iri = _iri_of(token, prefixes, base) if token.kind in ("iri", "pname") else None
             if iri is not None and iri.startswith(protected):
-                raise QueryRefused(f"<{iri}>: this graph is written by the server only ({where(sparql, token.start)})")
+                raise QueryRefused(
+                    f"<{iri}>: the change log is written by the server only ({where(sparql, token.start)})"
+                )
     return Checked("UPDATE", toks, suspects=suspects, depth=depth)
 
 

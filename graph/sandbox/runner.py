@@ -233,6 +233,7 @@ class QueryRunner:
         started = time.perf_counter()
         outcome = self.pool.call(request, self.update_timeout, keep=False)
         outcome.seconds = time.perf_counter() - started
+        outcome.form = "UPDATE"
         self._log(sparql, outcome)
         if outcome.status != "ok":
             message = outcome.message
