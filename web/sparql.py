@@ -25,11 +25,12 @@ RESULT_MEDIA = {
     "application/json": "json",
     "application/sparql-results+xml": "xml",
     "application/xml": "xml",
-    "text/xml": "xml",
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
+    "text/xml": "xml",
 }
-BOOLEAN_MEDIA = {**RESULT_MEDIA, "text/plain": "text"}
+BOOLEAN_MEDIA = {m: f for m, f in RESULT_MEDIA.items() if not m.startswith("text/")}
+BOOLEAN_MEDIA.update({"text/plain": "text", "text/csv": "csv", "text/tab-separated-values": "tsv", "text/xml": "xml"})
 #: Media types -> RDF format, in order of preference (CONSTRUCT / DESCRIBE).
 GRAPH_MEDIA = {
     "text/turtle": "turtle",
@@ -43,9 +44,9 @@ GRAPH_MEDIA = {
     "application/x-json+ld": "jsonld",
     "application/rdf+xml": "xml",
     "application/xml": "xml",
-    "text/xml": "xml",
     "application/n-quads": "nquads",
     "application/trig": "trig",
+    "text/xml": "xml",
 }
 #: format= values.
 RESULT_NAMES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv"}

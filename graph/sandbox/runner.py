@@ -70,10 +70,13 @@ class QueryRunner:
         self.size = max(1, workers)
         self._graphs: set[str] | None = None
         self._snapshot = getattr(store, "generation", None)
-        native = store.native if isinstance(store, OxigraphStore) else ox.Store()
         wait = min(timeout, 2.0) if queue_wait is None else queue_wait
-        self.pool = Pool(native, size=self.size, memory_mb=memory_mb, queue_size=queue_size, queue_wait=wait)
+        self.pool = Pool(self._engine, size=self.size, memory_mb=memory_mb, queue_size=queue_size, queue_wait=wait)
         self._remote = None if isinstance(store, OxigraphStore) else concurrent.futures.ThreadPoolExecutor(self.size)
+
+    def _engine(self) -> ox.Store:
+        """The engine the workers read: the store's own, or an empty one (a remote store: workers only check)."""
+        return self.store.native if isinstance(self.store, OxigraphStore) else ox.Store()
 
     # -- the pool --------------------------------------------------------------------------------------------
 

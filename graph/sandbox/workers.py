@@ -23,6 +23,7 @@ import socket
 import stat
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -134,8 +135,10 @@ class Busy(Exception):
 class Pool:
     """A zygote of the store's current state and up to ``size`` workers forked from it, behind a bounded queue."""
 
-    def __init__(self, store: ox.Store, *, size: int, memory_mb: int, queue_size: int, queue_wait: float) -> None:
-        self.store = store
+    def __init__(
+        self, store: Callable[[], ox.Store], *, size: int, memory_mb: int, queue_size: int, queue_wait: float
+    ) -> None:
+        self.store = store  # called at each fork: the pool keeps no reference to the engine (it can close)
         self.size = max(1, size)
         self.memory_mb = memory_mb
         self.queue_size = max(0, queue_size)
@@ -159,7 +162,7 @@ class Pool:
             ours.close()
             _close_inherited_pipes_and_sockets(keep=theirs.fileno())
             try:
-                _zygote_main(theirs, self.store, self.memory_mb)
+                _zygote_main(theirs, self.store(), self.memory_mb)
             finally:
                 os._exit(0)
         theirs.close()
