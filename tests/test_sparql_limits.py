@@ -64,7 +64,7 @@ def big_graph(n: int = 3000) -> bytes:
 
 @pytest.fixture(scope="module")
 def bounded() -> Iterator[Flask]:
-    app = make_app(big_graph(), QUERY_TIMEOUT=1.5, QUERY_MEMORY_MB=150, MAX_ROWS=100000)
+    app = make_app(big_graph(), QUERY_TIMEOUT=1.5, QUERY_MEMORY_MB=150, MAX_ROWS=100000, QUERY_FAST_LANE=0)
     yield app
     app.extensions["sparql"].close()
 
@@ -176,7 +176,7 @@ def test_a_query_that_eats_memory_kills_only_its_worker() -> None:
 
 def test_every_worker_busy_is_a_clear_503() -> None:
     """One worker, no queue: a second query while the first runs is told at once (503, Retry-After)."""
-    app = make_app(big_graph(2000), QUERY_WORKERS=1, QUERY_QUEUE=0, QUERY_TIMEOUT=5.0)
+    app = make_app(big_graph(2000), QUERY_WORKERS=1, QUERY_QUEUE=0, QUERY_TIMEOUT=5.0, QUERY_FAST_LANE=0)
     runner = app.extensions["sparql"]
     try:
         with ThreadPoolExecutor(1) as pool:
@@ -205,6 +205,44 @@ def test_a_query_waits_in_the_bounded_queue_then_gets_a_worker() -> None:
         with ThreadPoolExecutor(4) as pool:
             futures = [pool.submit(runner.run, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") for _ in range(4)]
             assert [f.result().status for f in futures] == ["ok"] * 4
+    finally:
+        runner.close()
+
+
+def test_a_cheap_query_takes_the_fast_lane_while_a_slow_one_holds_every_worker() -> None:
+    app = make_app(big_graph(2000), QUERY_WORKERS=1, QUERY_QUEUE=0, QUERY_TIMEOUT=5.0, QUERY_FAST_LANE=1)
+    runner = app.extensions["sparql"]
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            slow = pool.submit(runner.run, CROSS_JOIN)
+            deadline = time.monotonic() + 10
+            while not runner.pool._busy and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.3)  # the slow one has now run long enough to count as slow
+            cheap = runner.run("ASK { <urn:n1> ?p ?o }")
+            assert not slow.done()  # answered while the slow one still held the only regular worker
+            assert (cheap.status, json.loads(cheap.body)["boolean"]) == ("ok", True)
+            assert slow.result().status == "timeout"
+        assert runner.pool._live <= 1  # the fast-lane worker was retired once done
+    finally:
+        runner.close()
+
+
+def test_a_repeated_query_is_answered_from_the_cache_until_the_store_changes() -> None:
+    app = make_app(big_graph(100))
+    runner = app.extensions["sparql"]
+    store = app.extensions["kg"].store
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    try:
+        first = runner.run(query)
+        spawned = runner.pool._live
+        again = runner.run(query)
+        assert again.body == first.body and len(runner.cache) == 1
+        assert runner.pool._live == spawned  # no worker was asked
+        assert runner.run(query, result_format="csv").body.decode().splitlines() == ["n", "100"]  # its own key
+        store.add_data(b"<urn:g9> { <urn:new> <urn:p> <urn:x> . }", "trig")  # a write: a new store version
+        after = runner.run(query)
+        assert json.loads(after.body)["results"]["bindings"][0]["n"]["value"] == "101"
     finally:
         runner.close()
 

@@ -14,6 +14,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from graph.namespaces import BASE
 from graph.sandbox import Outcome, QueryRefused, QueryRunner, check_query
+from graph.sandbox.workers import default_workers
 from graph.store import RDF_FORMATS
 
 bp = Blueprint("sparql", __name__)
@@ -71,16 +72,19 @@ def init_app(app: Flask) -> None:
     """Fork the query workers for the app's store (once), stop them at exit, put CORS on every /sparql answer."""
     if "sparql" in app.extensions:
         return
+    memory_mb = int(app.config["QUERY_MEMORY_MB"])
     runner = QueryRunner(
         app.extensions["kg"].store,
-        workers=int(app.config["QUERY_WORKERS"]),
+        workers=int(app.config["QUERY_WORKERS"]) or default_workers(memory_mb),
         timeout=float(app.config["QUERY_TIMEOUT"]),
         max_rows=int(app.config["MAX_ROWS"]),
-        memory_mb=int(app.config["QUERY_MEMORY_MB"]),
+        memory_mb=memory_mb,
         queue_size=int(app.config["QUERY_QUEUE"]),
         queue_wait=float(app.config["QUERY_QUEUE_WAIT"]),
         max_depth=int(app.config["MAX_QUERY_DEPTH"]),
         update_timeout=float(app.config["UPDATE_TIMEOUT"]),
+        cache_mb=float(app.config["RESULT_CACHE_MB"]),
+        fast_lane=int(app.config["QUERY_FAST_LANE"]),
     )
     app.extensions["sparql"] = runner
     atexit.register(runner.close)

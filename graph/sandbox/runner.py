@@ -9,8 +9,11 @@
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import logging
+import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 import pyoxigraph as ox
@@ -45,6 +48,52 @@ class UpdateRefused(Exception):
         self.kind = kind
 
 
+def generation_changed(runner: QueryRunner) -> bool:
+    """True when the store was written since the workers' snapshot (the next query takes a new one first)."""
+    return getattr(runner.store, "generation", None) != runner._snapshot
+
+
+class ResultCache:
+    """Answers of recent queries, by request and snapshot, bounded in bytes (least recently used out first)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[tuple, Outcome] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Outcome | None:
+        """The cached outcome for ``key``, or None."""
+        with self._lock:
+            outcome = self._items.get(key)
+            if outcome is not None:
+                self._items.move_to_end(key)
+            return outcome
+
+    def put(self, key: tuple, outcome: Outcome) -> None:
+        """Keep an outcome (one bigger than an eighth of the capacity is not kept)."""
+        size = len(outcome.body) + len(key[0]) + 200
+        if size > self.capacity // 8:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = outcome
+            self._size += size
+            while self._size > self.capacity and self._items:
+                old_key, old = self._items.popitem(last=False)
+                self._size -= len(old.body) + len(old_key[0]) + 200
+
+    def clear(self) -> None:
+        """Forget everything (the store changed)."""
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class QueryRunner:
     """Runs public queries and update previews under the limits; thread-safe; ``run`` never raises."""
 
@@ -60,6 +109,8 @@ class QueryRunner:
         queue_wait: float | None = None,
         max_depth: int = DEFAULT_MAX_DEPTH,
         update_timeout: float = 60.0,
+        cache_mb: float = 64.0,
+        fast_lane: int = 1,
     ) -> None:
         self.store = store
         self.timeout = timeout
@@ -71,7 +122,10 @@ class QueryRunner:
         self._graphs: set[str] | None = None
         self._snapshot = getattr(store, "generation", None)
         wait = min(timeout, 2.0) if queue_wait is None else queue_wait
-        self.pool = Pool(self._engine, size=self.size, memory_mb=memory_mb, queue_size=queue_size, queue_wait=wait)
+        self.pool = Pool(
+            self._engine, size=self.size, memory_mb=memory_mb, queue_size=queue_size, queue_wait=wait, burst=fast_lane
+        )
+        self.cache = ResultCache(int(cache_mb * 1024 * 1024))
         self._remote = None if isinstance(store, OxigraphStore) else concurrent.futures.ThreadPoolExecutor(self.size)
 
     def _engine(self) -> ox.Store:
@@ -83,6 +137,7 @@ class QueryRunner:
     def refresh(self) -> None:
         """Take a new snapshot after the store changed (call it after a write has committed)."""
         self._graphs = None
+        self.cache.clear()
         self._snapshot = getattr(self.store, "generation", None)
         if isinstance(self.store, OxigraphStore):
             self.pool.refresh()
@@ -116,6 +171,12 @@ class QueryRunner:
     ) -> Outcome:
         """Check then run a query under the time, memory and row limits; log it; return the outcome."""
         started = time.perf_counter()
+        key = self._cache_key(sparql, result_format, graph_format, default_graphs, named_graphs, boolean_format)
+        cached = self.cache.get(key) if key is not None else None
+        if cached is not None:
+            outcome = dataclasses.replace(cached, seconds=time.perf_counter() - started)
+            self._log(sparql, outcome, cached=True)
+            return outcome
         try:
             checked = check_query(sparql, self.graphs(), self.max_depth)
             for iri in [*(default_graphs or []), *(named_graphs or [])]:
@@ -145,9 +206,25 @@ class QueryRunner:
             else:
                 outcome = self._run_remote(request)
             outcome.form = outcome.form or checked.form
+            if outcome.status == "ok" and key is not None and key[-1] == self._version():
+                self.cache.put(key, outcome)
         outcome.seconds = time.perf_counter() - started
         self._log(sparql, outcome)
         return outcome
+
+    def _version(self) -> tuple[int, int] | None:
+        """What the workers see: the pool's snapshot and the store's generation (None: a remote store)."""
+        generation = getattr(self.store, "generation", None)
+        if generation is None or not isinstance(self.store, OxigraphStore):
+            return None
+        return (self.pool.generation, generation)
+
+    def _cache_key(self, *parts: Any) -> tuple | None:
+        """The result cache's key: the request and the snapshot it is answered from (None: not cached)."""
+        version = self._version()
+        if version is None or self.cache.capacity <= 0 or generation_changed(self):
+            return None
+        return (*(tuple(p) if isinstance(p, list) else p for p in parts), version)
 
     def _fresh(self) -> None:
         """Make sure the workers see the store as it is (a write that did not tell us bumped its generation)."""
@@ -155,8 +232,8 @@ class QueryRunner:
             self.refresh()
 
     @staticmethod
-    def _log(sparql: str, outcome: Outcome) -> None:
-        line = "query %s form=%s outcome=%s rows=%d truncated=%s ms=%.1f"
+    def _log(sparql: str, outcome: Outcome, cached: bool = False) -> None:
+        line = "query %s form=%s outcome=%s rows=%d truncated=%s ms=%.1f" + (" cached" if cached else "")
         args: tuple[Any, ...] = (
             query_hash(sparql),
             outcome.form or "-",

@@ -113,6 +113,23 @@ def _close_inherited_pipes_and_sockets(keep: int) -> None:
                 os.close(fd)
 
 
+#: A request that has run this long makes its worker count as busy with a slow one (see ``Pool.burst``).
+SLOW_SECONDS = 0.2
+
+
+def default_workers(memory_mb: int) -> int:
+    """Workers for this machine: two per core, as many as the available memory gives each ``memory_mb``,
+    at least 2 and at most 16."""
+    cores = os.cpu_count() or 2
+    available_mb = 0
+    with contextlib.suppress(OSError, ValueError), open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemAvailable:"):
+                available_mb = int(line.split()[1]) // 1024
+    by_memory = available_mb // max(256, memory_mb) if available_mb else 2
+    return max(2, min(16, 2 * cores, by_memory))
+
+
 class Worker:
     """The parent's handle on one worker process (of one snapshot generation)."""
 
@@ -136,10 +153,21 @@ class Pool:
     """A zygote of the store's current state and up to ``size`` workers forked from it, behind a bounded queue."""
 
     def __init__(
-        self, store: Callable[[], ox.Store], *, size: int, memory_mb: int, queue_size: int, queue_wait: float
+        self,
+        store: Callable[[], ox.Store],
+        *,
+        size: int,
+        memory_mb: int,
+        queue_size: int,
+        queue_wait: float,
+        burst: int = 0,
     ) -> None:
         self.store = store  # called at each fork: the pool keeps no reference to the engine (it can close)
         self.size = max(1, size)
+        #: Extra workers (the fast lane) started when every worker has been busy for a while: a new query does
+        #: not queue behind slow ones; they are retired once done.
+        self.burst = max(0, burst)
+        self._busy: dict[int, float] = {}  # pid -> when its current request started
         self.memory_mb = memory_mb
         self.queue_size = max(0, queue_size)
         self.queue_wait = queue_wait
@@ -187,7 +215,7 @@ class Pool:
                     worker = self._idle.get_nowait()
                 except queue.Empty:
                     with self._count_lock:
-                        grow = self._live < self.size
+                        grow = self._live < self.size or (self._live < self.size + self.burst and self._all_slow())
                         if grow:
                             self._live += 1
                         elif not waiting:
@@ -215,9 +243,15 @@ class Pool:
                 with self._count_lock:
                     self._waiting -= 1
 
+    def _all_slow(self) -> bool:
+        """True when every live worker is busy with a request that has run for a while (call under the lock)."""
+        now = time.monotonic()
+        return len(self._busy) >= self._live and all(now - t > SLOW_SECONDS for t in self._busy.values())
+
     def release(self, worker: Worker) -> None:
         """Give a worker back after a request it answered."""
-        if self._closed or worker.generation != self.generation:
+        self._busy.pop(worker.pid, None)
+        if self._closed or worker.generation != self.generation or self._live > self.size:
             self.retire(worker)
         else:
             self._idle.put(worker)
@@ -225,6 +259,7 @@ class Pool:
     def retire(self, worker: Worker | None) -> None:
         """Kill a worker (stopped, dead, stale or used for a write) and count it out."""
         if worker is not None:
+            self._busy.pop(worker.pid, None)
             worker.kill()
         with self._count_lock:
             self._live -= 1
@@ -235,6 +270,7 @@ class Pool:
             worker = self.acquire()
         except Busy as busy:
             return Outcome("busy", message=f"the server is busy ({busy}); try again in a moment")
+        self._busy[worker.pid] = time.monotonic()
         try:
             worker.conn.send(request)
             if worker.conn.poll(timeout):
