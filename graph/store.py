@@ -291,6 +291,8 @@ def parse_rdf(data: bytes, fmt: str, graph: str | None = None, base_iri: str | N
     to_graph = ox.NamedNode(graph) if graph else None
     if fmt not in QUAD_FORMATS and to_graph is None:
         raise StoreError(f"data in {fmt} has no graphs of its own: name the graph to load it into")
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark (editors on Windows write one)
+        data = data[3:]
     try:
         quads = list(ox.parse(data, format=rdf, base_iri=base_iri))
     except SyntaxError as error:

@@ -203,9 +203,37 @@ def _read_delimited(path: Path, delimiter: str) -> tuple[list[str], Iterator[Row
     return header, rows()
 
 
+#: Limits on a workbook, checked before it is read: its unpacked size and the rows of the sheet.
+MAX_XLSX_UNPACKED = 256 * 1024 * 1024
+MAX_XLSX_ROWS = 1_000_000
+
+
+def check_xlsx_size(path: Path, max_unpacked: int = MAX_XLSX_UNPACKED) -> None:
+    """Refuse a workbook that unpacks to more than ``max_unpacked`` bytes (a zip bomb), before it is opened."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise TableError(f"{path}: cannot read the workbook: {error}") from None
+    if unpacked > max_unpacked:
+        raise TableError(
+            f"{path}: the workbook unpacks to {unpacked // 2**20} MB, more than the limit of "
+            f"{max_unpacked // 2**20} MB: split it or save the sheet as CSV"
+        )
+
+
+def check_xlsx_rows(path: Path, rows: int | None, max_rows: int = MAX_XLSX_ROWS) -> None:
+    """Refuse a sheet that says it has more than ``max_rows`` rows."""
+    if rows is not None and rows > max_rows:
+        raise TableError(f"{path}: the sheet has {rows} rows, more than the limit of {max_rows}")
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator[Row]]:
     from openpyxl import load_workbook
 
+    check_xlsx_size(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
@@ -213,6 +241,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator[Row]]
     if sheet is not None and sheet not in book.sheetnames:
         raise TableError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
     ws = book[sheet] if sheet else book.worksheets[0]
+    check_xlsx_rows(path, ws.max_row)
     it = ws.iter_rows(values_only=True)
     try:
         header = [clean(_cell_text(h)) for h in next(it)]

@@ -49,6 +49,20 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+def _json_object() -> dict[str, Any]:
+    """The request's JSON body as an object ({} when there is none); a list, a scalar or JSON nested too deeply
+    is a clear 400 (NetworkError), never a 500."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise nw.NetworkError("the JSON body is nested too deeply") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise nw.NetworkError(f"send a JSON object, not a {type(data).__name__}")
+    return data
+
+
 def _required(*names: str) -> str:
     for name in names:
         value = request.args.get(name, "").strip()
@@ -295,7 +309,7 @@ def _warm_up(state) -> None:
 @bp.post("/subgraph")
 def subgraph():
     """Nodes and edges among the entities listed in the JSON body ``{"ids": [...]}`` (at most 20,000)."""
-    data = request.get_json(silent=True) or {}
+    data = _json_object()
     ids = data.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         raise nw.NetworkError('send {"ids": [IRI, ...]}')
@@ -309,7 +323,7 @@ def scores():
     """A measure for the entities of the JSON body ``{"measure": ..., "ids": [...]}``: ``degree``, ``ties``,
     ``betweenness`` (see /api/facets for what each means) or ``community`` (the index of its Louvain community,
     biggest first; -1 for isolated entities)."""
-    data = request.get_json(silent=True) or {}
+    data = _json_object()
     measure = data.get("measure", "degree")
     ids = data.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
@@ -345,7 +359,7 @@ def export():
     "title": "..."}``."""
     from graph import network_export as ex
 
-    data = request.get_json(silent=True) or {}
+    data = _json_object()
     fmt = data.get("format", "graphml")
     ids = data.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):

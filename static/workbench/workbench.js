@@ -161,9 +161,9 @@ LIMIT 100
     if (cell.type === "uri") {
       const info = (last.labels || {})[cell.value] || {};
       const label = info.label || shorten(cell.value);
-      const href = ourEntity(cell.value) ? entityUrl(cell.value) : cell.value;
-      const a = el("a", { href, title: cell.value, class: "wb-iri" }, label);
-      if (!ourEntity(cell.value)) a.setAttribute("rel", "noopener noreferrer");
+      const href = ourEntity(cell.value) ? entityUrl(cell.value) : window.safeHref(cell.value);
+      const a = href ? el("a", { href, title: cell.value, class: "wb-iri" }, label) : el("span", { title: cell.value, class: "wb-iri" }, label);
+      if (href && !ourEntity(cell.value)) a.setAttribute("rel", "noopener noreferrer");
       td.append(a);
       if (ourEntity(cell.value)) {
         td.append(" ", el("a", { href: networkUrl(cell.value), class: "wb-net", title: "Open in the network explorer" }, "network ↗"));
