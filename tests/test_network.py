@@ -298,3 +298,61 @@ def test_export_graphml_gexf_and_safe_html(kg: KnowledgeGraph) -> None:
     assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in text
     assert 'src="http' not in text and "<link" not in text  # everything inline, nothing fetched
     assert script_json("</script>") == '"\\u003c/script\\u003e"'
+
+
+def test_projection_is_kept_beside_an_on_disk_store_and_loaded_on_restart(tmp_path: Path) -> None:
+    url = f"oxigraph:{tmp_path / 'store'}"
+    kg = KnowledgeGraph.open(url, load_shipped=False)
+    kg.store.add_data((DATA / "network.trig").read_bytes(), "trig")
+    first = nw.Projection(kg, nw.projection.cache_file(kg), precompute=False)
+    built = first.get()
+    assert first.built_in is not None and first.loaded_in is None
+    assert (tmp_path / "store.network.pickle").exists()
+    kg.store.close()
+
+    again = KnowledgeGraph.open(url, load_shipped=False)  # a restart: a new process would see the same
+    second = nw.Projection(again, nw.projection.cache_file(again), precompute=False)
+    loaded = second.get()
+    second.wait()  # the background check of the data's fingerprint
+    assert second.loaded_in is not None and second.built_in is None  # loaded, not built, and still current
+    assert second.current is loaded
+    assert sorted(loaded.graph.edges) == sorted(built.graph.edges)
+    assert loaded.graph.edges[GYEONGGI, LIAONING]["ties"][0]["label"] == "Gyeonggi–Liaoning sisterhood"
+    assert loaded.paths(GYEONGGI, HANOI, k=2) == built.paths(GYEONGGI, HANOI, k=2)
+
+    # Data changed behind its back (another process, while the app was down): the check rebuilds it.
+    again.store.add_data((DATA / "xss.trig").read_bytes(), "trig")
+    third = nw.Projection(again, nw.projection.cache_file(again), precompute=False)
+    stale = third.get()
+    third.wait()
+    assert stale.graph.number_of_nodes() == 12 and third.current.graph.number_of_nodes() == 13
+
+
+def test_measures_are_computed_in_the_background_and_persisted(tmp_path: Path) -> None:
+    url = f"oxigraph:{tmp_path / 'store'}"
+    kg = KnowledgeGraph.open(url, load_shipped=False)
+    kg.store.add_data((DATA / "network.trig").read_bytes(), "trig")
+    net = nw.Projection(kg, nw.projection.cache_file(kg)).get()
+    ready = net.measures.wait("betweenness", timeout=120)
+    assert ready["status"] == "ready" and ready["method"].startswith("exact")
+    assert ready["scores"] == pytest.approx(nx.betweenness_centrality(net.graph))
+    net.measures.wait("communities", timeout=120)
+    kg.store.close()
+    again = KnowledgeGraph.open(url, load_shipped=False)
+    loaded = nw.Projection(again, nw.projection.cache_file(again), precompute=False).get()
+    # Ready at once after the restart: read from beside the store, not computed again.
+    assert loaded.measures.status("betweenness")["status"] == "ready"
+    assert loaded.measures.status("communities")["communities"] == net.communities()
+
+
+def test_sampled_betweenness_states_its_error() -> None:
+    from graph.network.measures import sampled_betweenness
+
+    g = nx.relabel_nodes(nx.barabasi_albert_graph(600, 2, seed=3), str)
+    exact = nx.betweenness_centrality(g)
+    estimate, errors = sampled_betweenness(g, 120)
+    assert estimate == pytest.approx(nx.betweenness_centrality(g, k=120, seed=42))  # networkx's own estimate
+    top = sorted(exact, key=exact.get, reverse=True)[:5]
+    assert all(errors[v] > 0 for v in top)
+    # The best connected entities' estimates are within three standard errors of the exact values.
+    assert all(abs(estimate[v] - exact[v]) <= 3 * errors[v] for v in top)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 
@@ -13,6 +14,9 @@ from . import algorithms, views
 from .base import DEFAULT_EGO_LIMIT, MAX_HOPS, MAX_PATHS, MEASURES, SEED, NetworkError
 from .filters import Filters, filtered_view, with_ends
 from .names import NameSearch
+
+if TYPE_CHECKING:
+    from .measures import Measures
 
 T = TypeVar("T")
 
@@ -33,6 +37,10 @@ class Network(NameSearch):
     concept_labels: dict[str, str] = field(default_factory=dict)
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: Where the background measures of this version are persisted, and the fingerprint of the data.
+    measures_file: Path | None = field(default=None, repr=False)
+    stamp: Any = field(default=None, repr=False)
+    _measures: Any = field(default=None, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = {k: v for k, v in self.__dict__.items() if k in ("graph", "version", "labels", "concept_labels")}
@@ -42,6 +50,18 @@ class Network(NameSearch):
         self.__dict__.update(state)
         self._cache = {}
         self._lock = threading.Lock()
+        self.measures_file = self.stamp = self._measures = None
+
+    @property
+    def measures(self) -> Measures:
+        """The measures computed in the background for this version (see :class:`~graph.network.measures.Measures`)."""
+        if self._measures is None:
+            from .measures import Measures
+
+            with self._lock:
+                if self._measures is None:
+                    self._measures = Measures(self, self.measures_file, self.stamp)
+        return self._measures
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """``compute()`` once per key for this version of the projection (results of filters, layouts, bodies)."""
