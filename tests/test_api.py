@@ -195,3 +195,40 @@ def test_measures_never_make_a_request_wait_nor_show_stale_figures(monkeypatch: 
     assert ready["status"] == "ready" and ready["results"][0]["label"] == "Gyeonggi Province"
     scored = client.post("/api/scores", json={"measure": "betweenness", "ids": [HANOI]}).get_json()
     assert scored["status"] == "ready" and scored["scores"][HANOI] > 0
+
+
+def test_paths_say_why_each_ranks_where_it_does(client: FlaskClient) -> None:
+    body = client.get(f"/api/paths?from={GYEONGGI}&to={HANOI}&k=3").get_json()
+    ranking = body["ranking"]
+    assert ranking["by"] == "meaning" and "containment (located in) 4" in ranking["rule"]
+    assert [r["rank"] for r in ranking["paths"]] == [1, 2, 3] and len(body["paths"]) == 3
+    # Two ties (Liaoning) before a tie and a containment hop (Hanoi Medical University is in Hanoi).
+    assert ranking["paths"][0]["why"] == "2 hops: 2 agreement; cost 2"
+    assert [h["to"]["id"] for h in body["paths"][0]] == [LIAONING, HANOI]
+    by_hops = client.get(f"/api/paths?from={GYEONGGI}&to={HANOI}&k=3&rank=hops").get_json()
+    assert by_hops["ranking"]["by"] == "hops" and [len(p) for p in by_hops["paths"]] == [2, 2, 3]
+    assert client.get(f"/api/paths?from={GYEONGGI}&to={HANOI}&rank=fame").status_code == 400
+
+
+def test_country_by_code_or_name_and_a_clear_400_otherwise(client: FlaskClient) -> None:
+    by = {
+        c: client.get(f"/api/neighbourhood?id=Liaoning Province&country={c}").get_json()
+        for c in ("cn", "CN", "China", f"{ID}region/cn")
+    }
+    assert len({tuple(sorted(n["id"] for n in b["nodes"])) for b in by.values()}) == 1
+    assert {n["label"] for n in by["cn"]["nodes"]} >= {"Liaoning Province", "China"}
+    province = client.get("/api/neighbourhood?id=Liaoning Province&country=Gyeonggi Province")
+    assert province.status_code == 400 and "not a country" in province.get_json()["error"]
+    unknown = client.get("/api/paths?from=Hanoi&to=Liaoning Province&country=Atlantis")
+    assert unknown.status_code == 400 and "'Atlantis' is not a country" in unknown.get_json()["error"]
+
+
+def test_an_empty_answer_says_why(client: FlaskClient) -> None:
+    body = client.get("/api/paths?from=Gyeonggi Province&to=Hanoi&from_year=2019&to_year=2019&only=tie").get_json()
+    assert body["paths"] == []
+    assert [c["parameter"] for c in body["empty"]["emptiedBy"]] == ["from_year/to_year"]  # no tie of 2019
+    assert body["empty"]["undated"]["ties"] == 1  # the undated twinning of Hanoi and Springfield
+    partners = client.get("/api/partners?id=Hanoi&kind=sisterhood").get_json()
+    assert partners["partners"] == [] and partners["empty"]["emptiedBy"] == [{"filter": "kinds", "parameter": "kind"}]
+    summary = client.get("/api/filtered?from_year=1993&to_year=1993&only=tie").get_json()
+    assert (summary["ties"], summary["undated"]["ties"]) == (1, 1) and "empty" not in summary

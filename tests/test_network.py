@@ -346,7 +346,7 @@ def test_measures_are_computed_in_the_background_and_persisted(tmp_path: Path) -
 
 
 def test_sampled_betweenness_states_its_error() -> None:
-    from graph.network.measures import sampled_betweenness
+    from graph.network.algorithms import sampled_betweenness
 
     g = nx.relabel_nodes(nx.barabasi_albert_graph(600, 2, seed=3), str)
     exact = nx.betweenness_centrality(g)
@@ -356,3 +356,77 @@ def test_sampled_betweenness_states_its_error() -> None:
     assert all(errors[v] > 0 for v in top)
     # The best connected entities' estimates are within three standard errors of the exact values.
     assert all(abs(estimate[v] - exact[v]) <= 3 * errors[v] for v in top)
+
+
+def test_paths_mean_partnership_by_default_on_the_shipped_data(shipped: KnowledgeGraph) -> None:
+    net = nw.network(shipped)
+    incheon, gyeonggi = net.resolve("Incheon"), net.resolve("Gyeonggi Province")
+    answer = net.ranked_paths(incheon, gyeonggi, k=3)
+    labels = [[net.graph.nodes[n]["label"] for n in path] for path in answer["paths"]]
+    # The institutions both share come first: the medical centre of Gacheon University, no "both are in ..." hop.
+    assert {"Gil Medical Center", "Gacheon University"} <= set(labels[0])
+    first = answer["ranking"]["paths"][0]
+    assert "located-in" not in first["hopKinds"] and first["cost"] < len(labels[0]) + 1
+    assert first["why"].startswith("4 hops: 1 agreement, 2 shared program, 1 part of")
+    assert "costs less" in answer["ranking"]["paths"][1]["why"] or "as costly" in answer["ranking"]["paths"][1]["why"]
+    # By number of hops alone, containment still ranks first: Tianjin is in China, a partner of Gyeonggi.
+    by_hops = net.ranked_paths(incheon, gyeonggi, k=1, rank="hops")
+    assert [net.graph.nodes[n]["label"] for n in by_hops["paths"][0]] == [
+        "Incheon",
+        "Tianjin",
+        "China",
+        "Gyeonggi Province",
+    ]
+    assert by_hops["ranking"]["paths"][0]["counts"]["located-in"] == 1
+    with pytest.raises(nw.NetworkError, match="unknown ranking"):
+        net.ranked_paths(incheon, gyeonggi, rank="fame")
+
+
+def test_a_country_is_named_by_iso_code_name_or_iri(shipped: KnowledgeGraph) -> None:
+    net = nw.network(shipped)
+    china = ID + "region/cn"
+    assert {net.country(ref) for ref in ("cn", "CN", "China", "china", china, "id:region/cn")} == {china}
+    with pytest.raises(nw.NetworkError, match="is a Province, not a country"):
+        net.country("Gyeonggi Province")
+    with pytest.raises(nw.NetworkError, match="'Atlantis' is not a country"):
+        net.country("Atlantis")
+    by_code = net.view(nw.Filters.from_params({"country": "cn"}))
+    assert by_code.number_of_edges() > 0 and sorted(by_code.edges) == sorted(
+        net.view(nw.Filters.from_params({"country": "China"})).edges
+    )
+
+
+def test_the_year_range_reads_the_dates_of_courses_and_programs(shipped: KnowledgeGraph) -> None:
+    net = nw.network(shipped)
+    courses = {
+        y: net.filter_summary(nw.Filters.from_params({"type": "course", "from_year": y, "to_year": y}))
+        for y in ("2014", "2015", "2016", "2017")
+    }
+    assert [courses[y]["entities"] for y in ("2014", "2015", "2016", "2017")] == [8, 9, 2, 0]
+    # The 2018-2020 plan overlaps 2019; undated programs and ties are left out, and counted.
+    year = nw.Filters.from_params({"from_year": "2019", "to_year": "2019"})
+    kept = net.view(year)
+    assert [net.graph.nodes[n]["label"] for n in kept if net.graph.nodes[n]["group"] == "program"] == [
+        net.graph.nodes[n]["label"]
+        for n in net.graph
+        if net.graph.nodes[n].get("start", "").startswith("2018") and net.graph.nodes[n]["group"] == "program"
+    ]
+    summary = net.filter_summary(year)
+    assert summary["undated"] == {"ties": 13, "entities": 22}
+
+
+def test_an_empty_answer_says_which_filter_emptied_it(shipped: KnowledgeGraph) -> None:
+    net = nw.network(shipped)
+    incheon, gyeonggi = net.resolve("Incheon"), net.resolve("Gyeonggi Province")
+    korea = nw.Filters.from_params({"country": "kr"})
+    assert net.ranked_paths(incheon, gyeonggi, filters=korea)["paths"] == []
+    why = net.why_empty(korea, [incheon, gyeonggi])
+    assert [c["parameter"] for c in why["emptiedBy"]] == ["country"]
+    assert why["message"].startswith("No path between these two with these filters; without `country` there would be")
+    dated = nw.Filters.from_params({"from_year": "1900", "to_year": "1901"})
+    assert net.view(dated).number_of_edges() > 0  # containment and program links have no date and stay
+    only_ties = nw.Filters.from_params({"from_year": "1900", "to_year": "1901", "only": "tie"})
+    why = net.why_empty(only_ties)
+    # Ties only, none of them from 1900: dropping either filter would leave something.
+    assert [c["parameter"] for c in why["emptiedBy"]] == ["only", "from_year/to_year"]
+    assert why["undated"]["ties"] == 13 and "left out 13 undated ties" in why["message"]

@@ -126,35 +126,55 @@ def neighbourhood():
     body = network.subgraph_json(nodes, filters, positions=request.args.get("positions") == "1")
     total = network.view(filters).degree(centre) if centre in network.view(filters) else 0
     body.update({"center": network.node_json(centre), "truncated": truncated, "hops": hops, "partners": total})
+    if not body["edges"]:
+        body["empty"] = network.why_empty(filters, test=lambda view: centre in view and view.degree(centre) > 0)
+    return jsonify(body)
+
+
+@bp.get("/filtered")
+def filtered():
+    """What the filters of the query string leave (entities, edges, ties), what the year range left out for want
+    of a date, and, when nothing is left, which filter emptied it (``empty``)."""
+    network = net()
+    filters = _filters()
+    body = network.filter_summary(filters)
+    if not body["edges"]:
+        body["empty"] = network.why_empty(filters)
     return jsonify(body)
 
 
 @bp.get("/paths")
 def paths():
-    """Up to ``k`` shortest paths between ``from`` and ``to`` (IRIs or names), each hop with its ties and sources.
+    """Up to ``k`` paths between ``from`` and ``to`` (IRIs or names), each hop with its ties and sources, and
+    ``ranking``: why each path ranks where it does.
 
-    Filters: ``only`` / ``avoid`` relation categories (``agreement``, ``partnership``, ``tie``, ``located-in``,
-    ``part-of``, ``head-of``, ``program``, ``event``), ``type`` / ``avoid_type`` entity groups to go through,
-    ``kind``, ``field``, ``country``, ``from_year``, ``to_year``; ``max_hops``.
+    Paths mean partnership by default (``rank=meaning``): ranked by what their hops are, ties and shared
+    programs before part-of links before containment (``located-in``); ``rank=hops`` ranks by number of hops
+    alone. Filters: ``only`` / ``avoid`` relation categories (``agreement``, ``partnership``, ``tie``,
+    ``located-in``, ``part-of``, ``head-of``, ``program``, ``event``), ``type`` / ``avoid_type`` entity groups to
+    go through, ``kind``, ``field``, ``country``, ``from_year``, ``to_year``; ``max_hops``.
     """
     k = _int("k", 3, 1, nw.MAX_PATHS)
     max_hops = _int("max_hops", nw.MAX_HOPS, 1, nw.MAX_HOPS)
+    rank = request.args.get("rank", "meaning").strip() or "meaning"
     filters = _filters()
     if pathfinder.should_use(kg(), filters):  # a remote store, no projection yet: explore only what is needed
-        answer = pathfinder.find_paths(kg(), _required("from"), _required("to"), k, filters, max_hops)
+        answer = pathfinder.find_paths(kg(), _required("from"), _required("to"), k, filters, max_hops, rank, True)
         return jsonify(answer)
     network = net()
     source = network.resolve(_required("from"))
     target = network.resolve(_required("to"))
-    found = network.paths(source, target, k=k, filters=filters, max_hops=max_hops)
-    return jsonify(
-        {
-            "from": network.node_json(source),
-            "to": network.node_json(target),
-            "k": k,
-            "paths": entities.explain_paths(kg(), network, found, filters),
-        }
-    )
+    found = network.ranked_paths(source, target, k=k, filters=filters, max_hops=max_hops, rank=rank)
+    body = {
+        "from": network.node_json(source),
+        "to": network.node_json(target),
+        "k": k,
+        "paths": entities.explain_paths(kg(), network, found["paths"], filters),
+        "ranking": found["ranking"],
+    }
+    if not found["paths"]:
+        body["empty"] = network.why_empty(filters, [source, target])
+    return jsonify(body)
 
 
 def _partner_filters() -> nw.Filters:
@@ -180,7 +200,10 @@ def common():
         item = network.node_json(partner)
         item["ties"] = {n: network.ties_between(partner, n, filters) for n in nodes}
         results.append(item)
-    return jsonify({"entities": [network.node_json(n) for n in nodes], "common": results})
+    body: dict[str, Any] = {"entities": [network.node_json(n) for n in nodes], "common": results}
+    if not results:
+        body["empty"] = network.why_empty(filters, test=lambda view: bool(nw.algorithms.common_partners(view, nodes)))
+    return jsonify(body)
 
 
 @bp.get("/partners")
@@ -203,6 +226,11 @@ def partners():
                 for p, via in list(second.items())[:limit]
             ],
             "counts": {"partners": len(first), "partnersOfPartners": len(second)},
+            **(
+                {"empty": network.why_empty(filters, test=lambda view: bool(nw.algorithms.partners(view, node)))}
+                if not first
+                else {}
+            ),
         }
     )
 

@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import gc
 import logging
-import math
 import os
 import pickle
-import random
-import statistics
 import tempfile
 import threading
 import time
@@ -30,61 +27,16 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-from networkx.algorithms.centrality.betweenness import _accumulate_basic, _rescale, _single_source_shortest_path_basic
-
 from . import algorithms
-from .base import BETWEENNESS_SAMPLES, EXACT_BETWEENNESS_MAX_NODES, SEED, NetworkError
+from .algorithms import BATCHES, sampled_betweenness
+from .base import SEED, NetworkError
 from .filters import Filters
 from .model import Network
 
 log = logging.getLogger(__name__)
 #: The measures computed in the background (degree and tie counts are instant and computed on request).
 BACKGROUND = ("betweenness", "communities")
-BATCHES = 10
 FILE_FORMAT = 1
-
-
-def sampled_betweenness(
-    graph: nx.Graph, samples: int | None, seed: int = SEED, progress: Any = None
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Betweenness (as :func:`algorithms.betweenness`) and, when estimated from ``samples`` sources, each
-    entity's standard error: the spread of the estimates of :data:`BATCHES` batches of the sources.
-
-    >>> scores, errors = sampled_betweenness(nx.path_graph(3), None)
-    >>> scores[1], errors
-    (1.0, {})
-    """
-    n = graph.number_of_nodes()
-    if samples is not None and samples >= n:
-        samples = None
-    sources = list(graph) if samples is None else random.Random(seed).sample(list(graph.nodes()), samples)
-    scores = dict.fromkeys(graph, 0.0)
-    batch_size = math.ceil(len(sources) / BATCHES) if samples else 0
-    batches: list[tuple[dict[str, float], list[str]]] = []
-    previous: dict[str, float] = dict(scores)
-    for i, source in enumerate(sources, 1):
-        stack, preds, sigma, _ = _single_source_shortest_path_basic(graph, source)
-        scores, _ = _accumulate_basic(scores, stack, preds, sigma, source)
-        if batch_size and (i % batch_size == 0 or i == len(sources)):
-            raw = {v: scores[v] - previous[v] for v in scores if scores[v] != previous[v]}
-            batches.append((raw, sources[len(batches) * batch_size : i]))
-            previous = dict(scores)
-        if progress is not None:
-            progress(i / max(1, len(sources)))
-    final = _rescale(
-        scores, n, normalized=True, directed=False, endpoints=False, sampled_nodes=None if samples is None else sources
-    )
-    errors: dict[str, float] = {}
-    if samples and len(batches) > 1:
-        # Each batch alone is an estimate from its own sources; the standard error of their mean is sd / sqrt(B).
-        estimates = [
-            _rescale(raw, n, normalized=True, directed=False, endpoints=False, sampled_nodes=batch_sources)
-            for raw, batch_sources in batches
-        ]
-        for v in graph:
-            errors[v] = statistics.stdev(e.get(v, 0.0) for e in estimates) / math.sqrt(len(estimates))
-    return final, errors
 
 
 class Measures:
@@ -182,7 +134,7 @@ class Measures:
 
         if name == "betweenness":
             n = graph.number_of_nodes()
-            samples = None if n <= EXACT_BETWEENNESS_MAX_NODES else BETWEENNESS_SAMPLES
+            samples = algorithms.betweenness_samples(graph)
             scores, errors = sampled_betweenness(graph, samples, SEED, progress)
             method = (
                 "exact (Brandes 2001)"
