@@ -358,7 +358,11 @@ class Network(NameSearch):
         )
 
     def communities(self, filters: Filters | None = None) -> list[list[str]]:
-        """Groups of densely tied entities (see :func:`algorithms.communities`), cached."""
+        """Groups of densely tied entities (see :func:`algorithms.communities`), cached; the background
+        measures' result when they have it."""
+        done = self._measures.status("communities", filters) if self._measures is not None else {}
+        if done.get("status") == "ready":
+            return done["communities"]
         return self.memo(
             ("communities", (filters or Filters()).key), lambda: algorithms.communities(self.view(filters), SEED)
         )
