@@ -267,6 +267,17 @@ def test_projection_rebuilt_when_the_store_changes() -> None:
     assert second is not first and second.graph.number_of_nodes() == 13
 
 
+def test_after_a_write_readers_keep_the_old_projection_while_the_new_one_is_built() -> None:
+    kg = KnowledgeGraph.open("memory:", load_shipped=False)
+    kg.store.add_data((DATA / "network.trig").read_bytes(), "trig")
+    holder = nw.Projection(kg, recheck_seconds=0, precompute=False)
+    first = holder.get()
+    kg.store.add_data((DATA / "xss.trig").read_bytes(), "trig")
+    assert holder.get() is first  # answered at once from the old one; the rebuild runs in the background
+    holder.wait()
+    assert holder.get() is not first and holder.get().graph.number_of_nodes() == 13
+
+
 def test_describe_entity(kg: KnowledgeGraph) -> None:
     entity = entities.describe(kg, GYEONGGI)
     assert entity["label"] == "Gyeonggi Province" and entity["type"] == "Province"
