@@ -1,13 +1,47 @@
-"""The network explorer: ``/`` in the browser (the page; everything else comes from ``/api/``)."""
+"""The network explorer: ``/`` in the browser, and the two JSON answers only it asks (the rest is ``/api/``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import threading
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from graph import explorer_data
+from graph import network as nw
 
 bp = Blueprint("explorer", __name__)
+_cache: dict[str, Any] = {}
+_lock = threading.Lock()
 
 
 @bp.get("/")
 def explorer():
-    """The explorer page: search, overview, filters, path finder; its state lives in the URL's fragment."""
+    """The explorer page: search, overview, filters, path finder, timeline; its state lives in the URL."""
     return render_template("explorer.html")
+
+
+@bp.get("/api/timeline")
+def timeline():
+    """Ties, programs, courses and events by year (with each date's precision) and the undated counted apart."""
+    kg = current_app.extensions["kg"]
+    net = nw.network(kg)
+    with _lock:
+        if _cache.get("net") is not net:
+            _cache.update(net=net, timeline=explorer_data.timeline(kg))
+        body = _cache["timeline"]
+    return jsonify(body)
+
+
+@bp.post("/api/rows")
+def rows():
+    """The table rows quoted as evidence of the given ids: ``{"ids": [...]}`` (at most 500)."""
+    data = request.get_json(silent=True)
+    ids = data.get("ids") if isinstance(data, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        return jsonify({"error": 'send {"ids": [IRI, ...]}', "status": 400}), 400
+    try:
+        found = explorer_data.table_rows(current_app.extensions["kg"], ids)
+    except nw.NetworkError as error:
+        return jsonify({"error": str(error), "status": 400}), 400
+    return jsonify({"rows": found})
