@@ -229,7 +229,7 @@
       e++;
     });
     // Strong gravity keeps the small separate pieces near the big one; LinLog pulls communities apart.
-    msg.settings = { barnesHutOptimize: n > 400, barnesHutTheta: 0.6, scalingRatio: 10, gravity: 0.5,
+    msg.settings = { barnesHutOptimize: n > 400, barnesHutTheta: 0.6, scalingRatio: n > 1000 ? 30 : 10, gravity: 0.5,
       strongGravityMode: true, linLogMode: n > 150, slowDown: 1 + Math.log(n), adjustSizes: false,
       outboundAttractionDistribution: n > 150 };
     layoutNodes = nodes;
@@ -308,7 +308,9 @@
   function showOverview() {
     graph.clear();
     neighbours = new Set();
+    var slow = setTimeout(function () { note("Loading the overview of the network…"); }, 800);
     return X.api("/api/graph?limit=2000").then(function (data) {
+      clearTimeout(slow);
       load(data);
       note(data.truncated ? "Showing the " + data.nodes.length + " best connected of " + data.total.nodes +
         " entities: search or expand to see more." : "");
@@ -587,12 +589,15 @@
     var max = 1;
     var value = function (n, a) { return measure === "degree" ? a.degree : (scores[n] || 0); };
     graph.forEachNode(function (n, a) { var v = value(n, a); if (v > max) max = v; });
+    // Big drawings get smaller discs, so that the structure shows rather than a carpet of nodes.
+    var base = graph.order > 1000 ? 1.5 : graph.order > 300 ? 2 : 3;
+    var span = graph.order > 1000 ? 9 : 12;
     graph.forEachNode(function (n, a) {
       var colour = COLOURS[a.group] || "#777777";
       if (state.colour === "community" && communities[n] !== undefined) {
         colour = communities[n] >= 0 && communities[n] < PALETTE.length ? PALETTE[communities[n]] : OTHER_COMMUNITY;
       }
-      graph.mergeNodeAttributes(n, { size: 3 + 12 * Math.sqrt(value(n, a) / max), color: colour });
+      graph.mergeNodeAttributes(n, { size: base + span * Math.sqrt(value(n, a) / max), color: colour });
     });
   }
 
