@@ -1256,7 +1256,7 @@
       .then(function (blob) {
         var a = el("a");
         a.href = URL.createObjectURL(blob);
-        a.download = "partnergraph-view." + fmt;
+        a.download = fmt === "pyvis" ? "partnergraph-view-vis.html" : "partnergraph-view." + fmt;
         document.body.appendChild(a);
         a.click();
         setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
