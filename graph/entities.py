@@ -10,34 +10,45 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .knowledge import KnowledgeGraph
-from .namespaces import PREFIXES
+from .labels import table_row, term_labels, values_query
+from .namespaces import PREFIXES, shorten
 from .network import Filters, Network, load_query, local_name, network, sparql_iri
 
 
 def evidence(
     kg: KnowledgeGraph, iris: Iterable[str], select: Callable[[str], Iterable[tuple]] | None = None
-) -> dict[str, list[dict[str, str | None]]]:
-    """The sources of each IRI in one query: the quoted words (``kp:evidence``) with their document and its
-    title, or, where a node has no quote, the source graphs that state it. ``select`` runs the query (default:
-    the store's ``select_values``)."""
+) -> dict[str, list[dict[str, Any]]]:
+    """The sources of each IRI in one query, one item per document: its title, the words it is quoted with
+    (``quotes``; ``quote`` is the first), and the rows of an imported table it comes from (``rows``: the row
+    number and its cells with their column names); a document stating the IRI without a quote has neither.
+    ``select`` runs the queries (default: the store's ``select_values``)."""
     select = select or kg.store.select_values
     iris = sorted(set(iris))
-    out: dict[str, list[dict[str, str | None]]] = {iri: [] for iri in iris}
+    found: dict[str, dict[str, dict[str, Any]]] = {iri: {} for iri in iris}
+    row_docs: set[str] = set()
     for start in range(0, len(iris), 400):
-        values = " ".join(sparql_iri(i) for i in iris[start : start + 400])
-        text = load_query("evidence").replace("#VALUES#", f"VALUES ?x {{ {values} }}")
-        seen = set()
-        for x, quote, doc, title in select(text):
-            key = (x, quote, doc)
-            if key in seen:
-                continue
-            seen.add(key)
-            out[x].append({"quote": quote, "source": doc, "title": title})
-    for items in out.values():
-        quoted = {i["source"] for i in items if i["quote"]}
-        items[:] = sorted(
-            (i for i in items if i["quote"] or i["source"] not in quoted),
-            key=lambda i: (i["quote"] is None, i["source"] or "", i["quote"] or ""),
+        for x, quote, doc, title, row in select(values_query("evidence", "x", iris[start : start + 400])):
+            item = found[x].setdefault(
+                doc or "", {"source": doc, "title": title, "quote": None, "quotes": [], "rows": []}
+            )
+            item["title"] = item["title"] or title
+            if quote and row and str(row).isdigit():
+                if all(r["row"] != int(row) for r in item["rows"]):
+                    item["rows"].append({"row": int(row), "text": quote})
+                    row_docs.add(doc or "")
+            elif quote and quote not in item["quotes"]:
+                item["quotes"].append(quote)
+    headers = dict(select(values_query("table-headers", "doc", sorted(row_docs)))) if row_docs else {}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for iri, docs in found.items():
+        for item in docs.values():
+            item["quotes"].sort()
+            item["quote"] = item["quotes"][0] if item["quotes"] else None
+            item["rows"].sort(key=lambda r: r["row"])
+            for r in item["rows"]:
+                r["cells"] = table_row(r.pop("text"), headers.get(item["source"]))
+        out[iri] = sorted(
+            docs.values(), key=lambda i: (not (i["quotes"] or i["rows"]), i["title"] or "", i["source"] or "")
         )
     return out
 
@@ -64,59 +75,100 @@ def explain_paths(
     return explained
 
 
+RDF_TYPE = PREFIXES["rdf"] + "type"
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
+KP_NS = PREFIXES["kp"]
+#: Facts the summary shows (in this order): what the entity is tied to, where, when, of what kind, by whom.
+SUMMARY_PROPERTIES = (
+    KP_NS + "party",
+    KP_NS + "tieKind",
+    KP_NS + "signedDate",
+    KP_NS + "validFrom",
+    KP_NS + "validUntil",
+    PREFIXES["schema"] + "startDate",
+    PREFIXES["schema"] + "endDate",
+    KP_NS + "locatedIn",
+    KP_NS + "country",
+    KP_NS + "location",
+    KP_NS + "organizer",
+    KP_NS + "funder",
+    KP_NS + "beneficiary",
+    KP_NS + "underAgreement",
+    KP_NS + "field",
+    PREFIXES["skos"] + "altLabel",
+)
+#: Shown elsewhere on the page: the type (as "what it is"), the name (the title) and the quotes (as sources).
+NOT_FACTS = (RDF_TYPE, KP_NS + "evidence")
+
+
 def describe(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
-    """An entity's facts (grouped by property, each with the sources that state it), its ties with their
-    sources, the entities that point at it, and its own quoted evidence; None when the store knows nothing
-    of ``iri``."""
+    """An entity for people; None when the store knows nothing of ``iri``.
+
+    ``label``, ``typeLabel`` (what it is, in the ontology's words), ``summary`` (``facts``: where, when, with
+    whom, of what kind; ``partners``: who it is tied to with since when and how many ties; ``sources``: the
+    documents that speak of it), ``ties`` (each with its ``sources`` per document), ``facts`` (the rest: each
+    ``{property, curie, label, values}``, every value once with all the documents that state it, each document
+    numbered ``n`` as in the summary's list),
+    ``evidence`` (its own quotes and table rows, per document) and ``incoming`` (what points at it)."""
     term = sparql_iri(iri)
     facts: dict[str, dict[str, Any]] = {}
-    any_row = False
     for p, o, kind, olabel, g in kg.store.select_values(load_query("facts").replace("$entity", term)):
-        any_row = True
-        fact = facts.setdefault(p, {"property": p, "label": _prop_label(p), "values": {}})
+        fact = facts.setdefault(p, {"property": p, "curie": shorten(p), "values": {}})
         value = fact["values"].setdefault(o, {"value": o, "iri": kind == "iri", "label": olabel, "sources": []})
         if olabel and not value["label"]:
             value["label"] = olabel
         if g and g not in value["sources"]:
             value["sources"].append(g)
-    if not any_row:
+    if not facts:
         return None
-    incoming: list[dict[str, Any]] = []
-    for s, p, slabel in kg.store.select_values(load_query("incoming").replace("$entity", term)):
-        incoming.append(
-            {"subject": s, "label": slabel or local_name(s), "property": p, "propertyLabel": _prop_label(p)}
-        )
+    incoming = [
+        {"subject": s, "label": slabel or local_name(s), "property": p}
+        for s, p, slabel in kg.store.select_values(load_query("incoming").replace("$entity", term))
+    ]
     net = network(kg)
-    ties = []
-    if iri in net.graph:
-        seen: dict[str, dict] = {}
-        for nbr in net.graph[iri]:
-            for tie in net.graph.edges[iri, nbr]["ties"]:
-                if tie["id"] not in seen:
-                    seen[tie["id"]] = net.tie_json(tie)
-        ties = sorted(seen.values(), key=lambda t: (t.get("date") or "9999", t["label"]))
+    ties = _ties(net, iri)
+    types = list(facts.get(RDF_TYPE, {}).get("values", {}))
+    words = term_labels(kg, [*facts, *types, *(i["property"] for i in incoming)])
     titles = dict(kg.store.select_values(load_query("source-titles")))
     found = evidence(kg, [iri, *(t["id"] for t in ties)])
     for tie in ties:
         tie["sources"] = found.get(tie["id"], [])
-    labels = [v for v in facts.get(str(PREFIXES["rdfs"]) + "label", {}).get("values", {})]
-    types = [v for v in facts.get(str(PREFIXES["rdf"]) + "type", {}).get("values", {})]
-    node = net.node_json(iri) if iri in net.graph else None
-    fact_list = []
+    for item in incoming:
+        item["propertyLabel"] = words[item["property"]]
+    documents: dict[str, str | None] = {}
     for fact in facts.values():
+        fact["label"] = words[fact["property"]]
         fact["values"] = list(fact["values"].values())
         for value in fact["values"]:
             value["sources"] = [{"id": g, "title": titles.get(g)} for g in value["sources"]]
-        fact_list.append(fact)
-    fact_list.sort(key=lambda f: (_prop_order(f["property"]), f["label"]))
+            documents.update((s["id"], s["title"]) for s in value["sources"])
+    cited = sorted(documents.items(), key=lambda d: (d[1] or d[0]).lower())
+    number = {doc: n for n, (doc, _) in enumerate(cited, start=1)}
+    for fact in facts.values():
+        for value in fact["values"]:
+            for source in value["sources"]:
+                source["n"] = number[source["id"]]
+    labels = [v["value"] for v in facts.get(RDFS_LABEL, {}).get("values", [])]
+    node = net.node_json(iri) if iri in net.graph else {}
+    summary_facts = [facts[p] for p in SUMMARY_PROPERTIES if p in facts]
+    rest = [f for p, f in facts.items() if p not in SUMMARY_PROPERTIES and p not in NOT_FACTS]
+    rest = [f for f in rest if not (f["property"] == RDFS_LABEL and len(f["values"]) == 1)]
+    rest.sort(key=lambda f: f["label"])
+    type_label = ", ".join(words[t] for t in types if t.startswith(KP_NS)) or ", ".join(words[t] for t in types)
     return {
         "id": iri,
-        "label": (node or {}).get("label") or (labels[0] if labels else local_name(iri)),
+        "label": node.get("label") or (labels[0] if labels else local_name(iri)),
         "types": types,
-        "type": (node or {}).get("type") or (local_name(types[0]) if types else None),
-        "group": (node or {}).get("group"),
-        "country": (node or {}).get("country"),
-        "facts": fact_list,
+        "type": node.get("type") or (local_name(types[0]) if types else None),
+        "typeLabel": type_label or None,
+        "group": node.get("group"),
+        "country": node.get("country"),
+        "summary": {
+            "facts": summary_facts,
+            "partners": _partners(ties, iri),
+            "sources": [{"id": d, "title": t, "n": number[d]} for d, t in cited],
+        },
+        "facts": rest,
         "ties": ties,
         "incoming": sorted(incoming, key=lambda x: (x["propertyLabel"], x["label"])),
         "evidence": found.get(iri, []),
@@ -124,19 +176,30 @@ def describe(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
     }
 
 
-_PROP_ORDER = ("type", "label", "prefLabel", "altLabel", "hiddenLabel", "title")
+def _ties(net: Network, iri: str) -> list[dict[str, Any]]:
+    """The entity's ties (each once), oldest first, undated last."""
+    if iri not in net.graph:
+        return []
+    seen: dict[str, dict] = {}
+    for nbr in net.graph[iri]:
+        for tie in net.graph.edges[iri, nbr]["ties"]:
+            if tie["id"] not in seen:
+                seen[tie["id"]] = net.tie_json(tie)
+    return sorted(seen.values(), key=lambda t: (t.get("date") or "9999", t["label"]))
 
 
-def _prop_order(iri: str) -> int:
-    name = local_name(iri)
-    return _PROP_ORDER.index(name) if name in _PROP_ORDER else len(_PROP_ORDER)
-
-
-def _prop_label(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
+def _partners(ties: list[dict[str, Any]], iri: str) -> list[dict[str, Any]]:
+    """Who the entity is tied to: each partner with its earliest dated tie (``since``) and its number of ties."""
+    partners: dict[str, dict[str, Any]] = {}
+    for tie in ties:
+        for party in tie.get("parties", []):
+            if party["id"] == iri:
+                continue
+            entry = partners.setdefault(party["id"], {**party, "since": None, "ties": 0})
+            entry["ties"] += 1
+            if tie.get("date") and (entry["since"] is None or tie["date"] < entry["since"]):
+                entry["since"] = tie["date"]
+    return sorted(partners.values(), key=lambda p: (p["since"] or "9999", p["label"]))
 
 
 def entity_rdf(kg: KnowledgeGraph, iri: str, fmt: str) -> bytes:

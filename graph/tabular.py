@@ -527,6 +527,22 @@ def source_quads(source_iri: str, info: dict[str, str], path: Path) -> list[ox.Q
     return quads
 
 
+def header_quads(source_iri: str, header: list[str], path: Path) -> list[ox.Quad]:
+    """The table's header kept as the evidence of row 1 (its column names, so that pages can show a quoted row
+    with them), written as the rows are: tab-separated for TSV and spreadsheets, else CSV."""
+    out = io.StringIO()
+    tabs = path.suffix.lower() in (".tsv", ".tab", ".xlsx", ".xlsm")
+    csv.writer(out, delimiter="\t" if tabs else ",", lineterminator="").writerow(header)
+    g = ox.NamedNode(source_iri)
+    ev = ox.NamedNode(f"{BASE}id/evidence/{source_iri.rsplit('/', 1)[-1]}/row-1")
+    return [
+        ox.Quad(ev, RDF_TYPE, _kp("Evidence"), g),
+        ox.Quad(ev, PROV_VALUE, ox.Literal(out.getvalue()), g),
+        ox.Quad(ev, _kp("row"), ox.Literal("1", datatype=ox.NamedNode(XSD + "integer")), g),
+        ox.Quad(ev, PROV_QUOTED, g, g),
+    ]
+
+
 def _existing(store: Store, iris: list[str], source_iri: str) -> set[str]:
     """Which of these IRIs other graphs already describe (with a type)."""
     found: set[str] = set()
@@ -590,7 +606,7 @@ def import_table(
         quads, report, bad = build_quads(
             rows_list, mapping, source_iri, existing=existing, known_kinds=kinds, known_fields=fields
         )
-    quads = source_quads(source_iri, mapping.source, path) + quads
+    quads = source_quads(source_iri, mapping.source, path) + header_quads(source_iri, header, path) + quads
     report.quads = len(quads)
     if check:
         problems = check_quads(quads)

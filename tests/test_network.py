@@ -106,7 +106,7 @@ def test_tie_attributes(net: nw.Network) -> None:
     assert tie["kind"] == "https://partnergraph.org/vocab/tie-kind/sisterhood"
     assert tie["kindLabel"] == "sisterhood"
     assert (tie["date"], tie["year"]) == ("1993-10-04", 1993)
-    assert tie["fields"] == ["https://partnergraph.org/vocab/field/culture"]
+    assert tie["fields"] == ("https://partnergraph.org/vocab/field/culture",)
     (twinning,) = net.graph.edges[HANOI, SPRING_CN]["ties"]
     assert twinning["relation"] == "partnership" and twinning["year"] is None
 

@@ -30,7 +30,9 @@ SETTINGS: tuple[Setting, ...] = (
         "EXPLORER_OVERVIEW", 2000, "Entities the explorer opens with: all up to this many, else the best connected."
     ),
     Setting("EXPLORER_WARMUP", True, "Build the network, its layout and the overview in the background on start."),
-    Setting("WRITE_TOKENS", "", "Write access: 'name:token,name2:token2'. Empty: the graph is read-only."),
+    Setting(
+        "WRITE_TOKENS", "", "Write access: 'name:token,name2:token2' (env PARTNERGRAPH_WRITE_TOKENS). Empty: read-only."
+    ),
     Setting("MAX_WRITE_BYTES", 16 * 1024 * 1024, "Largest body /update and /store accept (bytes)."),
     Setting("SECRET_KEY", None, "Signs the session cookie of the edit forms; unset: a random one per start."),
 )
