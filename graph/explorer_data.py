@@ -1,17 +1,12 @@
-"""What the explorer shows beside the network: a timeline of ties, programs and courses, and quoted table rows.
+"""What the explorer shows under the network: a timeline of ties, programs, courses and events.
 
-The timeline counts each dated thing in the year of its date, remembering the precision its source gave (a year,
-a month or a day: the literal's datatype), and counts the undated ones apart. A table row quoted as evidence
-(``kp:row`` on the evidence) comes back with its number, its file and, when the file is one of the shipped tables
-under ``data/datasets/``, the names of its columns.
+Each dated thing counts in the year of its date, remembering the precision its source gave (a year, a month or a
+day: the literal's datatype); the undated ones are counted apart.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 from collections import Counter
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +14,10 @@ from . import network as nw
 from .knowledge import KnowledgeGraph
 
 QUERY_DIR = Path(__file__).parent / "queries" / "explorer"
-DATASETS = Path(__file__).resolve().parent.parent / "data" / "datasets"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PRECISION = {XSD + "gYear": "year", XSD + "gYearMonth": "month", XSD + "date": "day", XSD + "dateTime": "day"}
 #: The entity groups the timeline counts beside the ties (they carry start and end dates).
 DATED_GROUPS = ("program", "course", "event")
-MAX_ROW_IDS = 500
-
-
-_BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
-
-
-def _iri(text: str) -> str:
-    if not isinstance(text, str) or not text or _BAD_IRI.search(text):
-        raise nw.NetworkError(f"{text!r} is not an IRI")
-    return f"<{text}>"
 
 
 def load_query(name: str) -> str:
@@ -96,33 +80,3 @@ def timeline(kg: KnowledgeGraph) -> dict[str, Any]:
         "total": {k: total.get(k, 0) for k in kinds_all},
         "spans": spans,
     }
-
-
-@cache
-def _header(file: str) -> tuple[str, ...]:
-    """The header row of a shipped table ``data/datasets/**/<file>`` (empty when there is no such file)."""
-    if not file or "/" in file or "\\" in file or file.startswith("."):
-        return ()
-    for path in sorted(DATASETS.rglob(file)):
-        if path.is_file() and path.suffix.lower() in (".csv", ".tsv"):
-            with path.open(newline="", encoding="utf-8") as handle:
-                first = next(csv.reader(handle, delimiter="\t" if path.suffix.lower() == ".tsv" else ","), [])
-            return tuple(first)
-    return ()
-
-
-def table_rows(kg: KnowledgeGraph, ids: list[str]) -> list[dict[str, Any]]:
-    """The table rows the evidence of ``ids`` quotes: ``{"subject", "source", "text", "row", "file", "columns"}``."""
-    if len(ids) > MAX_ROW_IDS:
-        raise nw.NetworkError(f"at most {MAX_ROW_IDS} ids at once (got {len(ids)})")
-    if not ids:
-        return []
-    values = " ".join(_iri(i) for i in dict.fromkeys(ids))
-    text = load_query("rows").replace("#VALUES#", f"VALUES ?x {{ {values} }}")
-    out = []
-    for x, quoted, row, doc, file in kg.store.select_values(text):
-        number = int(row) if row and str(row).isdigit() else None
-        columns = list(_header(file or ""))
-        out.append({"subject": x, "source": doc, "text": quoted, "row": number, "file": file, "columns": columns})
-    out.sort(key=lambda r: (r["subject"], r["row"] or 0))
-    return out

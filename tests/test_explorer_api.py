@@ -1,5 +1,4 @@
-"""The explorer's own JSON: the timeline (dated things by year, at their precision, the undated counted apart) and
-the quoted table rows (with their number and the table's column names)."""
+"""The explorer's own JSON: the timeline (dated things by year, at their precision, the undated counted apart)."""
 
 from __future__ import annotations
 
@@ -30,32 +29,3 @@ def test_timeline_counts_ties_and_courses_by_year_at_their_precision(client) -> 
     # The Hanoi–Springfield twinning and the medical training program have no date.
     assert body["undated"]["tie"] == 1 and body["undated"]["program"] == 1
     assert body["total"]["tie"] == sum(b["tie"] for b in body["bins"]) + body["undated"]["tie"]
-
-
-def test_rows_give_the_row_number_and_the_column_names(client) -> None:
-    body = client.post("/api/rows", json={"ids": [ID + "partnership/hanoi-springfield"]}).get_json()
-    assert body["rows"] == [
-        {
-            "subject": ID + "partnership/hanoi-springfield",
-            "source": ID + "source/explorer-table",
-            "text": "Hanoi,Vietnam,Springfield,China",
-            "row": 7,
-            "file": "twin_cities_raw.csv",
-            "columns": ["city1", "country1", "city2", "country2"],
-        }
-    ]
-
-
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        ({}, 'send {"ids"'),
-        ({"ids": "x"}, 'send {"ids"'),
-        ({"ids": ["not an iri"]}, "is not an IRI"),
-        ({"ids": [ID + "x"] * 501}, "at most 500 ids"),
-    ],
-)
-def test_rows_refuse_bad_input_with_a_clear_400(client, body, message) -> None:
-    response = client.post("/api/rows", json=body)
-    assert response.status_code == 400
-    assert message in response.get_json()["error"]

@@ -30,14 +30,14 @@ def test_the_panel_speaks_human_and_opens_with_a_summary(browser, base_url: str,
     for raw in ("rdf:type", "skos:", "altLabel", "kp:", "rdfs:label"):
         assert raw not in panel
     facts = page.inner_text("#sel-facts")
-    assert "also written" in facts and facts.count("Gyeonggi-do") == 1
+    assert "also known as" in page.inner_text("#panel-entity") and panel.count("Gyeonggi-do") == 1
 
     # A program's facts by their ontology names.
     page.goto(base_url + "/?sel=" + ID + "program/medical-training")
     page.wait_for_selector("body[data-ready='1']")
     selected(page, "Medical training program")
     facts = page.inner_text("#sel-facts")
-    assert "participants from" in facts and "participantOrigin" not in facts
+    assert "participant origin" in facts and "participantOrigin" not in facts  # the ontology's label
     assert "training program" in page.inner_text("#sel-type")
     watch.check()
     page.close()
@@ -50,7 +50,7 @@ def test_a_quoted_table_row_is_shown_as_a_row(browser, base_url: str, viewport) 
     table = page.locator("#sel-ties table.row")
     assert table.locator("th").all_inner_texts() == ["city1", "country1", "city2", "country2"]
     assert table.locator("td").all_inner_texts() == ["Hanoi", "Vietnam", "Springfield", "China"]
-    assert table.locator("caption").inner_text() == "row 7 of twin_cities_raw.csv"
+    assert table.locator("caption").inner_text() == "row 7 of Twin cities table"
     assert "Hanoi,Vietnam,Springfield,China" not in page.inner_text("#sel-ties")
     watch.check()
     page.close()
@@ -95,8 +95,8 @@ def test_the_timeline_brush_filters_the_explorer(browser, base_url: str, viewpor
     assert "from_year=2015" in page.url and "to_year=2015" in page.url
     assert page.evaluate(f"window.explorer.visibleNodes().has({COURSE!r})")
     assert page.input_value("#f-year-from") == "2015"
-    # The map link carries the same filters.
-    assert "from_year=2015" in page.get_attribute("#link-map", "href")
+    # The map link carries the same filters (the map reads the years as y0 and y1).
+    assert "y0=2015&y1=2015" in page.get_attribute("#nav-map", "href")
     page.click("#timeline button:has-text('all years')")
     idle(page)
     assert "from_year" not in page.url
@@ -129,5 +129,48 @@ def test_the_keyboard_reaches_a_list_of_the_drawn_network(browser, base_url: str
     page.keyboard.press("ArrowRight")
     assert page.get_attribute("#tab-list", "aria-selected") == "true"
     assert page.evaluate("document.activeElement.id") == "tab-list"
+    watch.check()
+    page.close()
+
+
+def test_a_focus_labels_every_neighbour_and_the_layout_runs_in_a_worker(browser, base_url: str, viewport) -> None:
+    page, watch = open_explorer(browser, base_url + "/?focus=" + GYEONGGI, base_url, viewport)
+    shared.settled(page)
+    neighbours = page.evaluate(f"window.explorer.graph.neighbors({GYEONGGI!r})")
+    drawn = set(page.evaluate("window.explorer.renderer().placedLabelKeys"))
+    assert set(neighbours) | {GYEONGGI} <= drawn
+    # ForceAtlas2 ran in the worker (a same-origin script) and moved the nodes off their first circle.
+    assert any(u.endswith("/static/vendor/sigma/pg-layout-worker.min.js") for u in watch.requests)
+    watch.check()
+    page.close()
+
+
+def test_communities_have_a_legend_and_a_list(browser, base_url: str, viewport) -> None:
+    page, watch = open_explorer(browser, base_url + "/", base_url, viewport)
+    page.select_option("#colour-by", "community")
+    page.wait_for_selector("#community-list li")
+    idle(page)
+    assert "community" in page.inner_text("#legend")
+    first = page.locator("#community-list li").first.inner_text()
+    assert "members" in first and "drawn" in first
+    # Its colour is the colour its members are drawn in.
+    colour = page.locator("#community-list li .mark").first.evaluate("e => e.style.getPropertyValue('--c')")
+    member = page.locator("#community-list li").first.locator("a").first.inner_text()
+    drawn = page.evaluate(
+        """label => { const g = window.explorer.graph;
+        return g.getNodeAttribute(g.findNode((n, a) => a.label === label), 'color'); }""",
+        member,
+    )
+    assert drawn == colour
+    assert "colour=community" in page.url
+    watch.check()
+    page.close()
+
+
+def test_a_360_px_phone_scrolls_only_up_and_down(browser, base_url: str) -> None:
+    page, watch = open_explorer(browser, base_url + "/?sel=" + GYEONGGI, base_url, {"width": 360, "height": 740})
+    selected(page, "Gyeonggi Province")
+    shared.no_horizontal_scroll(page)
+    assert page.locator("#graph").bounding_box()["width"] == 360
     watch.check()
     page.close()

@@ -1,11 +1,11 @@
-"""The network explorer: ``/`` in the browser, and the two JSON answers only it asks (the rest is ``/api/``)."""
+"""The network explorer: ``/`` in the browser, and the timeline it draws (the rest comes from ``/api/``)."""
 
 from __future__ import annotations
 
 import threading
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template
 
 from graph import explorer_data
 from graph import network as nw
@@ -31,17 +31,3 @@ def timeline():
             _cache.update(net=net, timeline=explorer_data.timeline(kg))
         body = _cache["timeline"]
     return jsonify(body)
-
-
-@bp.post("/api/rows")
-def rows():
-    """The table rows quoted as evidence of the given ids: ``{"ids": [...]}`` (at most 500)."""
-    data = request.get_json(silent=True)
-    ids = data.get("ids") if isinstance(data, dict) else None
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        return jsonify({"error": 'send {"ids": [IRI, ...]}', "status": 400}), 400
-    try:
-        found = explorer_data.table_rows(current_app.extensions["kg"], ids)
-    except nw.NetworkError as error:
-        return jsonify({"error": str(error), "status": 400}), 400
-    return jsonify({"rows": found})

@@ -1,6 +1,7 @@
 /* Partnergraph explorer: the entity in the side panel, for people. A summary first (what it is, where, partners
  * with since-when, sources), then its ties with the sources' words, then the remaining facts, each once with all
- * its sources. Reads /api/entity as it comes and falls back gracefully when a field is missing. */
+ * its sources; quoted table rows as rows. Reads /api/entity (graph/entities.describe) and falls back gracefully when a
+ * field is missing. */
 (function () {
   "use strict";
   var X = window.PGX;
@@ -20,20 +21,28 @@
     return t ? t.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase() : "entity";
   }
 
-  function factKey(fact) { return fact.label || fact.property || ""; }
+  function factKey(fact) { return fact.curie || fact.label || fact.property || ""; }
+
+  function summaryFacts(entity) {
+    return entity.summary && typeof entity.summary === "object" ? entity.summary.facts || [] : [];
+  }
 
   function factNamed(entity, key) {
-    return (entity.facts || []).filter(function (f) { return factKey(f) === key; })[0];
+    return summaryFacts(entity).concat(entity.facts || []).filter(function (f) { return factKey(f) === key; })[0];
   }
 
   function sourceList(sources) {
-    // A value's sources: [{id, title}] (or plain IRIs), as "source: A; B".
+    // A value's sources: [{id, title, n}] (or plain IRIs), as " [1, 3]" (numbered as in the summary) or " — A; B".
     var span = el("span", null, "sources-inline");
     (sources || []).forEach(function (s, i) {
       var id = typeof s === "string" ? s : s.id || s.source;
       var title = typeof s === "string" ? s : s.title || id;
-      span.appendChild(document.createTextNode(i ? "; " : " — "));
-      span.appendChild(X.link(id, title));
+      var numbered = typeof s === "object" && s.n;
+      span.appendChild(document.createTextNode(i ? (numbered ? ", " : "; ") : numbered ? " [" : " — "));
+      var a = X.link(id, numbered ? String(s.n) : title);
+      if (numbered) a.title = title;
+      span.appendChild(a);
+      if (numbered && i === sources.length - 1) span.appendChild(document.createTextNode("]"));
     });
     return span;
   }
@@ -46,6 +55,10 @@
   /** Every source named anywhere on the entity: id -> title. */
   function allSources(entity) {
     var found = {};
+    if (entity.summary && entity.summary.sources) {
+      entity.summary.sources.forEach(function (src) { found[src.id] = (src.n ? src.n + ". " : "") + (src.title || src.id); });
+      return found;
+    }
     var add = function (id, title) { if (id && !found[id]) found[id] = title || id; };
     (entity.facts || []).forEach(function (f) {
       (f.values || []).forEach(function (v) {
@@ -67,6 +80,10 @@
         if (t.kindLabel && row.kinds.indexOf(t.kindLabel) < 0) row.kinds.push(t.kindLabel);
         if (t.date && (!row.since || t.date < row.since)) row.since = t.date;
       });
+    });
+    ((entity.summary && entity.summary.partners) || []).forEach(function (p) {
+      var row = byId[p.id] || (byId[p.id] = { id: p.id, label: p.label, kinds: [], since: null });
+      if (p.since && (!row.since || p.since < row.since)) row.since = p.since;
     });
     return Object.keys(byId).map(function (k) { return byId[k]; }).sort(function (a, b) {
       return (a.since || "9999").localeCompare(b.since || "9999") || a.label.localeCompare(b.label);
@@ -94,6 +111,14 @@
     what.appendChild(document.createTextNode("."));
     box.appendChild(what);
     if (entity.summary && typeof entity.summary === "string") box.appendChild(el("p", entity.summary));
+
+    var dl = el("dl", null, "facts");
+    summaryFacts(entity).forEach(function (fact) {
+      var key = factKey(fact);
+      if (key === "kp:locatedIn" || key === "kp:country" || !(fact.values || []).length) return;
+      appendFact(dl, fact);
+    });
+    if (dl.childNodes.length) box.appendChild(dl);
 
     var list = partners(entity);
     if (list.length) {
@@ -123,6 +148,19 @@
     }
   }
 
+  /** One fact: its human name, then each value once with all the sources that state it. */
+  function appendFact(dl, fact) {
+    dl.appendChild(el("dt", X.propertyName(fact)));
+    var dd = el("dd");
+    fact.values.forEach(function (v) {
+      var line = el("div");
+      line.appendChild(valueNode(v));
+      line.appendChild(sourceList(v.sources));
+      dd.appendChild(line);
+    });
+    dl.appendChild(dd);
+  }
+
   function facts(entity) {
     var box = $("sel-facts");
     box.textContent = "";
@@ -131,23 +169,14 @@
     (entity.facts || []).forEach(function (fact) {
       if (SHOWN[factKey(fact)] || !(fact.values || []).length) return;
       count++;
-      dl.appendChild(el("dt", X.propertyName(fact)));
-      var dd = el("dd");
-      fact.values.forEach(function (v, i) {
-        var line = el("div");
-        line.appendChild(valueNode(v));
-        line.appendChild(sourceList(v.sources));
-        dd.appendChild(line);
-        if (i > 20) return;
-      });
-      dl.appendChild(dd);
+      appendFact(dl, fact);
     });
     if (count) box.appendChild(dl);
-    var quotes = (entity.evidence || []).filter(function (e) { return e.quote; });
+    var quotes = (entity.evidence || []).filter(function (e) { return e.quote || (e.rows || []).length; });
     if (quotes.length) {
       box.appendChild(el("h4", "What the sources say about it"));
       quotes.forEach(function (ev) {
-        box.appendChild(quoteNode({ quote: ev.quote, source: ev.source }));
+        sourceWords(ev).forEach(function (node) { box.appendChild(node); });
         var cite = el("p", "— ", "muted cite");
         cite.appendChild(X.link(ev.source, ev.title || ev.source));
         box.appendChild(cite);
@@ -156,12 +185,15 @@
     $("sel-facts-title").hidden = !count && !quotes.length;
   }
 
-  /** A source's words; marked so that a quoted table row can be shown as a row once /api/rows answers. */
-  function quoteNode(s) {
-    var block = el("blockquote", s.quote, "quote");
-    block.dataset.source = s.source || "";
-    block.dataset.quote = s.quote || "";
-    return block;
+  function quoteNode(s) { return el("blockquote", s.quote, "quote"); }
+
+  /** A source's words: each quote, and each table row as a row with its column names and number. */
+  function sourceWords(s) {
+    var out = [];
+    var quotes = s.quotes && s.quotes.length ? s.quotes : s.quote ? [s.quote] : [];
+    quotes.forEach(function (q) { out.push(quoteNode({ quote: q, source: s.source })); });
+    (s.rows || []).forEach(function (r) { out.push(X.rowTable({ row: r.row, cells: r.cells, file: s.title })); });
+    return out;
   }
 
   function tieItem(tie, self, onParty, noParties) {
@@ -183,26 +215,12 @@
       li.appendChild(with_);
     }
     (tie.sources || []).forEach(function (s) {
-      if (s.quote) li.appendChild(quoteNode(s));
+      sourceWords(s).forEach(function (node) { li.appendChild(node); });
       var cite = el("div", "source: ", "muted cite");
       cite.appendChild(X.link(s.source, s.title || s.source));
       li.appendChild(cite);
     });
     return li;
-  }
-
-  /** Replace quoted table rows under ``root`` by small tables (column names, cells, row number). */
-  function upgradeRows(root, ids) {
-    var blocks = root.querySelectorAll("blockquote.quote[data-quote]");
-    if (!blocks.length || !ids.length) return Promise.resolve();
-    return X.api("/api/rows", { ids: ids.slice(0, 500) }).then(function (data) {
-      var byKey = {};
-      (data.rows || []).forEach(function (r) { byKey[(r.source || "") + "\n" + r.text] = r; });
-      Array.prototype.forEach.call(blocks, function (b) {
-        var row = byKey[b.dataset.source + "\n" + b.dataset.quote];
-        if (row && b.parentNode) b.parentNode.replaceChild(X.rowTable(row), b);
-      });
-    }).catch(function () { /* the quotes stay as they are */ });
   }
 
   function showEntity(entity, ctx) {
@@ -224,10 +242,7 @@
     ties.forEach(function (tie) { list.appendChild(tieItem(tie, entity.id, ctx.onParty)); });
     if (!ties.length) list.appendChild(el("li", "No agreement or partnership names it as a party.", "muted"));
     facts(entity);
-    var ids = [entity.id].concat(ties.map(function (t) { return t.id; }));
-    return upgradeRows($("panel-entity"), ids);
   }
 
-  X.panel = { showEntity: showEntity, tieItem: tieItem, quoteNode: quoteNode, upgradeRows: upgradeRows,
-    typeName: typeName };
+  X.panel = { showEntity: showEntity, tieItem: tieItem, sourceWords: sourceWords, typeName: typeName };
 })();

@@ -120,31 +120,22 @@
   /** A quoted table row as a small table: column names (when known) over the cells, and the row number. */
   function rowTable(row) {
     var table = el("table", null, "row");
-    var cells = row.cells || csvCells(row.text || "");
-    if (row.columns && row.columns.length) {
-      var head = el("tr");
-      row.columns.forEach(function (c) { var th = el("th", c); th.scope = "col"; head.appendChild(th); });
-      table.appendChild(head);
-    }
+    // Cells as [{column, value}] (the API) or as plain strings with ``columns`` beside them.
+    var cells = (row.cells || csvCells(row.text || "")).map(function (c, i) {
+      return typeof c === "object" ? c : { column: (row.columns || [])[i] || "column " + (i + 1), value: c };
+    });
+    var head = el("tr");
+    cells.forEach(function (c) { var th = el("th", c.column); th.scope = "col"; head.appendChild(th); });
+    table.appendChild(head);
     var tr = el("tr");
-    cells.forEach(function (c) { tr.appendChild(el("td", c)); });
+    cells.forEach(function (c) { tr.appendChild(el("td", c.value)); });
     table.appendChild(tr);
     var where = "row " + (row.row || "?") + (row.file ? " of " + row.file : "");
     table.appendChild(el("caption", where));
     return table;
   }
 
-  /** The words of a source: a quote, or a table row shown as a row. */
-  function quoteBlock(source, rows) {
-    var row = rows && source.evidence && rows[source.evidence];
-    if (!row && rows && source.quote && rows["quote:" + source.source + ":" + source.quote]) {
-      row = rows["quote:" + source.source + ":" + source.quote];
-    }
-    if (row) return rowTable(row);
-    return el("blockquote", source.quote, "quote");
-  }
-
   window.PGX = { el: el, safeHref: safeHref, pagePath: pagePath, link: link, externalLink: externalLink, api: api,
     busy: busy, plural: plural, propertyName: propertyName, csvCells: csvCells, rowTable: rowTable,
-    quoteBlock: quoteBlock, ID_NS: ID_NS };
+    ID_NS: ID_NS };
 })();

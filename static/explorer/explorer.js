@@ -143,7 +143,14 @@
       if (push && ready) history.pushState({ pg: 1 }, "", url);
       else history.replaceState({ pg: 1 }, "", url);
     }
-    $("link-map").href = "/map" + (query ? "?" + query : "");
+    // The map (/map) reads the same parameters, with the years as y0/y1.
+    var forMap = urlParams();
+    if (state.y0 !== null) forMap.set("y0", state.y0);
+    if (state.y1 !== null) forMap.set("y1", state.y1);
+    forMap.delete("from_year");
+    forMap.delete("to_year");
+    var mapQuery = forMap.toString();
+    if ($("nav-map")) $("nav-map").href = "/map" + (mapQuery ? "?" + mapQuery : "");
   }
 
   // -- the graph -----------------------------------------------------------------------------------------
@@ -935,7 +942,7 @@
           l.appendChild(X.link(x.subject.id, x.subject.label));
           l.appendChild(el("span", " " + (x.roleLabel || x.role) + " ", "muted"));
           l.appendChild(X.link(x.object.id, x.object.label));
-          (x.sources || []).forEach(function (s) { if (s.quote) l.appendChild(X.panel.quoteNode(s)); });
+          (x.sources || []).forEach(function (s) { X.panel.sourceWords(s).forEach(function (n) { l.appendChild(n); }); });
           hop.appendChild(l);
         });
         ol.appendChild(hop);
@@ -951,9 +958,6 @@
         "other links (located in, programs, events)." : "They are in separate parts of the network.", "muted"));
       list.appendChild(why);
     }
-    var ids = [];
-    data.paths.forEach(function (hops) { hops.forEach(function (h) { h.ties.forEach(function (t) { ids.push(t.id); }); }); });
-    X.panel.upgradeRows(list, ids);
   }
 
   // -- the list view: the drawn network as two tables ------------------------------------------------------
@@ -1366,23 +1370,32 @@
     ctx.lineJoin = "round";
     var drawn = [];
     var width = renderer.getDimensions().width;
+    var longest = width < 500 ? 30 : 48;
     queue.forEach(function (d) {
       if (!d.label) return;
-      var text = d.label.length > 48 ? d.label.slice(0, 46) + "…" : d.label;
-      var w = ctx.measureText(text).width;
-      var box = { x: d.x + d.size + 3, y: d.y - fontSize / 2 - 2, w: w + 4, h: fontSize + 4 };
-      if (box.x + box.w > width && d.x - d.size - 3 - box.w >= 0) box.x = d.x - d.size - 3 - box.w;
-      for (var i = 0; i < placed.length; i++) {
-        var p = placed[i];
-        if (box.x < p.x + p.w && p.x < box.x + box.w && box.y < p.y + p.h && p.y < box.y + box.h) return;
+      var text = d.label.length > longest ? d.label.slice(0, longest - 2) + "…" : d.label;
+      var w = ctx.measureText(text).width + 4, h = fontSize + 4, r = d.size + 3;
+      // Right of the node, else left, else above, else below: the first place that covers no other label.
+      var spots = [[d.x + r, d.y - h / 2], [d.x - r - w, d.y - h / 2], [d.x - w / 2, d.y - r - h], [d.x - w / 2, d.y + r]];
+      var box = null;
+      for (var k = 0; k < 2 * spots.length && !box; k++) {
+        var c = { x: spots[k % 4][0], y: spots[k % 4][1], w: w, h: h };
+        if (k < 4 && (c.x < 0 || c.x + w > width)) continue;  // inside the drawing first, then anywhere
+        var free = true;
+        for (var i = 0; i < placed.length && free; i++) {
+          var p = placed[i];
+          if (c.x < p.x + p.w && p.x < c.x + c.w && c.y < p.y + p.h && p.y < c.y + c.h) free = false;
+        }
+        if (free) box = c;
       }
+      if (!box) return;
       placed.push(box);
       drawn.push(d.key);
       ctx.lineWidth = 3;
       ctx.strokeStyle = "rgba(255,255,255,.9)";
-      ctx.strokeText(text, box.x + 2, d.y);
+      ctx.strokeText(text, box.x + 2, box.y + h / 2);
       ctx.fillStyle = d.labelPriority >= 2 ? "#111" : "#333";
-      ctx.fillText(text, box.x + 2, d.y);
+      ctx.fillText(text, box.x + 2, box.y + h / 2);
     });
     $("graph").dataset.labels = String(drawn.length);
     renderer.placedLabels = placed;
