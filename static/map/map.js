@@ -804,6 +804,19 @@ function syncControls() {
   $("path-k").value = String(state.k);
 }
 
+/** The first view: the focused (or selected) place with its partners, else every place on the map. */
+function fitStart() {
+  const bounds = new maplibregl.LngLatBounds();
+  const i = data.index.get(shortId(state.focus || state.sel));
+  if (i !== undefined) {
+    bounds.extend(lonLat(data.places[i]));
+    for (const [a, b] of data.ties) if (a === i || b === i) bounds.extend(lonLat(data.places[a === i ? b : a]));
+  } else {
+    for (const row of data.places) bounds.extend(lonLat(row));
+  }
+  if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: { top: 40, bottom: 90, left: 40, right: 60 }, maxZoom: 6, duration: 0 });
+}
+
 async function main() {
   readState();
   if (window.matchMedia("(max-width: 900px)").matches) $("filters").open = false;
@@ -830,15 +843,7 @@ async function main() {
   }
   syncControls();
   document.body.dataset.drawnMs = String(Math.round(performance.now() - started));
-  if (state.focus) {
-    const i = data.index.get(shortId(state.focus));
-    if (i !== undefined) {
-      const bounds = new maplibregl.LngLatBounds();
-      bounds.extend(lonLat(data.places[i]));
-      for (const [a, b] of data.ties) if (a === i || b === i) bounds.extend(lonLat(data.places[a === i ? b : a]));
-      map.fitBounds(bounds, { padding: 50, maxZoom: 6, duration: 0 });
-    }
-  }
+  fitStart();
   const first = state.sel || state.focus;
   if (first) await select(first);
   else highlightSelection();
