@@ -75,7 +75,8 @@ def click_place(page, iri: str) -> None:
     short = "id:" + iri[len(ID) :]
     page.evaluate(
         """id => new Promise(done => { const m = window.pgmap.map, d = window.pgmap.data();
-        const row = d.places[d.index.get(id)]; m.jumpTo({center: [row[3], row[2]], zoom: 7}); m.once('idle', done); })""",
+        const row = d.places[d.index.get(id)];
+        m.jumpTo({center: [row[3], row[2]], zoom: 7}); m.once('idle', done); })""",
         short,
     )
     point = page.evaluate(
@@ -206,5 +207,25 @@ def test_empty_states_say_why(browser, base_url: str) -> None:
         assert page.get_attribute("#map-empty", "data-reason") == "no-coordinates"
         assert "No place has coordinates yet" in page.inner_text("#map-empty")
         assert "reconcile" in page.inner_text("#place-list-note")
+        watch.check()
+        page.close()
+
+
+#: The policy that is coming for every page: the map must work under it (MapLibre's worker is a same-origin module).
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; worker-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'"
+)
+
+
+def test_the_map_works_under_a_strict_content_security_policy(browser) -> None:
+    app = map_app()
+    app.after_request(lambda response: response.headers.set("Content-Security-Policy", STRICT_CSP) or response)
+    with serve_in_thread(app) as base:
+        page, watch = open_map(browser, base + "/map", base)  # a CSP violation is a console error
+        assert page.evaluate("window.pgmap.timings.tiesDrawn") > 0
+        page.click("#place-table tbody tr td button")
+        page.wait_for_function("document.getElementById('sel-label').textContent === 'Gyeonggi Province'")
+        settle(page)
         watch.check()
         page.close()
