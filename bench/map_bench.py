@@ -98,8 +98,24 @@ def prepare(store: Path, work: Path) -> KnowledgeGraph:
 SVG_BASELINE = (ROOT / "bench" / "map_svg_baseline.html").read_text("utf-8")
 
 
-def svg_baseline(base: str, runs: int) -> list[float]:
-    """Milliseconds from navigation to the first paint of the SVG baseline (:data:`SVG_BASELINE`) at 1440×900."""
+#: Eight zoom steps (four in, four out), each timed until the frame after it: how smoothly the view follows.
+MAP_ZOOM_STEPS = """async () => { const m = window.pgmap.map, times = [];
+  for (let i = 0; i < 8; i++) { const t = performance.now();
+    await new Promise((r) => { m.once("render", () => requestAnimationFrame(r));
+      m.jumpTo({zoom: m.getZoom() + (i < 4 ? 0.4 : -0.4)}); });
+    times.push(performance.now() - t); }
+  return times; }"""
+SVG_ZOOM_STEPS = """async () => { const svg = document.getElementById("svg"), times = []; let s = 1;
+  for (let i = 0; i < 8; i++) { s *= i < 4 ? 1.32 : 1 / 1.32; const t = performance.now();
+    svg.setAttribute("viewBox", `${720 - 720 / s} ${450 - 450 / s} ${1440 / s} ${900 / s}`);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    times.push(performance.now() - t); }
+  return times; }"""
+
+
+def svg_baseline(base: str, runs: int) -> list[tuple[float, float]]:
+    """Milliseconds from navigation to the first paint of the SVG baseline (:data:`SVG_BASELINE`) at 1440×900, and
+    the median time of a zoom step, one pair per page load."""
     from playwright.sync_api import sync_playwright
 
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -112,15 +128,16 @@ def svg_baseline(base: str, runs: int) -> list[float]:
             page.route(base + "/bench-svg", lambda route: route.fulfill(body=SVG_BASELINE, content_type="text/html"))
             page.goto(base + "/bench-svg")
             page.wait_for_selector("body[data-ready='1']", timeout=600_000)
-            times.append(float(page.evaluate("document.body.dataset.drawnMs")))
+            drawn = float(page.evaluate("document.body.dataset.drawnMs"))
+            times.append((drawn, statistics.median(page.evaluate(SVG_ZOOM_STEPS))))
             page.close()
         browser.close()
     return times
 
 
-def first_draw(base: str, runs: int) -> list[tuple[float, float]]:
-    """Milliseconds from navigation to the first frame with every tie drawn, and to the map being idle (base map,
-    places and clusters too), at 1440×900, one pair per page load."""
+def first_draw(base: str, runs: int) -> list[tuple[float, float, float]]:
+    """Milliseconds from navigation to the first frame with every tie drawn, to the map being idle (base map,
+    places and clusters too), and the median time of a zoom step, at 1440×900, one triple per page load."""
     from playwright.sync_api import sync_playwright
 
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -134,7 +151,8 @@ def first_draw(base: str, runs: int) -> list[tuple[float, float]]:
             page.wait_for_selector("body[data-ready='1']", timeout=300_000)
             timings = page.evaluate("window.pgmap.timings")
             since_navigation = float(page.evaluate("window.pgmap.started"))
-            times.append((since_navigation + timings["tiesDrawn"], since_navigation + timings["idle"]))
+            zoom = statistics.median(page.evaluate(MAP_ZOOM_STEPS))
+            times.append((since_navigation + timings["tiesDrawn"], since_navigation + timings["idle"], zoom))
             page.close()
         browser.close()
     return times
@@ -189,12 +207,18 @@ def main() -> int:
             draws = first_draw(base, args.runs)
             baseline = svg_baseline(base, args.runs)
         ties_ms = statistics.median(d[0] for d in draws)
-        idle_ms = statistics.median(d[1] for d in draws)
-        svg_ms = statistics.median(baseline)
+        svg_ms = statistics.median(b[0] for b in baseline)
+        step_ms = statistics.median(d[2] for d in draws)
+        svg_step_ms = statistics.median(b[1] for b in baseline)
         rows.append(("/map: every tie drawn (WebGL), median", f"{ties_ms / 1000:.2f} s ({_list(d[0] for d in draws)})"))
-        rows.append(("/map: map idle (all layers), median", f"{idle_ms / 1000:.2f} s ({_list(d[1] for d in draws)})"))
-        rows.append(("baseline: one SVG path per tie, median", f"{svg_ms / 1000:.2f} s ({_list(baseline)})"))
-        rows.append(("ratio baseline / map (ties drawn)", f"{svg_ms / ties_ms:.1f}×"))
+        rows.append(("/map: map idle (all layers), median", f"{statistics.median(d[1] for d in draws) / 1000:.2f} s"))
+        rows.append(
+            ("baseline: one SVG path per tie, median", f"{svg_ms / 1000:.2f} s ({_list(b[0] for b in baseline)})")
+        )
+        rows.append(("ratio baseline / map, first draw", f"{svg_ms / ties_ms:.2f}"))
+        rows.append(("/map: one zoom step, median", f"{step_ms:.0f} ms"))
+        rows.append(("baseline: one zoom step, median", f"{svg_step_ms:.0f} ms"))
+        rows.append(("ratio baseline / map, zoom step", f"{svg_step_ms / step_ms:.1f}"))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure'.ljust(width)}  value")
     for name, value in rows:

@@ -277,16 +277,28 @@ function lonLat(row) {
   return [row[3], row[2]];
 }
 
+/** Draw the ties first (one buffer, one frame), then hand the places to MapLibre's worker for clustering. */
 function drawData() {
-  const points = data.places.map((row, i) => ({
-    type: "Feature", geometry: { type: "Point", coordinates: lonLat(row) }, properties: { i, n: row[6] },
-  }));
-  map.getSource("places").setData({ type: "FeatureCollection", features: points });
-  mark("points");
-  if (data.ties.length) arcs.onFirstDraw = () => mark("tiesDrawn");
+  arcs.setAlpha(tieAlpha());
   arcs.setArcs(data.ties.map(([a, b]) => [lonLat(data.places[a]), lonLat(data.places[b])]));
   mark("arcs");
-  arcs.setAlpha(tieAlpha());
+  const points = () => {
+    map.getSource("places").setData({
+      type: "FeatureCollection",
+      features: data.places.map((row, i) => ({
+        type: "Feature", geometry: { type: "Point", coordinates: lonLat(row) }, properties: { i, n: row[6] },
+      })),
+    });
+    mark("points");
+  };
+  if (!data.ties.length) return points();
+  return new Promise((resolve) => {
+    arcs.onFirstDraw = () => {
+      mark("tiesDrawn");
+      points();
+      resolve();
+    };
+  });
 }
 
 function whenIdle() {
@@ -319,7 +331,7 @@ async function loadData(fetched) {
   showEmpty();
   showCredits();
   renderList();
-  drawData();
+  await drawData();
   mark("setData");
   await whenIdle();
   mark("idle");
