@@ -219,7 +219,8 @@ def test_workbench_prefixes_errors_charts_network(base_url: str, size: tuple[int
         svg_width, results_width, xs, ys = page.evaluate(
             """() => { const svg = document.querySelector('#results-network svg');
               const circles = [...svg.querySelectorAll('circle')];
-              return [svg.getBoundingClientRect().width, document.getElementById('results').getBoundingClientRect().width,
+              const results = document.getElementById('results');
+              return [svg.getBoundingClientRect().width, results.getBoundingClientRect().width,
                       circles.map((c) => +c.getAttribute('cx')), circles.map((c) => +c.getAttribute('cy'))]; }"""
         )
         assert svg_width >= results_width - 4  # full width
