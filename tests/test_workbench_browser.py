@@ -120,6 +120,7 @@ def test_workbench_in_a_browser(base_url: str) -> None:
         page.locator(".wb-views [data-view=table]").click()
         expect(page.locator("#results-table tbody tr")).to_have_count(1)
         expect(page.locator("#results-table")).to_contain_text("North Province")
+        expect(page.locator("#results-table thead th").first).to_have_text("Partner")  # the query's column names
         expect(page.locator(".cm-content")).to_contain_text("VALUES ?entity")
         page.screenshot(path=str(SHOTS / "workbench-examples.png"))
         browser.close()
