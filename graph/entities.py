@@ -18,39 +18,54 @@ from .network import Filters, Network, load_query, local_name, network, sparql_i
 def evidence(
     kg: KnowledgeGraph, iris: Iterable[str], select: Callable[[str], Iterable[tuple]] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """The sources of each IRI in one query, one item per document: its title, the words it is quoted with
-    (``quotes``; ``quote`` is the first), and the rows of an imported table it comes from (``rows``: the row
-    number and its cells with their column names); a document stating the IRI without a quote has neither.
+    """The sources of each IRI in one query: the quoted words (``kp:evidence``) with their document and its
+    title, or, where a node has no quote, the source graphs that state it. A quote that is a row of an imported
+    table also has ``row`` (its number) and ``cells`` (``[{column, value}]``, named by the table's header).
     ``select`` runs the queries (default: the store's ``select_values``)."""
     select = select or kg.store.select_values
     iris = sorted(set(iris))
-    found: dict[str, dict[str, dict[str, Any]]] = {iri: {} for iri in iris}
+    out: dict[str, list[dict[str, Any]]] = {iri: [] for iri in iris}
+    seen = set()
     row_docs: set[str] = set()
     for start in range(0, len(iris), 400):
         for x, quote, doc, title, row in select(values_query("evidence", "x", iris[start : start + 400])):
-            item = found[x].setdefault(
-                doc or "", {"source": doc, "title": title, "quote": None, "quotes": [], "rows": []}
-            )
-            item["title"] = item["title"] or title
+            if (x, quote, doc) in seen:
+                continue
+            seen.add((x, quote, doc))
+            item: dict[str, Any] = {"quote": quote, "source": doc, "title": title}
             if quote and row and str(row).isdigit():
-                if all(r["row"] != int(row) for r in item["rows"]):
-                    item["rows"].append({"row": int(row), "text": quote})
-                    row_docs.add(doc or "")
-            elif quote and quote not in item["quotes"]:
-                item["quotes"].append(quote)
+                item["row"] = int(row)
+                row_docs.add(doc or "")
+            out[x].append(item)
     headers = dict(select(values_query("table-headers", "doc", sorted(row_docs)))) if row_docs else {}
-    out: dict[str, list[dict[str, Any]]] = {}
-    for iri, docs in found.items():
-        for item in docs.values():
-            item["quotes"].sort()
-            item["quote"] = item["quotes"][0] if item["quotes"] else None
-            item["rows"].sort(key=lambda r: r["row"])
-            for r in item["rows"]:
-                r["cells"] = table_row(r.pop("text"), headers.get(item["source"]))
-        out[iri] = sorted(
-            docs.values(), key=lambda i: (not (i["quotes"] or i["rows"]), i["title"] or "", i["source"] or "")
+    for items in out.values():
+        quoted = {i["source"] for i in items if i["quote"]}
+        items[:] = sorted(
+            (i for i in items if i["quote"] or i["source"] not in quoted),
+            key=lambda i: (i["quote"] is None, i["source"] or "", i.get("row", 0), i["quote"] or ""),
         )
+        for item in items:
+            if "row" in item:
+                item["cells"] = table_row(item["quote"], headers.get(item["source"]))
     return out
+
+
+def by_document(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sources as a page lists them, one per document: its title, every quote (``quotes``; ``quote`` is the
+    first, None for table rows) and every table row it gives (``rows``: ``[{row, cells}]``)."""
+    docs: dict[str, dict[str, Any]] = {}
+    for item in items:
+        doc = docs.setdefault(
+            item["source"] or "", {"source": item["source"], "title": item["title"], "quotes": [], "rows": []}
+        )
+        doc["title"] = doc["title"] or item["title"]
+        if "row" in item:
+            doc["rows"].append({"row": item["row"], "cells": item["cells"]})
+        elif item["quote"] and item["quote"] not in doc["quotes"]:
+            doc["quotes"].append(item["quote"])
+    for doc in docs.values():
+        doc["quote"] = doc["quotes"][0] if doc["quotes"] else None
+    return sorted(docs.values(), key=lambda d: (not (d["quotes"] or d["rows"]), d["title"] or "", d["source"] or ""))
 
 
 def explain_paths(
@@ -132,7 +147,7 @@ def describe(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
     titles = dict(kg.store.select_values(load_query("source-titles")))
     found = evidence(kg, [iri, *(t["id"] for t in ties)])
     for tie in ties:
-        tie["sources"] = found.get(tie["id"], [])
+        tie["sources"] = by_document(found.get(tie["id"], []))
     for item in incoming:
         item["propertyLabel"] = words[item["property"]]
     documents: dict[str, str | None] = {}
@@ -171,7 +186,7 @@ def describe(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
         "facts": rest,
         "ties": ties,
         "incoming": sorted(incoming, key=lambda x: (x["propertyLabel"], x["label"])),
-        "evidence": found.get(iri, []),
+        "evidence": by_document(found.get(iri, [])),
         "degree": net.graph.degree(iri) if iri in net.graph else 0,
     }
 

@@ -271,7 +271,8 @@ def test_describe_entity(kg: KnowledgeGraph) -> None:
     entity = entities.describe(kg, GYEONGGI)
     assert entity["label"] == "Gyeonggi Province" and entity["type"] == "Province"
     assert [t["label"] for t in entity["ties"]] == ["Gyeonggi–Liaoning sisterhood", "Medical training MOU"]
-    facts = {f["label"]: [v["value"] for v in f["values"]] for f in entity["facts"]}
+    every = [*entity["summary"]["facts"], *entity["facts"]]  # the key facts, then the rest
+    facts = {f["curie"]: [v["value"] for v in f["values"]] for f in every}
     assert facts["skos:hiddenLabel"] == ["Gyeongi Province"]
     assert facts["kp:locatedIn"] == [KR]
     assert entity["ties"][1]["sources"][0]["quote"].startswith("Gyeonggi, Gacheon University")
