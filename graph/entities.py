@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .knowledge import KnowledgeGraph
+from .labels import load_query as labels_query
 from .labels import table_row, term_labels, values_query
 from .namespaces import PREFIXES, shorten
 from .network import Filters, Network, load_query, local_name, network, sparql_iri
@@ -230,7 +231,7 @@ def entity_rdf(kg: KnowledgeGraph, iri: str, fmt: str) -> bytes:
 
 def sources(kg: KnowledgeGraph, per_source: int = 100) -> list[dict[str, Any]]:
     """Every source document (title, date, publisher, statement and quote counts) with up to ``per_source`` of
-    its quotes, each with the things it supports."""
+    its quotes, each with the things it supports (a table's rows with ``row`` and ``cells``)."""
     docs: dict[str, dict[str, Any]] = {}
     for row in kg.run_named("sources").dicts():  # type: ignore[union-attr]
         doc = str(row["source"])
@@ -244,14 +245,21 @@ def sources(kg: KnowledgeGraph, per_source: int = 100) -> list[dict[str, Any]]:
             "quotes": [],
         }
     quotes: dict[tuple[str, str], dict[str, Any]] = {}
-    for doc, e, quote, x, xlabel in kg.store.select_values(load_query("source-quotes")):
-        if doc not in docs:
+    headers: dict[str, str] = {}
+    rows = list(kg.store.select_values(labels_query("source-quotes")))
+    for doc, _e, quote, row, _x, _label in rows:
+        if row == "1":  # the header of an imported table: the names of the columns of its rows
+            headers[doc] = quote
+    for doc, e, quote, row, x, xlabel in rows:
+        if doc not in docs or row == "1":
             continue
         key = (doc, e)
         if key not in quotes:
             if len(docs[doc]["quotes"]) >= per_source:
                 continue
             quotes[key] = {"id": e, "quote": quote, "supports": []}
+            if row and row.isdigit():
+                quotes[key].update(row=int(row), cells=table_row(quote, headers.get(doc)))
             docs[doc]["quotes"].append(quotes[key])
         if x and all(s["id"] != x for s in quotes[key]["supports"]):
             quotes[key]["supports"].append({"id": x, "label": xlabel or local_name(x)})
