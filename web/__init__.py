@@ -7,7 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every area of the web app (each area lives in its own module)."""
-    from . import api, edit, entities, explorer, pages, sparql, update, workbench
+    from . import api, edit, entities, explorer, map, pages, sparql, update, workbench
 
-    for module in (pages, sparql, workbench, update, edit, api, entities, explorer):
+    for module in (pages, sparql, workbench, update, edit, api, entities, explorer, map):
         app.register_blueprint(module.bp)

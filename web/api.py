@@ -165,13 +165,6 @@ def _partner_filters() -> nw.Filters:
     return nw.Filters.from_params(params)
 
 
-def _ties_between(network: nw.Network, a: str, b: str, filters: nw.Filters) -> list[dict[str, Any]]:
-    data = network.graph.edges[a, b]
-    ties = [network.tie_json(t) for t in sorted(data["ties"], key=nw._tie_sort) if filters.tie_ok(t)]
-    links = [network.link_json(x) for x in data["links"] if filters.link_ok(x)]
-    return ties + links
-
-
 @bp.get("/common")
 def common():
     """Partners two or more entities share (``id=A&id=B[&id=C]``), with the ties that bind each to each."""
@@ -185,7 +178,7 @@ def common():
     results = []
     for partner in found:
         item = network.node_json(partner)
-        item["ties"] = {n: _ties_between(network, partner, n, filters) for n in nodes}
+        item["ties"] = {n: network.ties_between(partner, n, filters) for n in nodes}
         results.append(item)
     return jsonify({"entities": [network.node_json(n) for n in nodes], "common": results})
 
@@ -203,7 +196,7 @@ def partners():
         {
             "entity": network.node_json(node),
             "partners": [
-                {**network.node_json(p), "ties": _ties_between(network, node, p, filters)} for p in first[:limit]
+                {**network.node_json(p), "ties": network.ties_between(node, p, filters)} for p in first[:limit]
             ],
             "partnersOfPartners": [
                 {**network.node_json(p), "via": [network.node_json(v) for v in via]}
@@ -264,13 +257,8 @@ def overview_json(network: nw.Network, limit: int) -> bytes:
     """The serialised overview, cached on the projection (it is the same for every visitor).
 
     Computed once: a request that comes while the warm-up computes it waits for that result."""
-    key = ("overview-json", limit)
-    if key in network._cache:
-        return network._cache[key]
     with _OVERVIEW_LOCK:
-        if key not in network._cache:
-            network._cache[key] = _overview_body(network, limit)
-    return network._cache[key]
+        return network.memo(("overview-json", limit), lambda: _overview_body(network, limit))
 
 
 def _overview_body(network: nw.Network, limit: int) -> bytes:
