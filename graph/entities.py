@@ -76,7 +76,8 @@ def explain_paths(
     filters: Filters | None = None,
     select: Callable[[str], Iterable[tuple]] | None = None,
 ) -> list:
-    """Paths as lists of hops, every tie with its sources (one evidence query for the whole answer)."""
+    """Paths as lists of hops, every tie with its sources per document as :func:`by_document` gives them (one
+    evidence query for the whole answer)."""
     explained = [net.hops(p, filters) for p in paths]
     wanted = {t["id"] for hops in explained for h in hops for t in h["ties"]}
     wanted |= {x["subject"]["id"] for hops in explained for h in hops for x in h["links"]}
@@ -84,10 +85,10 @@ def explain_paths(
     for hops in explained:
         for hop in hops:
             for tie in hop["ties"]:
-                tie["sources"] = found.get(tie["id"], [])
+                tie["sources"] = by_document(found.get(tie["id"], []))
                 tie["source"] = tie["sources"][0] if tie["sources"] else None
             for link in hop["links"]:
-                link["sources"] = found.get(link["subject"]["id"], [])
+                link["sources"] = by_document(found.get(link["subject"]["id"], []))
     return explained
 
 
