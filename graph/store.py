@@ -690,6 +690,20 @@ class OxigraphStore(Store):
         self.flush()
         return len(self._store)
 
+    # places: bulk loading of imports (engineer "places")
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> int:
+        """Add quads with the engine's bulk loader, all or nothing: only the quads not yet present are loaded,
+        and if loading fails they are removed again. Returns how many were new."""
+        self.generation += 1
+        new = list(dict.fromkeys(q for q in quads if q not in self._store))
+        try:
+            self._store.bulk_extend(new)
+        except OSError as error:
+            for quad in new:
+                self._store.remove(quad)
+            raise StoreError(f"bulk load failed, nothing was written: {error}") from None
+        return len(new)
+
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
