@@ -49,29 +49,77 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def open_kg(ctx: click.Context) -> KnowledgeGraph:
-    """The knowledge graph named by --store, with the shipped data loaded."""
+def open_kg(ctx: click.Context, *, write: bool = False) -> KnowledgeGraph:
+    """The knowledge graph named by --store.
+
+    Commands that write (``write=True``) first bring the shipped ontology and data up to date in the store; commands
+    that only read never write to a store others share: they load the shipped data into a private ``memory:`` store
+    only, and say so when a shared store does not hold the current version.
+    """
     if "kg" not in ctx.obj:
-        kg = KnowledgeGraph.open(ctx.obj["store"])
+        kg = KnowledgeGraph.open(ctx.obj["store"], load_shipped=True if write else "read-only")
         ctx.obj["kg"] = kg
         ctx.find_root().call_on_close(kg.store.close)
+        if not write and kg.store.url != "memory:" and (status := kg.shipped_status()) != "current":
+            click.echo(
+                f"note: the store holds {'no' if status == 'missing' else 'an older version of the'} shipped data; "
+                "this command only reads, so it was not loaded (a command that writes, e.g. 'import', loads it)",
+                err=True,
+            )
     return ctx.obj["kg"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class StoreAnywhere(click.Group):
+    """A command group that takes ``--store`` anywhere on the line (``stats --store memory:`` as well as before)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest, moved = list(args), []
+        i = 0
+        while i < len(rest) and rest[i] != "--":
+            if rest[i] == "--store" and i + 1 < len(rest):
+                moved += rest[i : i + 2]
+                del rest[i : i + 2]
+            elif rest[i].startswith("--store="):
+                moved.append(rest.pop(i))
+            else:
+                i += 1
+        return super().parse_args(ctx, moved + rest)
+
+
+@click.group(cls=StoreAnywhere, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
     envvar="PARTNERGRAPH_STORE",
     default="memory:",
     show_default=True,
-    help="The store: memory:, oxigraph:PATH (on disk) or sparql:QUERY_URL[|UPDATE_URL] (remote). "
-    "Env: PARTNERGRAPH_STORE.",
+    help="The store: memory:, oxigraph:PATH (on disk) or sparql:QUERY_URL[|UPDATE_URL[|GRAPH_STORE_URL]] (remote). "
+    "Accepted anywhere on the line. Env: PARTNERGRAPH_STORE.",
 )
 @click.pass_context
 def cli(ctx: click.Context, store: str) -> None:
     """Partnergraph: explore networks of international partnerships."""
     ctx.ensure_object(dict)
     ctx.obj["store"] = store
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+@click.pass_context
+@friendly_errors
+def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve the web app (explorer, SPARQL endpoint, pages) on the store, with waitress."""
+    import logging
+
+    from waitress import serve as waitress_serve
+
+    from server import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = create_app(STORE=ctx.obj["store"])
+    click.echo(f"Partnergraph on http://{host}:{port}/ (store: {app.extensions['kg'].store.url})")
+    waitress_serve(app, host=host, port=port, threads=threads)
 
 
 @cli.command("load")
@@ -83,7 +131,7 @@ def cli(ctx: click.Context, store: str) -> None:
 @friendly_errors
 def load(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, graph: str | None, no_validate: bool) -> None:
     """Import RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML), each whole or not at all."""
-    kg = open_kg(ctx)
+    kg = open_kg(ctx, write=True)
     for path in files:
         added = kg.import_file(path, fmt=EXPORT_FORMATS.get(fmt or "", None), graph=graph, validate=not no_validate)
         click.echo(f"{path}: {added} statements added")
@@ -269,7 +317,7 @@ def _run_table_import(
 ) -> None:
     from .tabular import import_table
 
-    kg = open_kg(ctx)
+    kg = open_kg(ctx, write=True)
     report = import_table(
         kg.store,
         path,
@@ -379,7 +427,7 @@ def bulk_load_command(ctx: click.Context, path: Path) -> None:
     """Load a big RDF file fast into a fresh store (no validation, not one transaction: for generated data)."""
     from .generate import bulk_load
 
-    total = bulk_load(open_kg(ctx).store, path)
+    total = bulk_load(open_kg(ctx, write=True).store, path)
     click.echo(f"{path}: loaded; the store holds {total} statements")
 
 
@@ -603,7 +651,7 @@ def revert_command(ctx: click.Context, change: str, agent: str, comment: str) ->
     """Undo CHANGE (its IRI or id) with a new, validated change."""
     from .changes import Writer
 
-    done = Writer(open_kg(ctx)).revert(change, agent, comment)
+    done = Writer(open_kg(ctx, write=True)).revert(change, agent, comment)
     click.echo(f"{done.iri}: reverted {done.reverts} (+{len(done.added)} -{len(done.removed)})")
 
 

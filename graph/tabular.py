@@ -224,9 +224,37 @@ def _read_delimited(path: Path, delimiter: str | None, encoding: str) -> tuple[l
     return header, rows()
 
 
+#: Limits on a workbook, checked before it is read: its unpacked size and the rows of the sheet.
+MAX_XLSX_UNPACKED = 256 * 1024 * 1024
+MAX_XLSX_ROWS = 1_000_000
+
+
+def check_xlsx_size(path: Path, max_unpacked: int = MAX_XLSX_UNPACKED) -> None:
+    """Refuse a workbook that unpacks to more than ``max_unpacked`` bytes (a zip bomb), before it is opened."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise TableError(f"{path}: cannot read the workbook: {error}") from None
+    if unpacked > max_unpacked:
+        raise TableError(
+            f"{path}: the workbook unpacks to {unpacked // 2**20} MB, more than the limit of "
+            f"{max_unpacked // 2**20} MB: split it or save the sheet as CSV"
+        )
+
+
+def check_xlsx_rows(path: Path, rows: int | None, max_rows: int = MAX_XLSX_ROWS) -> None:
+    """Refuse a sheet that says it has more than ``max_rows`` rows."""
+    if rows is not None and rows > max_rows:
+        raise TableError(f"{path}: the sheet has {rows} rows, more than the limit of {max_rows}")
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator[Row]]:
     from openpyxl import load_workbook
 
+    check_xlsx_size(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
@@ -234,6 +262,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator[Row]]
     if sheet is not None and sheet not in book.sheetnames:
         raise TableError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
     ws = book[sheet] if sheet else book.worksheets[0]
+    check_xlsx_rows(path, ws.max_row)
     it = ws.iter_rows(values_only=True)
     try:
         header = [clean(_cell_text(h)) for h in next(it)]
@@ -754,6 +783,22 @@ def source_quads(source_iri: str, info: dict[str, str], path: Path) -> list[ox.Q
     return quads
 
 
+def header_quads(source_iri: str, header: list[str], path: Path) -> list[ox.Quad]:
+    """The table's header kept as the evidence of row 1 (its column names, so that pages can show a quoted row
+    with them), written as the rows are: tab-separated for TSV and spreadsheets, else CSV."""
+    out = io.StringIO()
+    tabs = path.suffix.lower() in (".tsv", ".tab", ".xlsx", ".xlsm")
+    csv.writer(out, delimiter="\t" if tabs else ",", lineterminator="").writerow(header)
+    g = ox.NamedNode(source_iri)
+    ev = ox.NamedNode(f"{BASE}id/evidence/{source_iri.rsplit('/', 1)[-1]}/row-1")
+    return [
+        ox.Quad(ev, RDF_TYPE, _kp("Evidence"), g),
+        ox.Quad(ev, PROV_VALUE, ox.Literal(out.getvalue()), g),
+        ox.Quad(ev, _kp("row"), ox.Literal("1", datatype=ox.NamedNode(XSD + "integer")), g),
+        ox.Quad(ev, PROV_QUOTED, g, g),
+    ]
+
+
 def _existing(store: Store, iris: list[str], source_iri: str) -> set[str]:
     """Which of these IRIs other graphs already describe (with a type)."""
     found: set[str] = set()
@@ -838,7 +883,7 @@ def import_table(
         quads, report, bad = build_quads(
             rows_list, mapping, source_iri, existing=existing, matched=set(matched), **common
         )
-    quads = source_quads(source_iri, mapping.source, path) + quads
+    quads = source_quads(source_iri, mapping.source, path) + header_quads(source_iri, header, path) + quads
     if gaz is not None:
         provinces = rc.admin1_provinces(store, gaz, pre + quads)
         located = {s for (s,) in store.select_values(f"SELECT DISTINCT ?s WHERE {{ ?s <{KP}locatedIn> ?o }}")}

@@ -183,6 +183,7 @@ def test_excel_workbooks_are_read_through_the_same_mapping(tmp_path):
     report = import_table(store, path, TWIN_MAP, sheet="ties")
     assert (report.ties, report.duplicates_merged) == (1, 1)
     assert values(store, "SELECT ?row ?text WHERE { ?e kp:row ?row ; prov:value ?text }") == [
+        ("1", "city1\tcountry1\tcity2\tcountry2"),  # the header: the column names of the rows quoted
         ("2", "Kyiv\tUkraine\tKraków\tPoland"),
         ("3", "Kraków\tPoland\tKyiv\tUkraine"),
     ]
