@@ -597,11 +597,12 @@ def build_quads(
     ties_before: dict[tuple[str, frozenset[str]], str] | None = None,
     matched: set[str] | None = None,
     progress: bool = False,
+    existing_of: Any = None,
 ) -> tuple[list[ox.Quad], ImportReport, list[Row]]:
     """Turn rows into quads in the graph ``source_iri`` (and the gazetteer's matches in its own graph); returns
     the quads, a report (with every bad row) and the bad rows themselves. ``existing`` are IRIs described by
-    other graphs (they get no second label), ``ties_before`` the ties already stored, ``matched`` the places
-    that already have a match."""
+    other graphs (they get no second label; or ``existing_of(iris)`` tells once the rows are read), ``ties_before``
+    the ties already stored, ``matched`` the places that already have a match."""
     from tqdm import tqdm
 
     report = ImportReport(source_iri)
@@ -680,6 +681,9 @@ def build_quads(
             report.duplicates_merged += 1
         else:
             ties[tie_iri] = _Tie(tie_iri, cls, iris, kind, fld, [date] if date is not None else [], [row])
+    if existing_of is not None:  # which of the IRIs other graphs describe, asked once all of them are known
+        mentioned = {*found, *ties, *(f"{BASE}id/region/{iso.lower()}" for iso in countries)}
+        existing = existing_of(sorted(mentioned))
     g = ox.NamedNode(source_iri)
     source_slug = source_iri.rsplit("/", 1)[-1]
     quads: list[ox.Quad] = []
@@ -871,18 +875,18 @@ def import_table(
     if gaz is not None:
         matched = rc.matched_places(store) | {q.object.value for q in pre if q.predicate.value == f"{KP}place"}
     ties_before = existing_ties(store) if kinds else {}
-    # A first pass without ``existing`` finds the IRIs; a second knows which of them other graphs describe.
     common = dict(places=places, kinds=kinds, known_fields=fields, ties_before=ties_before)
-    quads, report, bad = build_quads(rows_list, mapping, source_iri, matched=set(matched), progress=progress, **common)
+    quads, report, bad = build_quads(
+        rows_list,
+        mapping,
+        source_iri,
+        matched=set(matched),
+        progress=progress,
+        existing_of=lambda iris: _existing(store, iris, source_iri),
+        **common,
+    )
     if report.rejected and skip_bad is None:
         raise RowsRefused(report.rejected, str(path))
-    g = ox.NamedNode(source_iri)
-    mentioned = sorted({q.subject.value for q in quads if q.predicate == RDF_TYPE and q.graph_name == g})
-    existing = _existing(store, mentioned, source_iri)
-    if existing:
-        quads, report, bad = build_quads(
-            rows_list, mapping, source_iri, existing=existing, matched=set(matched), **common
-        )
     quads = source_quads(source_iri, mapping.source, path) + header_quads(source_iri, header, path) + quads
     if gaz is not None:
         provinces = rc.admin1_provinces(store, gaz, pre + quads)
