@@ -151,6 +151,8 @@ class Reconciler:
             if sub is not None or level in ("Province", "Region"):
                 return sub or Match(name, reason=f"no ISO 3166-2 subdivision is called {name!r}" + _in(cc))
         variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)), bare.split(" – ")[-1])
+        if cc == "KR":  # GeoNames writes most Korean cities and counties with their suffix: Yeongcheon-si
+            variants += tuple(f"{core(bare)}-{suffix}" for suffix in ("si", "gun", "gu"))
         candidates, primary_ids, used = self._candidates(variants, cc)
         if not candidates:
             sub = self._subdivision(name, bare, cc) if level in (None, "", "City", "MetropolitanCity") else None

@@ -362,3 +362,18 @@ def test_a_path_from_gyeonggi_reaches_a_twin_town_of_suwon_through_suwon(kg, tmp
     asheville = net.resolve("Asheville")
     path = net.paths(net.resolve("경기도"), asheville, k=1)[0]
     assert path == [ID + "region/kr/gyeonggi-province", ID + "region/kr/suwon", asheville]
+
+
+def test_spelling_alternate_names_and_hints_decide_between_homonyms(rec):
+    assert rec.match("Stavropol", "RU").place.name == "Stavropol"  # not Tolyatti, once called Stavropol
+    assert rec.match("Waterloo", "US").place.name == "Waterloo"  # not Austin, once called Waterloo
+    coventry = rec.match("Coventry, Rhode Island", "US")
+    assert coventry.place.admin1 == "RI" and coventry.method.endswith("+region")
+    changchun = rec.match("Chaoyang (Changchun)", "CN")  # the district near Changchun, not the city in Liaoning
+    assert rc.distance_km(changchun.place.lat, changchun.place.lon, 43.88, 125.32) < 50
+
+
+def test_a_spelling_variant_is_only_proposed(rec):
+    variant = rec.match("Gangneungg", "KR")
+    assert variant.place is None and variant.method == "fuzzy-name+country"
+    assert variant.candidates and "closest spelling" in variant.reason
