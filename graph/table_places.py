@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyoxigraph as ox
@@ -79,8 +79,10 @@ class Places:
             cols = self._columns[(id(mapping), n)] = {t: mapping.column_of(f"party{n}.{t}") for t in targets}
         key = (id(mapping), n, *(row.cells.get(c, "") if c else "" for c in cols.values()))
         found = self._parties.get(key)
-        if found is None or isinstance(found, BadRow):
+        if found is None:
             found = self._parties[key] = self._party(row, mapping, n, cols)
+        elif isinstance(found, BadRow):  # failed look-ups are remembered too: the same answer, for this row
+            return replace(found, row=row.number)
         return found
 
     def _party(self, row: Row, mapping: Mapping, n: int, col: dict[str, str | None]) -> Party | BadRow:
