@@ -50,6 +50,8 @@ def one_import(table: Path, work: Path) -> tuple[float, int, Path, KnowledgeGrap
     shutil.rmtree(store_dir, ignore_errors=True)
     kg = KnowledgeGraph.open(f"oxigraph:{store_dir}")
     before = {q for q in kg.store.native}
+    kg.store.flush()
+    shipped = du(store_dir)
     started = time.perf_counter()
     report = import_table(kg.store, table, Mapping.from_file(TWIN_CITIES_MAP), skip_bad=work / "rejected.csv")
     seconds = time.perf_counter() - started
@@ -58,7 +60,7 @@ def one_import(table: Path, work: Path) -> tuple[float, int, Path, KnowledgeGrap
     nq = work / "added.nq"
     nq.write_text("".join(f"{q} .\n" for q in added), encoding="utf-8")
     print(f"import: {report.text()}", file=sys.stderr)
-    return seconds, du(store_dir), nq, kg
+    return seconds, du(store_dir) - shipped, nq, kg
 
 
 def one_load(nq: Path, work: Path) -> tuple[float, int]:
