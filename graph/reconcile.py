@@ -228,19 +228,18 @@ class Reconciler:
     def _fuzzy(self, name: str, bare: str, cc: str | None, reason: str) -> Match:
         """No match, but a spelling variant within the country (at least 90/100 similar, one clear best) proposed
         as the candidate for review (Korean romanisations one letter apart are different cities)."""
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz, process, utils
 
         nothing = Match(name, reason=reason or "no gazetteer place has this name" + _in(cc))
         if not cc or len(fold(bare)) < 5:
             return nothing
         names = self._names.get(cc)
-        if names is None:
-            rows = self.gaz.db.execute("SELECT id, name FROM place WHERE cc = ? ORDER BY pop DESC", (cc,))
-            names = self._names[cc] = ([fold(n) for _, n in rows.fetchall()], [])
-            names[1].extend(
-                r[0] for r in self.gaz.db.execute("SELECT id FROM place WHERE cc = ? ORDER BY pop DESC", (cc,))
-            )
-        hits = process.extract(fold(bare), names[0], scorer=fuzz.ratio, score_cutoff=90.0, limit=2)
+        if names is None:  # the country's own place names, compared case-folded by rapidfuzz itself (fast)
+            rows = self.gaz.db.execute("SELECT id, name FROM place WHERE cc = ? ORDER BY pop DESC", (cc,)).fetchall()
+            names = self._names[cc] = ([n for _, n in rows], [i for i, _ in rows])
+        hits = process.extract(
+            fold(bare), names[0], scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=90.0, limit=2
+        )
         if not hits or (len(hits) > 1 and hits[1][1] >= hits[0][1]):
             return nothing
         place = self.gaz.place(names[1][hits[0][2]])
@@ -265,8 +264,8 @@ class Reconciler:
         index = self._cores.get(cc)
         if index is None:
             index = self._cores[cc] = {}
-            for code, n in self.gaz.db.execute("SELECT DISTINCT code, name FROM subdivision WHERE cc = ?", (cc,)):
-                index.setdefault(fold(core(n)), set()).add(code)
+            for code, key in self.gaz.db.execute("SELECT DISTINCT code, key FROM subdivision WHERE cc = ?", (cc,)):
+                index.setdefault(core(key), set()).add(code)  # keys are folded already
         return [(code, cc) for code in sorted(index.get(fold(core(name)), ()))]
 
 
