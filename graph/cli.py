@@ -328,7 +328,7 @@ def _run_table_import(
         progress=sys.stderr.isatty(),
         **options,
     )
-    click.echo(f"{path}: {report.text()}")
+    click.echo(f"{path}: {report.text()} ({report.seconds:.1f} s)")
     if report.rejected and skip_bad:
         click.echo(f"{len(report.rejected)} rejected row problem(s) written to {skip_bad}", err=True)
     if kg.store.url == "memory:":
