@@ -62,9 +62,10 @@ class SearchIndex:
                     if len(word) >= 4:
                         words.setdefault(word, []).append(key)
         self.words = words
-        self._word_list = sorted(words)
-        self._by_length = sorted(self.keys, key=len)
-        self._lengths = [len(k) for k in self._by_length]
+        # Fuzzy look-ups compare only names with the same first letter (typos seldom hit it) and a length that
+        # can reach the cutoff: a few thousand names instead of every one.
+        self._buckets = _buckets(self.keys)
+        self._word_buckets = _buckets(words)
         self._text = "\n" + "\n".join(self.keys) + "\n"
         self._starts = []
         offset = 1
@@ -111,20 +112,42 @@ class SearchIndex:
         exact_found = query in self.by_key
         if not exact_found and len(best) < want and len(query) >= 3:
             # Only keys of a length that can reach the cutoff: 2m/(a+b) >= 0.75 needs 0.6a <= b <= 1.67a.
-            low = bisect.bisect_left(self._lengths, int(len(query) * 0.6))
-            high = bisect.bisect_right(self._lengths, int(len(query) * 1.67) + 1)
-            pool = self._by_length[low:high]
+            pool = _pool(self._buckets, query, 0.6, 1.67)
             hits = process.extract(query, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=max(want * 2, 10))
             for key, score, _ in hits:
                 if score < 100:
                     take(key, 4)
             if len(best) < want and " " not in query:  # a typo in one word of a longer name: "Gyeongi"
                 for word, _score, _ in process.extract(
-                    query, self._word_list, scorer=fuzz.ratio, score_cutoff=85.0, limit=max(want, 10)
+                    query,
+                    _pool(self._word_buckets, query, 0.74, 1.36),
+                    scorer=fuzz.ratio,
+                    score_cutoff=85.0,
+                    limit=max(want, 10),
                 ):
                     for key in self.words[word][:50]:
                         take(key, 4)
         return best
+
+
+def _buckets(keys: Iterable[str]) -> dict[str, tuple[list[str], list[int]]]:
+    """First character -> (its keys sorted by length, their lengths)."""
+    grouped: dict[str, list[str]] = {}
+    for key in keys:
+        grouped.setdefault(key[0], []).append(key)
+    out = {}
+    for first, group in grouped.items():
+        group.sort(key=len)
+        out[first] = (group, [len(k) for k in group])
+    return out
+
+
+def _pool(buckets: dict[str, tuple[list[str], list[int]]], query: str, low: float, high: float) -> list[str]:
+    """The keys starting like ``query`` whose length is between ``low`` and ``high`` times its length."""
+    keys, lengths = buckets.get(query[0], ([], []))
+    return keys[
+        bisect.bisect_left(lengths, int(len(query) * low)) : bisect.bisect_right(lengths, int(len(query) * high) + 1)
+    ]
 
 
 def index_of(source: Any) -> SearchIndex:
