@@ -519,6 +519,15 @@ class Store(ABC):
         """Remove quads (see :meth:`write`)."""
         self.write((), quads)
 
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> int:
+        """Add the quads not yet present, all or nothing (the embedded engine uses its bulk loader); returns how
+        many were new."""
+        quads = list(dict.fromkeys(quads))
+        there = self.present(quads)
+        new = [q for q in quads if q not in there]
+        self.write(new)
+        return len(new)
+
     def add_data(self, data: bytes, fmt: str, graph: str | None = None, base_iri: str | None = None) -> int:
         """Parse RDF and add it; return the number of quads read.
 
@@ -690,7 +699,6 @@ class OxigraphStore(Store):
         self.flush()
         return len(self._store)
 
-    # places: bulk loading of imports (engineer "places")
     def bulk_add(self, quads: Iterable[ox.Quad]) -> int:
         """Add quads with the engine's bulk loader, all or nothing: only the quads not yet present are loaded,
         and if loading fails they are removed again. Returns how many were new."""

@@ -40,7 +40,7 @@ from .normalize import (
     place_level,
     slugify,
 )
-from .store import OxigraphStore, Store, StoreError
+from .store import Store, StoreError
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -812,12 +812,8 @@ def _existing(store: Store, iris: list[str], source_iri: str) -> set[str]:
 
 
 def write_quads(store: Store, quads: list[ox.Quad]) -> int:
-    """Add quads all or nothing, with the engine's bulk loader when the store has one (one request to a remote
-    endpoint); returns how many were new (remote: how many were sent)."""
-    if isinstance(store, OxigraphStore):
-        return store.bulk_add(quads)
-    store.add_data("".join(f"{q} .\n" for q in quads).encode("utf-8"), "nquads")
-    return len(quads)
+    """Add quads all or nothing, with the engine's bulk loader when the store has one; returns how many were new."""
+    return store.bulk_add(quads)
 
 
 def _graph_size(store: Store, graph: str) -> int:
