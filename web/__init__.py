@@ -15,9 +15,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Start what the app runs beside its requests: the write path (which may put recorded edits back), then
-    the query workers (forked now, from the store as it is)."""
-    from . import sparql, update
+    """Start what the app runs beside its requests, in this order: the write path (which may put recorded edits
+    back), the query workers (forked now, from the store as it is, before any other thread touches the engine),
+    then the explorer's warm-up thread. The workers stop at exit."""
+    from . import api, sparql, update
 
     update.init_app(app)
     sparql.init_app(app)
+    api.init_app(app)
