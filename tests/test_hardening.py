@@ -402,3 +402,26 @@ def test_the_runner_logs_every_error_with_its_message(caplog: pytest.LogCaptureF
         assert "not supported" in caplog.text and "outcome=invalid" in caplog.text
     finally:
         runner.close()
+
+
+@pytest.mark.remote
+def test_updates_on_a_remote_store_are_previewed_in_a_worker_too(sparql_server: str, listener: Listener) -> None:
+    store = f"sparql:{sparql_server}/query|{sparql_server}/update"
+    open_store(store).update("DROP ALL")
+    app = create_app({"STORE": store, "LOAD_SHIPPED": False, "WRITE_TOKENS": f"tester:{TOKEN}", "TESTING": True})
+    app.extensions["writer"] = Writer(app.extensions["kg"], shapes=None)
+    client = app.test_client()
+    try:
+        text = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{GRAPH}> <urn:p> "remote write" }} }}'
+        assert update(client, text).status_code == 200
+        query = 'ASK { ?s <urn:p> "remote write" }'
+        assert client.get("/sparql", query_string={"query": query}).json["boolean"] is True
+        here = f"http://127.0.0.1:{listener.port}"
+        refused = update(
+            client, f"PREFIX x: <http://x/> INSERT DATA {{ GRAPH <{GRAPH}> {{ <a:> <b:> x:a\\# }} }} ; LOAD <{here}/>"
+        )
+        assert refused.status_code == 400
+        assert nobody_called(listener)
+    finally:
+        app.extensions["sparql"].close()
+        open_store(store).update("DROP ALL")
