@@ -5,13 +5,16 @@ content negotiation; and ``/sources``, the source documents with their quotes.""
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from graph import entities
+from graph import entities, history
 from graph import network as nw
+from graph.forms import FORM_CLASSES
+
+from . import auth
 
 bp = Blueprint("entities", __name__)
 
@@ -40,6 +43,30 @@ def entity_path(iri: str) -> str:
     if iri.startswith(nw.ID_NS):
         return "/id/" + iri[len(nw.ID_NS) :]
     return "/?q=" + quote(iri, safe="")
+
+
+@bp.app_template_filter("entity_href")
+def entity_href(iri: str | None) -> str | None:
+    """Where a link to an IRI may go: our entity's page, an http(s) address as it is, else nowhere (None).
+
+    (Engineer "harden" adds a general ``safe_href``; this one also maps our IRIs to their pages.)"""
+    if not iri:
+        return None
+    if iri.startswith(nw.ID_NS) and re.fullmatch(r"[^\s<>\"{}|\\^`]+", iri):
+        return "/id/" + quote(iri[len(nw.ID_NS) :], safe="/-._~%")
+    if re.match(r"https?://[^\s<>\"]+$", iri, re.IGNORECASE):
+        return iri
+    return None
+
+
+def edit_link(described: dict) -> str | None:
+    """The edit form for an entity (agreement, region/organisation or program), when writes are on."""
+    if not auth.writes_enabled():
+        return None
+    for form, classes in FORM_CLASSES.items():
+        if described.get("type") in classes:
+            return f"/edit/{form}?" + urlencode({"iri": described["id"]})
+    return None
 
 
 def _negotiated(rest: str) -> tuple[str, str | None]:
@@ -75,7 +102,14 @@ def entity(rest: str):
         statements = entities.source_statements(kg, iri) if path.startswith("source/") else []
         response = Response(
             render_template(
-                "entity.html", entity=described, iri=iri, entity_path=entity_path, statements=statements, path=path
+                "entity.html",
+                entity=described,
+                iri=iri,
+                entity_path=entity_path,
+                statements=statements,
+                path=path,
+                history=history.entity_history(kg, iri),
+                edit_link=edit_link(described),
             )
         )
     response.headers["Vary"] = "Accept"

@@ -42,7 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
         "EXPLORER_OVERVIEW", 2000, "Entities the explorer opens with: all up to this many, else the best connected."
     ),
     Setting("EXPLORER_WARMUP", True, "Build the network, its layout and the overview in the background on start."),
-    Setting("WRITE_TOKENS", "", "Write access: 'name:token,name2:token2'. Empty: the graph is read-only."),
+    Setting(
+        "WRITE_TOKENS", "", "Write access: 'name:token,name2:token2' (env PARTNERGRAPH_WRITE_TOKENS). Empty: read-only."
+    ),
     Setting("MAX_WRITE_BYTES", 16 * 1024 * 1024, "Largest body /update and /store accept (bytes)."),
     Setting("CONNECTION_LIMIT", 1000, "Open connections waitress accepts (slow clients wait in the event loop)."),
     Setting("CHANNEL_TIMEOUT", 30, "Seconds of inactivity after which waitress closes a connection."),
