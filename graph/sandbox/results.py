@@ -9,6 +9,7 @@ CONSTRUCT / DESCRIBE triples are cut after ``cap`` and serialised by the engine.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,6 +197,23 @@ def evaluate(store: ox.Store, request: dict[str, Any]) -> Outcome:
     return outcome
 
 
+def scoped_quads(store: ox.Store, sparql: str, base_iri: str) -> Iterable[ox.Quad]:
+    """The quads of the named graphs an update can read or change (:mod:`graph.update_scope`), so that its
+    effect is computed on them alone; every quad when that cannot be told."""
+    from ..update_scope import update_scope
+
+    scope = update_scope(sparql, base_iri)
+    if scope is None:
+        return store.quads_for_pattern(None, None, None, None)
+    patterns, graphs = scope
+    found: set[ox.Quad] = set()
+    for s, p, o in patterns:
+        found.update(q for q in store.quads_for_pattern(s, p, o, None) if isinstance(q.graph_name, ox.NamedNode))
+    for graph in graphs:
+        found.update(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    return found
+
+
 def preview_update(store: ox.Store, request: dict[str, Any]) -> Outcome:
     """What an update would add and remove, computed on a scratch copy of the store (in a worker).
 
@@ -211,7 +229,7 @@ def preview_update(store: ox.Store, request: dict[str, Any]) -> Outcome:
         source = (
             ox.parse(request["nquads"], format=ox.RdfFormat.N_QUADS)
             if request.get("nquads") is not None
-            else store.quads_for_pattern(None, None, None, None)
+            else scoped_quads(store, sparql, request.get("base_iri") or "")
         )
         before = {
             q for q in source if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(exclude))

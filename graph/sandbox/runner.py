@@ -26,7 +26,7 @@ from ..store import (
     Store,
     StoreError,
 )
-from .guard import DEFAULT_MAX_DEPTH, QueryRefused, check_query, query_hash
+from .guard import DEFAULT_MAX_DEPTH, QueryRefused, check_query, check_update, query_hash
 from .results import (
     BOOLEAN_TEXT,
     Outcome,
@@ -249,11 +249,6 @@ class QueryRunner:
 
     def _run_remote(self, request: dict[str, Any]) -> Outcome:
         """Through the store seam, under our time limit; the answer capped and re-serialised by the engine."""
-        if request["default_graphs"] or request["named_graphs"]:
-            return Outcome(
-                "refused",
-                message="default-graph-uri / named-graph-uri are not supported on a remote store: write FROM",
-            )
         if request["suspects"]:
             settled = self.pool.call({**request, "op": "query", "max_rows": 0, "settle_only": True}, self.timeout)
             if settled.status in ("refused", "busy"):
@@ -271,15 +266,22 @@ class QueryRunner:
         except (SyntaxError, ValueError) as error:
             return Outcome("error", message=f"the store's answer did not parse: {error}")
 
+    @staticmethod
+    def _dataset(request: dict[str, Any]) -> dict[str, Any]:
+        """The protocol's dataset, for the store seam (nothing when the request names none)."""
+        if request["default_graphs"] is None and request["named_graphs"] is None:
+            return {}
+        return {"default_graphs": request["default_graphs"] or [], "named_graphs": request["named_graphs"] or []}
+
     def _remote_answer(self, request: dict[str, Any]) -> Outcome:
         cap = self.max_rows
         form = request["form"]
         if form in ("CONSTRUCT", "DESCRIBE"):
-            body, _ = self.store.query_serialized(request["sparql"], "nt")
+            body, _ = self.store.query_serialized(request["sparql"], "nt", **self._dataset(request))
             triples, truncated = cap_triples(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), cap)
             out = serialize_triples(triples, request["graph_format"])
             return Outcome("ok", out, RDF_FORMATS[request["graph_format"]][1], form, len(triples), truncated)
-        body, _ = self.store.query_serialized(request["sparql"], "json")
+        body, _ = self.store.query_serialized(request["sparql"], "json", **self._dataset(request))
         parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         if isinstance(parsed, ox.QueryBoolean):
             fmt = request["boolean_format"]
@@ -308,8 +310,15 @@ class QueryRunner:
         }
         if isinstance(self.store, OxigraphStore):
             self._fresh()
-        else:
-            request["nquads"] = self.store.dump("nquads")
+        else:  # the worker cannot read a remote store: send it the quads the update can touch
+            from ..update_scope import scope_quads
+
+            try:
+                check_update(sparql, protected, self.max_depth)  # before rdflib's parser reads it here
+            except QueryRefused as refusal:
+                raise UpdateRefused("refused", str(refusal)) from None
+            quads = scope_quads(self.store, sparql, base_iri or "")
+            request["nquads"] = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
         started = time.perf_counter()
         outcome = self.pool.call(request, self.update_timeout, keep=False)
         outcome.seconds = time.perf_counter() - started
