@@ -221,9 +221,10 @@ def sparql() -> Response:
     if len(query.encode("utf-8")) > limit:
         return plain(f"the query is longer than {limit} bytes (MAX_QUERY_BYTES)", 413)
     try:
-        form = check_query(query, max_depth=int(current_app.config["MAX_QUERY_DEPTH"])).form
+        checked = check_query(query, runner().graphs(), int(current_app.config["MAX_QUERY_DEPTH"]))
     except QueryRefused:
-        form = ""  # the runner refuses it with the same message
+        checked = None  # the runner refuses it, logged, with the same message
+    form = checked.form if checked else ""
     fmt_values = [v.strip().lower() for v in params.get("format", [])]
     accept = request.headers.get("Accept")
     if form in ("CONSTRUCT", "DESCRIBE"):
@@ -241,6 +242,7 @@ def sparql() -> Response:
         boolean_format=chosen if form == "ASK" and chosen else "json",
         default_graphs=params.get("default-graph-uri") or None,
         named_graphs=params.get("named-graph-uri") or None,
+        checked=checked,
     )
     return outcome_response(outcome)
 

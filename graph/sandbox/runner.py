@@ -26,7 +26,7 @@ from ..store import (
     Store,
     StoreError,
 )
-from .guard import DEFAULT_MAX_DEPTH, QueryRefused, check_query, check_update, query_hash
+from .guard import DEFAULT_MAX_DEPTH, Checked, QueryRefused, check_query, check_update, query_hash
 from .results import (
     BOOLEAN_TEXT,
     Outcome,
@@ -168,8 +168,11 @@ class QueryRunner:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         boolean_format: str | None = None,
+        checked: Checked | None = None,
     ) -> Outcome:
-        """Check then run a query under the time, memory and row limits; log it; return the outcome."""
+        """Check then run a query under the time, memory and row limits; log it; return the outcome.
+
+        ``checked``: the guard's reading of this very text, when the caller already has it (not read twice)."""
         started = time.perf_counter()
         key = self._cache_key(sparql, result_format, graph_format, default_graphs, named_graphs, boolean_format)
         cached = self.cache.get(key) if key is not None else None
@@ -178,7 +181,8 @@ class QueryRunner:
             self._log(sparql, outcome, cached=True)
             return outcome
         try:
-            checked = check_query(sparql, self.graphs(), self.max_depth)
+            if checked is None:
+                checked = check_query(sparql, self.graphs(), self.max_depth)
             for iri in [*(default_graphs or []), *(named_graphs or [])]:
                 if iri not in self.graphs():
                     raise QueryRefused(f"<{iri}>: no such graph in this store (this endpoint never fetches graphs)")
