@@ -425,3 +425,30 @@ def test_updates_on_a_remote_store_are_previewed_in_a_worker_too(sparql_server: 
     finally:
         app.extensions["sparql"].close()
         open_store(store).update("DROP ALL")
+
+
+def test_a_long_query_is_read_by_the_guard_in_a_worker(app: Flask, listener: Listener) -> None:
+    """Past 16 KB the scanner runs in a worker (bounded), not in the server: the same refusals, the same answers."""
+    from graph.sandbox.runner import INLINE_GUARD_CHARS
+
+    padding = "# " + "x" * INLINE_GUARD_CHARS + "\n"
+    client = app.test_client()
+    here = f"http://127.0.0.1:{listener.port}"
+    refused = client.post(
+        "/sparql",
+        data=padding + f"PREFIX x: <http://x/> SELECT * WHERE {{ ?s ?p x:a\\# . SERVICE <{here}/> {{ ?s ?p ?o }} }}",
+        content_type="application/sparql-query",
+    )
+    assert refused.status_code == 400 and "SERVICE is not allowed" in refused.text
+    foreign = client.post(
+        "/sparql", data=padding + f"ASK FROM <{here}/g> {{ }}", content_type="application/sparql-query"
+    )
+    assert foreign.status_code == 400 and "no such graph" in foreign.text
+    fine = client.post(
+        "/sparql",
+        data=padding + "ASK { ?s ?p ?o }",
+        content_type="application/sparql-query",
+        headers={"Accept": "text/plain"},
+    )
+    assert (fine.status_code, fine.text.strip()) == (200, "true")
+    assert nobody_called(listener)

@@ -16,7 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..store import RDF_FORMATS, RESULT_FORMATS, _position_message
-from .guard import QueryRefused, check_update, settle_with_engine
+from .guard import QueryRefused, check_query, check_update, settle_with_engine
 
 #: ASK answers may also be asked for as plain text.
 BOOLEAN_TEXT = "text"
@@ -155,14 +155,17 @@ def evaluate(store: ox.Store, request: dict[str, Any]) -> Outcome:
     neither (and no FROM), the default graph is the union of all graphs.
     """
     started = time.perf_counter()
-    kwargs: dict[str, Any] = {}
-    if request.get("default_graphs") is not None or request.get("named_graphs") is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.get("default_graphs") or []]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.get("named_graphs") or []]
-    elif not request.get("query_dataset"):
-        kwargs["use_default_graph_as_union"] = True
     cap = int(request["max_rows"])
     try:
+        if request.get("guard"):  # a long text: the guard reads it here, under the worker's limits
+            checked = check_query(request["sparql"], set(request["graphs"]), int(request["max_depth"]))
+            request.update(suspects=checked.suspects, query_dataset=bool(checked.from_graphs or checked.from_named))
+        kwargs: dict[str, Any] = {}
+        if request.get("default_graphs") is not None or request.get("named_graphs") is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in request.get("default_graphs") or []]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.get("named_graphs") or []]
+        elif not request.get("query_dataset"):
+            kwargs["use_default_graph_as_union"] = True
         settle_with_engine(request["sparql"], request.get("suspects") or [], parses_as_query)
         if request.get("settle_only"):
             outcome = Outcome("ok")
