@@ -452,3 +452,27 @@ def test_a_long_query_is_read_by_the_guard_in_a_worker(app: Flask, listener: Lis
     )
     assert (fine.status_code, fine.text.strip()) == (200, "true")
     assert nobody_called(listener)
+
+
+def test_many_slow_queries_leave_the_rest_of_the_site_answering() -> None:
+    """20 concurrent runaway queries: beyond the workers and the short queue they are refused at once (503 with
+    Retry-After), and the pages keep answering while the admitted ones run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = writable_app(QUERY_WORKERS=2, QUERY_QUEUE=2, QUERY_QUEUE_WAIT=1.0, QUERY_TIMEOUT=8.0, QUERY_FAST_LANE=0)
+    app.extensions["kg"].store.add_data(big_graph(2000), "trig")
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    try:
+        with served(app, threads=16) as base, ThreadPoolExecutor(20) as pool:
+            slow = [pool.submit(requests.get, base + "/sparql", params={"query": cross}, timeout=60) for _ in range(20)]
+            time.sleep(1.0)
+            page = requests.get(base + "/healthz", timeout=30)
+            still_running = sum(not f.done() for f in slow)
+            answers = [f.result() for f in slow]
+        assert page.status_code == 200
+        assert still_running >= 1  # the page answered while admitted queries still ran
+        refused = [a for a in answers if "busy" in a.text]
+        assert len(refused) >= 20 - 2 - 2 - 2  # at most the workers and the queue (and late comers) were admitted
+        assert all(a.status_code == 503 and a.headers["Retry-After"] == "2" for a in refused)
+    finally:
+        app.extensions["sparql"].close()
