@@ -7,10 +7,10 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every area of the web app (each area lives in its own module)."""
-    from . import api, edit, entities, explorer, map, pages, review, security, sparql, update, workbench
+    from . import api, edit, entities, explorer, map, openapi, pages, review, security, sparql, update, workbench
 
     security.init_app(app)
-    for module in (pages, sparql, workbench, update, edit, api, entities, explorer, map, review):
+    for module in (pages, sparql, workbench, update, edit, openapi, api, entities, explorer, map, review):
         app.register_blueprint(module.bp)
 
 
