@@ -1,7 +1,8 @@
 """The runner: every public query and every SPARQL update goes through here, guarded, bounded and logged.
 
-- A query is checked by the guard (in this process: the text is capped in size by the web layer), then run
-  in a worker (embedded store) or sent through the store seam (remote store) under the time limit.
+- A query is answered from the result cache when the same request met the same snapshot before; else it is
+  checked by the guard (in this process for short texts, in the worker past 16 KB), then run in a worker
+  (embedded store) or sent through the store seam (remote store) under the time limit.
 - An update is checked and previewed in a worker: the worker computes what it would add and remove on a
   scratch copy, so the engine's parser and the update's WHERE never run in the server process.
 """
@@ -11,9 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import logging
-import threading
 import time
-from collections import OrderedDict
 from typing import Any
 
 import pyoxigraph as ox
@@ -26,6 +25,7 @@ from ..store import (
     Store,
     StoreError,
 )
+from .cache import ResultCache
 from .guard import DEFAULT_MAX_DEPTH, Checked, QueryRefused, check_query, check_update, query_hash
 from .results import (
     BOOLEAN_TEXT,
@@ -54,47 +54,6 @@ class UpdateRefused(Exception):
 def generation_changed(runner: QueryRunner) -> bool:
     """True when the store was written since the workers' snapshot (the next query takes a new one first)."""
     return getattr(runner.store, "generation", None) != runner._snapshot
-
-
-class ResultCache:
-    """Answers of recent queries, by request and snapshot, bounded in bytes (least recently used out first)."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._items: OrderedDict[tuple, Outcome] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Outcome | None:
-        """The cached outcome for ``key``, or None."""
-        with self._lock:
-            outcome = self._items.get(key)
-            if outcome is not None:
-                self._items.move_to_end(key)
-            return outcome
-
-    def put(self, key: tuple, outcome: Outcome) -> None:
-        """Keep an outcome (one bigger than an eighth of the capacity is not kept)."""
-        size = len(outcome.body) + len(key[0]) + 200
-        if size > self.capacity // 8:
-            return
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = outcome
-            self._size += size
-            while self._size > self.capacity and self._items:
-                old_key, old = self._items.popitem(last=False)
-                self._size -= len(old.body) + len(old_key[0]) + 200
-
-    def clear(self) -> None:
-        """Forget everything (the store changed)."""
-        with self._lock:
-            self._items.clear()
-            self._size = 0
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 class QueryRunner:
