@@ -536,6 +536,9 @@ class Store(ABC):
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph and its triples."""
 
+    def flush(self) -> None:  # noqa: B027 - optional hook
+        """Make sure everything written is durable (what the engine acknowledged; no-op where it always is)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store's resources."""
 
