@@ -299,7 +299,8 @@ def bind_values(sparql: str, bindings: Bindings | None) -> str:
             values = value if isinstance(value, list | tuple) else [value]
             written = " ".join(sparql_term(v) for v in values)  # type: ignore[arg-type]
         else:
-            written = " ".join("(" + " ".join(sparql_term(t) for t in row) + ")" for row in value)  # type: ignore[union-attr]
+            rows_written = [" ".join(sparql_term(t) for t in row) for row in value]  # type: ignore[union-attr]
+            written = " ".join(rows_written if len(names) == 1 else (f"({row})" for row in rows_written))
         head = f"?{names[0]}" if len(names) == 1 else "(" + " ".join(f"?{n}" for n in names) + ")"
         where = _group_start(text, min(_first_use(text, n) for n in names))
         rows.append((where, f"VALUES {head} {{ {written} }}"))
