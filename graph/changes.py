@@ -29,15 +29,11 @@ from rdflib import Graph, URIRef
 
 from .knowledge import META_GRAPH, SHAPES_FILE, KnowledgeGraph, ValidationError, ValidationReport
 from .namespaces import BASE, KP, ONTOLOGY_GRAPH
-from .network import GROUPS
 from .queries import query_text
 from .store import (
-    OxigraphStore,
     QuerySyntaxError,
     StoreError,
     position_message,
-    strip_comments_and_strings,
-    to_oxigraph,
     to_rdflib,
 )
 from .update_scope import scope_quads
@@ -58,6 +54,9 @@ REVERTS = str(KP.reverts)
 #: Graphs no edit may touch: the change log, the store's bookkeeping and the shipped ontology (edit its files).
 PROTECTED_GRAPHS = (META_GRAPH, ONTOLOGY_GRAPH)
 AGENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+CHANGE_ID = re.compile(r"[0-9A-Za-z_.-]{1,80}")
+#: C0 control characters (tab, line feed and carriage return allowed): they make XML output ill-formed.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class ChangeRefused(StoreError):
@@ -92,28 +91,15 @@ class Change:
 def check_update_text(sparql: str) -> None:
     """Refuse updates the write path never runs: LOAD, SERVICE, CLEAR/DROP ALL or NAMED, or the change log named.
 
-    Strings, comments and IRIs are blanked out first, so a label that says "load" is fine.
+    The one SPARQL scanner of :mod:`graph.sandbox.guard` reads the text (strings, comments, IRIs and escaped
+    names understood), so a label that says "load" is fine and ``x:a\\#`` hides nothing.
     """
-    text = strip_comments_and_strings(sparql)
-    iris = re.findall(r"<([^<>\s]*)>", text)
-    bare = re.sub(r"<[^<>\s]*>", lambda m: " " * len(m.group(0)), text)
-    keyword = r"(?<![\w:?$])({})(?![\w:-])"
-    for word, why in (
-        ("LOAD", "LOAD is not allowed: the server never fetches documents or files; send the data itself"),
-        ("SERVICE", "SERVICE is not allowed: the server never queries other endpoints"),
-    ):
-        match = re.search(keyword.format(word), bare, re.IGNORECASE)
-        if match:
-            raise ChangeRefused(f"{why} (at {_where(sparql, match.start())})")
-    match = re.search(r"(?<![\w:?$])(CLEAR|DROP)\s+(SILENT\s+)?(ALL|NAMED)(?![\w:-])", bare, re.IGNORECASE)
-    if match:
-        raise ChangeRefused(
-            f"{match.group(1).upper()} {match.group(3).upper()} is not allowed: drop graphs one by one "
-            f"(at {_where(sparql, match.start())})"
-        )
-    for iri in iris:
-        if iri.startswith(CHANGE_BASE):
-            raise ChangeRefused(f"<{iri}>: the change log is written by the server only")
+    from .sandbox.guard import QueryRefused, check_update
+
+    try:
+        check_update(sparql, protected=(CHANGE_BASE,))
+    except QueryRefused as refusal:
+        raise ChangeRefused(str(refusal)) from None
 
 
 def _where(text: str, index: int) -> str:
@@ -130,6 +116,11 @@ def _check_quads(added: Iterable[ox.Quad], removed: Iterable[ox.Quad]) -> None:
     """Refuse blank nodes, default-graph data and protected graphs (one clear line each)."""
     for verb, quads in (("add", added), ("remove", removed)):
         for q in quads:
+            if verb == "add" and any(CONTROL.search(t.value) for t in (q.subject, q.predicate, q.object)):
+                raise ChangeRefused(
+                    f"cannot add {q.subject} {q.predicate} {q.object}: it holds a control character "
+                    "(U+0000 to U+001F other than tab and line breaks)"
+                )
             graph = _graph_iri(q)
             if graph is None and verb == "add":
                 raise ChangeRefused(
@@ -274,10 +265,19 @@ class Writer:
 
     # -- committing ----------------------------------------------------------------------------------------
 
-    def update(self, sparql: str, agent: str, comment: str = "") -> Change | None:
-        """Run a SPARQL Update as one validated, recorded change; None when it changes nothing."""
+    def update(
+        self,
+        sparql: str,
+        agent: str,
+        comment: str = "",
+        preview: Callable[[str], tuple[list[ox.Quad], list[ox.Quad]]] | None = None,
+    ) -> Change | None:
+        """Run a SPARQL Update as one validated, recorded change; None when it changes nothing.
+
+        ``preview`` computes what the update adds and removes (default: :meth:`preview_update`, in this
+        process; the server passes its sandboxed worker)."""
         with self.lock:
-            added, removed = self.preview_update(sparql)
+            added, removed = (preview or self.preview_update)(sparql)
             return self._commit(added, removed, agent, comment)
 
     def apply(
@@ -388,6 +388,10 @@ class Writer:
         """One change with its quads; StoreError when there is no such change."""
         if not iri.startswith(CHANGE_BASE):
             iri = CHANGE_BASE + iri
+        if not CHANGE_ID.fullmatch(iri[len(CHANGE_BASE) :]):
+            raise ChangeRefused(
+                f"{iri[len(CHANGE_BASE) :][:80]!r} is not a change id (like 20240501T101500123456Z-1a2b3c)"
+            )
         rows = list(self.store.select_values(query_text("changes/get"), {"c": URIRef(iri)}))
         if not rows:
             raise StoreError(f"no change <{iri}>")
@@ -460,266 +464,3 @@ __all__ = [
     "nquads_to_quads",
     "quads_to_nquads",
 ]
-
-
-# -- edits from forms: an agreement, an entity or a program, with its source ------------------------------
-
-KP_NS = str(KP)
-KIND_NS = BASE + "vocab/tie-kind/"
-FIELD_NS = BASE + "vocab/field/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SCHEMA = "https://schema.org/"
-#: The classes each form offers, by form; the first is the default.
-FORM_CLASSES = {
-    "agreement": ["Agreement", "Partnership"],
-    # Places and organisations as the explorer groups them; a city is the most common new entity.
-    "entity": ["City", *(c for c in (*GROUPS["region"], *GROUPS["organization"]) if c not in ("Region", "City"))],
-    "program": list(GROUPS["program"]),
-}
-_IRI_SEGMENT = {"agreement": "agreement", "Partnership": "partnership", "program": "program"}
-_REGION_CLASSES = set(GROUPS["region"]) - {"Region"}
-
-
-class EditError(StoreError):
-    """A form's values are not acceptable; the message says which field and why."""
-
-
-@dataclass
-class Source:
-    """Where an edit comes from: the document's title, its address (optional) and the verbatim words."""
-
-    title: str
-    url: str = ""
-    quote: str = ""
-
-
-def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by '-' (the IRI policy's slug)."""
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
-
-
-def typed_date(text: str, what: str) -> ox.Literal | None:
-    """A date at the precision given: '2014' (xsd:gYear), '2014-09' (gYearMonth) or '2014-09-03' (date)."""
-    text = text.strip()
-    if not text:
-        return None
-    for pattern, datatype in (
-        (r"\d{4}", "gYear"),
-        (r"\d{4}-(0[1-9]|1[0-2])", "gYearMonth"),
-        (r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", "date"),
-    ):
-        if re.fullmatch(pattern, text):
-            if datatype == "date":
-                try:
-                    datetime.strptime(text, "%Y-%m-%d")
-                except ValueError:
-                    raise EditError(f"{what}: {text!r} is not a day of the calendar") from None
-            return ox.Literal(text, datatype=ox.NamedNode(XSD + datatype))
-    raise EditError(f"{what}: write the date as YYYY, YYYY-MM or YYYY-MM-DD (the precision the source gives)")
-
-
-class FormEdit:
-    """Turn the values of an edit form into the quads to add and remove (then :meth:`Writer.apply` them)."""
-
-    def __init__(self, kg: KnowledgeGraph) -> None:
-        self.kg = kg
-        self.store = kg.store
-
-    def _exists(self, iri: str) -> bool:
-        return self.store.ask(f"ASK {{ <{iri}> ?p ?o }}")
-
-    def _quads(self, subject: ox.NamedNode, predicate: ox.NamedNode | None = None) -> list[ox.Quad]:
-        if isinstance(self.store, OxigraphStore):
-            return list(self.store.native.quads_for_pattern(subject, predicate, None, None))
-        if predicate is not None:
-            rows = self.store.select(
-                f"SELECT ?o ?g WHERE {{ GRAPH ?g {{ <{subject.value}> <{predicate.value}> ?o }} }}"
-            )
-            return [ox.Quad(subject, predicate, to_oxigraph(o), to_oxigraph(g)) for o, g in rows]
-        rows = self.store.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{subject.value}> ?p ?o }} }}")
-        return [ox.Quad(subject, to_oxigraph(pp), to_oxigraph(o), to_oxigraph(g)) for pp, o, g in rows]
-
-    def _entity(self, iri: str, what: str) -> ox.NamedNode:
-        iri = iri.strip()
-        if not iri.startswith(BASE + "id/") or not re.fullmatch(r"[^\s<>\"{}|\\^`]+", iri):
-            raise EditError(f"{what}: {iri!r} is not an entity IRI (https://partnergraph.org/id/...)")
-        if not self._exists(iri):
-            raise EditError(f"{what}: <{iri}> is not in the graph")
-        return ox.NamedNode(iri)
-
-    def _concept(self, iri: str, namespace: str, what: str) -> ox.NamedNode | None:
-        iri = iri.strip()
-        if not iri:
-            return None
-        if not iri.startswith(namespace) or not re.fullmatch(r"[^\s<>\"{}|\\^`]+", iri):
-            raise EditError(f"{what}: {iri!r} is not a concept of {namespace}")
-        return ox.NamedNode(iri)
-
-    def source(self, source: Source) -> tuple[ox.NamedNode, ox.NamedNode, list[ox.Quad]]:
-        """The source's graph, a new piece of evidence quoting it, and the quads that say so."""
-        title, url, quote = source.title.strip(), source.url.strip(), source.quote.strip()
-        if not title:
-            raise EditError("source: give the document's title")
-        if not quote:
-            raise EditError("source: quote the words of the document that support the edit")
-        if url and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", url):
-            raise EditError("source: the address must be an http(s) URL")
-        slug = slugify(title) or "document"
-        graph = ox.NamedNode(f"{BASE}id/source/{slug}")
-        quads = []
-        if not self._exists(graph.value):
-            quads += [
-                ox.Quad(graph, ox.NamedNode(RDF_TYPE), ox.NamedNode(KP_NS + "SourceDocument"), graph),
-                ox.Quad(graph, ox.NamedNode(DCTERMS + "title"), ox.Literal(title), graph),
-                ox.Quad(graph, ox.NamedNode(RDFS_LABEL), ox.Literal(title), graph),
-            ]
-            if url:
-                quads.append(ox.Quad(graph, ox.NamedNode(DCTERMS + "source"), ox.NamedNode(url), graph))
-        prefix = f"{BASE}id/evidence/{slug}/"
-        numbers = [
-            int(iri[len(prefix) :])
-            for (iri,) in self.store.select_values(
-                f'SELECT DISTINCT ?e WHERE {{ ?e ?p ?o FILTER(STRSTARTS(STR(?e), "{prefix}")) }}'
-            )
-            if iri and iri[len(prefix) :].isdigit()
-        ]
-        evidence = ox.NamedNode(f"{prefix}{max(numbers, default=0) + 1}")
-        quads += [
-            ox.Quad(evidence, ox.NamedNode(RDF_TYPE), ox.NamedNode(KP_NS + "Evidence"), graph),
-            ox.Quad(evidence, ox.NamedNode(PROV + "value"), ox.Literal(quote), graph),
-            ox.Quad(evidence, ox.NamedNode(PROV + "wasQuotedFrom"), graph, graph),
-        ]
-        return graph, evidence, quads
-
-    def build(
-        self, form: str, values: dict[str, str | list[str]], source: Source, iri: str | None = None
-    ) -> tuple[str, list[ox.Quad], list[ox.Quad]]:
-        """(the entity's IRI, quads to add, quads to remove) for a form: ``agreement``, ``entity`` or ``program``.
-
-        Without ``iri`` a new entity is made (refused if its IRI exists); with it, the values the form manages
-        replace the old ones (in every graph) and the new ones are stated in the source's graph with evidence.
-        """
-        if form not in FORM_CLASSES:
-            raise EditError(f"unknown form {form!r}")
-
-        def text(name: str) -> str:
-            value = values.get(name, "")
-            return (value if isinstance(value, str) else " ".join(value)).strip()
-
-        def many(name: str) -> list[str]:
-            value = values.get(name, [])
-            items = value.splitlines() if isinstance(value, str) else value
-            return [v.strip() for v in items if v and v.strip()]
-
-        label = text("label")
-        if not label:
-            raise EditError("label: give the display name")
-        cls = text("type") or FORM_CLASSES[form][0]
-        if cls not in FORM_CLASSES[form]:
-            raise EditError(f"type: {cls!r} is not one of {', '.join(FORM_CLASSES[form])}")
-        new: dict[str, list[ox.NamedNode | ox.Literal]] = {
-            RDF_TYPE: [ox.NamedNode(KP_NS + cls)],
-            RDFS_LABEL: [ox.Literal(label)],
-        }
-        if form == "agreement":
-            parties = [self._entity(p, "parties") for p in dict.fromkeys(many("parties"))]
-            if len(parties) < 2:
-                raise EditError("parties: a tie has two or more parties")
-            new[KP_NS + "party"] = list(parties)
-            kind = self._concept(text("kind"), KIND_NS, "kind")
-            if kind is None and cls == "Agreement":
-                raise EditError("kind: say what kind of agreement it is")
-            new[KP_NS + "tieKind"] = [kind] if kind else []
-            new[KP_NS + "signedDate"] = [d] if (d := typed_date(text("date"), "date")) else []
-            new[KP_NS + "field"] = [f] if (f := self._concept(text("field"), FIELD_NS, "field")) else []
-        elif form == "entity":
-            new[str(SKOS + "altLabel")] = [ox.Literal(a) for a in dict.fromkeys(many("alt_labels"))]
-            located = text("located_in")
-            new[KP_NS + "locatedIn"] = [self._entity(located, "located in")] if located else []
-        else:
-            organizer = text("organizer")
-            new[KP_NS + "organizer"] = [self._entity(organizer, "organizer")] if organizer else []
-            new[KP_NS + "field"] = [f] if (f := self._concept(text("field"), FIELD_NS, "field")) else []
-            new[SCHEMA + "startDate"] = [d] if (d := typed_date(text("start_date"), "start date")) else []
-            under = text("under_agreement")
-            new[KP_NS + "underAgreement"] = [self._entity(under, "under agreement")] if under else []
-
-        if iri:
-            subject = self._entity(iri, "entity")
-        else:
-            segment = _IRI_SEGMENT.get(cls) or _IRI_SEGMENT.get(form)
-            if segment is None:
-                segment = "region" if cls in _REGION_CLASSES else "org"
-            path = slugify(label) or "unnamed"
-            located = text("located_in")
-            if segment == "region" and cls != "Country":
-                match = re.match(re.escape(BASE) + r"id/region/([a-z]{2})(/|$)", located)
-                if match:
-                    path = f"{match.group(1)}/{path}"
-            subject = ox.NamedNode(f"{BASE}id/{segment}/{path}")
-            if self._exists(subject.value):
-                raise EditError(f"<{subject.value}> exists already: correct it instead of adding it again")
-        graph, evidence, added = self.source(source)
-        removed: list[ox.Quad] = []
-        for predicate, objects in new.items():
-            p = ox.NamedNode(predicate)
-            current = self._quads(subject, p) if iri else []
-            if iri and predicate == RDF_TYPE:
-                # only the types this form manages are replaced
-                current = [q for q in current if q.object.value.removeprefix(KP_NS) in FORM_CLASSES[form]]
-            if {q.object for q in current} == set(objects):
-                continue
-            removed += current
-            added += [ox.Quad(subject, p, o, graph) for o in objects]
-        added.append(ox.Quad(subject, ox.NamedNode(KP_NS + "evidence"), evidence, graph))
-        return subject.value, added, removed
-
-    def current(self, iri: str) -> dict[str, str | list[str]]:
-        """The values an edit form shows for an existing entity (to correct it)."""
-        subject = self._entity(iri, "entity")
-        values: dict[str, list[str]] = {}
-        for q in self._quads(subject):
-            values.setdefault(q.predicate.value, []).append(q.object.value)
-        types = [t.removeprefix(KP_NS) for t in values.get(RDF_TYPE, []) if t.startswith(KP_NS)]
-        return {
-            "label": (values.get(RDFS_LABEL) or [""])[0],
-            "type": types[0] if types else "",
-            "parties": values.get(KP_NS + "party", []),
-            "kind": (values.get(KP_NS + "tieKind") or [""])[0],
-            "date": (values.get(KP_NS + "signedDate") or [""])[0],
-            "field": (values.get(KP_NS + "field") or [""])[0],
-            "alt_labels": "\n".join(values.get(SKOS + "altLabel", [])),
-            "located_in": (values.get(KP_NS + "locatedIn") or [""])[0],
-            "organizer": (values.get(KP_NS + "organizer") or [""])[0],
-            "start_date": (values.get(SCHEMA + "startDate") or [""])[0],
-            "under_agreement": (values.get(KP_NS + "underAgreement") or [""])[0],
-        }
-
-    def choices(self) -> dict[str, list[tuple[str, str]]]:
-        """(IRI, label) pairs for the form's pickers: kinds, fields, parties/places, agreements."""
-
-        def pairs(sparql: str) -> list[tuple[str, str]]:
-            return [(i, lab or i) for i, lab in self.store.select_values(sparql) if i]
-
-        concepts = (
-            "SELECT ?c (SAMPLE(?l) AS ?label) WHERE {{ {{ ?c <{skos}inScheme> <{ns}> }} UNION {{ ?x <{p}> ?c }} "
-            'OPTIONAL {{ ?c <{skos}prefLabel> ?l FILTER(LANGMATCHES(LANG(?l), "en") || LANG(?l) = "") }} '
-            'FILTER(STRSTARTS(STR(?c), "{ns}")) }} GROUP BY ?c ORDER BY ?label'
-        )
-        entities = (
-            "SELECT ?e (SAMPLE(?l) AS ?label) WHERE {{ ?e a ?t ; <{label}> ?l "
-            'FILTER(STRSTARTS(STR(?e), "{base}id/{segment}/")) }} GROUP BY ?e ORDER BY ?label LIMIT 5000'
-        )
-        return {
-            "kind": pairs(concepts.format(skos=SKOS, ns=KIND_NS, p=KP_NS + "tieKind")),
-            "field": pairs(concepts.format(skos=SKOS, ns=FIELD_NS, p=KP_NS + "field")),
-            "region": pairs(entities.format(label=RDFS_LABEL, base=BASE, segment="region")),
-            "org": pairs(entities.format(label=RDFS_LABEL, base=BASE, segment="org")),
-            "agreement": pairs(entities.format(label=RDFS_LABEL, base=BASE, segment="agreement"))
-            + pairs(entities.format(label=RDFS_LABEL, base=BASE, segment="partnership")),
-        }

@@ -385,6 +385,8 @@ def parse_rdf(data: bytes, fmt: str, graph: str | None = None, base_iri: str | N
     to_graph = ox.NamedNode(graph) if graph else None
     if fmt not in QUAD_FORMATS and to_graph is None:
         raise StoreError(f"data in {fmt} has no graphs of its own: name the graph to load it into")
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark (editors on Windows write one)
+        data = data[3:]
     try:
         quads = list(ox.parse(data, format=rdf, base_iri=base_iri))
     except SyntaxError as error:
@@ -691,6 +693,20 @@ class OxigraphStore(Store):
             raise StoreError(f"{path}: {error}") from None
         self.flush()
         return len(self._store)
+
+    # places: bulk loading of imports (engineer "places")
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> int:
+        """Add quads with the engine's bulk loader, all or nothing: only the quads not yet present are loaded,
+        and if loading fails they are removed again. Returns how many were new."""
+        self.generation += 1
+        new = list(dict.fromkeys(q for q in quads if q not in self._store))
+        try:
+            self._store.bulk_extend(new)
+        except OSError as error:
+            for quad in new:
+                self._store.remove(quad)
+            raise StoreError(f"bulk load failed, nothing was written: {error}") from None
+        return len(new)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
