@@ -277,7 +277,8 @@ def bind_values(sparql: str, bindings: Bindings | None) -> str:
             values = value if isinstance(value, list | tuple) else [value]
             written = " ".join(sparql_term(v) for v in values)  # type: ignore[arg-type]
         else:
-            written = " ".join("(" + " ".join(sparql_term(t) for t in row) + ")" for row in value)  # type: ignore[union-attr]
+            rows_written = [" ".join(sparql_term(t) for t in row) for row in value]  # type: ignore[union-attr]
+            written = " ".join(rows_written if len(names) == 1 else (f"({row})" for row in rows_written))
         head = f"?{names[0]}" if len(names) == 1 else "(" + " ".join(f"?{n}" for n in names) + ")"
         where = _group_start(text, min(_first_use(text, n) for n in names))
         rows.append((where, f"VALUES {head} {{ {written} }}"))
@@ -524,6 +525,9 @@ class Store(ABC):
     @abstractmethod
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph and its triples."""
+
+    def flush(self) -> None:  # noqa: B027 - optional hook
+        """Make sure everything written is durable (what the engine acknowledged; no-op where it always is)."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store's resources."""
