@@ -1380,7 +1380,8 @@
       var box = null;
       for (var k = 0; k < 2 * spots.length && !box; k++) {
         var c = { x: spots[k % 4][0], y: spots[k % 4][1], w: w, h: h };
-        if (k < 4 && (c.x < 0 || c.x + w > width)) continue;  // inside the drawing first, then anywhere
+        // Inside the drawing first; a label that must show (selection, path, focus) may then run over its edge.
+        if ((k < 4 || !(d.labelPriority > 0)) && (c.x < 0 || c.x + w > width)) continue;
         var free = true;
         for (var i = 0; i < placed.length && free; i++) {
           var p = placed[i];
@@ -1394,7 +1395,7 @@
       ctx.lineWidth = 3;
       ctx.strokeStyle = "rgba(255,255,255,.9)";
       ctx.strokeText(text, box.x + 2, box.y + h / 2);
-      ctx.fillStyle = d.labelPriority >= 2 ? "#111" : "#333";
+      ctx.fillStyle = d.labelPriority >= 2 ? "#111" : d.labelPriority < 0 ? "#a3abb8" : "#333";
       ctx.fillText(text, box.x + 2, box.y + h / 2);
     });
     $("graph").dataset.labels = String(drawn.length);
