@@ -221,7 +221,7 @@
     var n = nodes.length;
     var msg = { id: ++layoutId, x: new Float32Array(n), y: new Float32Array(n), size: new Float32Array(n),
       fixed: new Float32Array(n), edges: new Uint32Array(graph.size * 2), weights: new Float32Array(graph.size),
-      iterations: iterations, every: n > 800 ? 10 : 25 };
+      iterations: iterations, every: n > 800 ? 50 : 25 };
     nodes.forEach(function (id, i) {
       var a = graph.getNodeAttributes(id);
       index[id] = i;
@@ -239,7 +239,7 @@
     msg.settings = { barnesHutOptimize: n > 400, barnesHutTheta: 0.6, scalingRatio: n > 1000 ? 30 : 10, gravity: 0.5,
       strongGravityMode: true, linLogMode: n > 150, slowDown: 1 + Math.log(n), adjustSizes: false,
       outboundAttractionDistribution: n > 150 };
-    layoutNodes = nodes;
+    layoutIndex = index;
     var w = layoutWorker();
     if (!w) {
       if (n <= 1500) PG.forceAtlas2.assign(graph, { iterations: Math.min(iterations, 150), settings: msg.settings });
@@ -262,16 +262,20 @@
     return layoutDone;
   }
 
-  var layoutNodes = [];
+  var layoutIndex = {};
 
   function onLayout(ev) {
     var d = ev.data;
     if (d.id !== layoutId) return;
-    layoutNodes.forEach(function (id, i) {
-      if (graph.hasNode(id) && isFinite(d.x[i]) && isFinite(d.y[i])) {
-        graph.mergeNodeAttributes(id, { x: d.x[i], y: d.y[i] });
+    // One graph event for all positions (not one per node): sigma re-indexes once per step of the layout.
+    graph.updateEachNodeAttributes(function (id, attrs) {
+      var i = layoutIndex[id];
+      if (i !== undefined && isFinite(d.x[i]) && isFinite(d.y[i])) {
+        attrs.x = d.x[i];
+        attrs.y = d.y[i];
       }
-    });
+      return attrs;
+    }, { attributes: ["x", "y"] });
     if (d.done) {
       $("layout-status").textContent = "";
       if (afterLayout) { var f = afterLayout; afterLayout = null; f(); }
