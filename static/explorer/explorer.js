@@ -23,6 +23,8 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var graph = new PG.Graph({ multi: false, type: "undirected" });
+  var layout = X.layout.create(graph, $("graph").dataset.worker, $("layout-status"));
+  var relax = layout.relax;
   var renderer = null;
   var facets = null;
   var timeline = null;
@@ -193,101 +195,11 @@
     return fresh.length;
   }
 
-  // -- layout: ForceAtlas2 in a web worker ---------------------------------------------------------------
-
-  var worker = null;
-  var layoutId = 0;
-  var layoutDone = Promise.resolve();
-  var layoutResolve = null;
-  var afterLayout = null;
-
-  function layoutWorker() {
-    if (worker === null) {
-      try {
-        worker = new Worker($("graph").dataset.worker);
-        worker.onmessage = onLayout;
-      } catch (e) {
-        worker = false;
-      }
-    }
-    return worker;
-  }
-
-  /** Lay the drawn graph out with ForceAtlas2 (in the worker, drawn as it settles); ``fixed`` nodes stay put. */
-  function relax(iterations, fixed) {
-    var nodes = graph.nodes();
-    if (nodes.length < 2) return Promise.resolve();
-    var index = {};
-    var n = nodes.length;
-    var msg = { id: ++layoutId, x: new Float32Array(n), y: new Float32Array(n), size: new Float32Array(n),
-      fixed: new Float32Array(n), edges: new Uint32Array(graph.size * 2), weights: new Float32Array(graph.size),
-      iterations: iterations, every: n > 800 ? 50 : 25 };
-    nodes.forEach(function (id, i) {
-      var a = graph.getNodeAttributes(id);
-      index[id] = i;
-      msg.x[i] = a.x; msg.y[i] = a.y; msg.size[i] = a.size || 3;
-      msg.fixed[i] = fixed && fixed.indexOf(id) >= 0 ? 1 : 0;
-    });
-    var e = 0;
-    graph.forEachEdge(function (edge, attrs, s, t) {
-      msg.edges[2 * e] = index[s];
-      msg.edges[2 * e + 1] = index[t];
-      msg.weights[e] = Math.min(3, 1 + (attrs.ties || []).length * 0.5);
-      e++;
-    });
-    // Strong gravity keeps the small separate pieces near the big one; LinLog pulls communities apart.
-    msg.settings = { barnesHutOptimize: n > 400, barnesHutTheta: 0.6, scalingRatio: n > 1000 ? 30 : 10, gravity: 0.5,
-      strongGravityMode: true, linLogMode: n > 150, slowDown: 1 + Math.log(n), adjustSizes: false,
-      outboundAttractionDistribution: n > 150 };
-    layoutIndex = index;
-    var w = layoutWorker();
-    if (!w) {
-      if (n <= 1500) PG.forceAtlas2.assign(graph, { iterations: Math.min(iterations, 150), settings: msg.settings });
-      return Promise.resolve();
-    }
-    if (layoutResolve) layoutResolve();
-    $("layout-status").textContent = "arranging…";
-    X.busy(1);
-    var resolved = false;
-    layoutDone = new Promise(function (resolve) {
-      layoutResolve = function () {
-        if (resolved) return;
-        resolved = true;
-        layoutResolve = null;
-        X.busy(-1);
-        resolve();
-      };
-    });
-    w.postMessage(msg, [msg.x.buffer, msg.y.buffer, msg.size.buffer, msg.fixed.buffer, msg.edges.buffer, msg.weights.buffer]);
-    return layoutDone;
-  }
-
-  var layoutIndex = {};
-
-  function onLayout(ev) {
-    var d = ev.data;
-    if (d.id !== layoutId) return;
-    // One graph event for all positions (not one per node): sigma re-indexes once per step of the layout.
-    graph.updateEachNodeAttributes(function (id, attrs) {
-      var i = layoutIndex[id];
-      if (i !== undefined && isFinite(d.x[i]) && isFinite(d.y[i])) {
-        attrs.x = d.x[i];
-        attrs.y = d.y[i];
-      }
-      return attrs;
-    }, { attributes: ["x", "y"] });
-    if (d.done) {
-      $("layout-status").textContent = "";
-      if (afterLayout) { var f = afterLayout; afterLayout = null; f(); }
-      if (layoutResolve) layoutResolve();
-    }
-  }
-
   // -- the camera ----------------------------------------------------------------------------------------
 
   /** Zoom to ``ids`` (all of them in view, with a margin), once the layout has settled. */
   function fitTo(ids) {
-    afterLayout = function () {
+    layout.whenSettled(function () {
       if (!renderer) return;
       var xs = [], ys = [];
       ids.forEach(function (id) {
@@ -301,12 +213,11 @@
       var aspect = Math.max(dims.width, dims.height) / Math.max(1, Math.min(dims.width, dims.height));
       var ratio = Math.max(0.06, Math.min(1.2, Math.max(x1 - x0, y1 - y0) * 1.5 * Math.sqrt(aspect)));
       renderer.getCamera().animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio: ratio, angle: 0 }, { duration: 400 });
-    };
-    if (!layoutResolve) { var f = afterLayout; afterLayout = null; f(); }
+    });
   }
 
   function resetCamera() {
-    afterLayout = null;
+    layout.whenSettled(null);
     if (renderer) renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
   }
 
@@ -1011,70 +922,6 @@
     });
   }
 
-  // -- autocompletion ------------------------------------------------------------------------------------
-
-  function autocomplete(input, list, onPick) {
-    var items = [];
-    var active = -1;
-    var timer = null;
-    var seq = 0;
-    if (!list.id) list.id = input.id + "-list";
-    input.setAttribute("role", "combobox");
-    input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-controls", list.id);
-    input.setAttribute("aria-expanded", "false");
-    list.setAttribute("role", "listbox");
-    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); active = -1; }
-    function render() {
-      list.textContent = "";
-      items.forEach(function (item, i) {
-        var li = el("li", null, i === active ? "active" : "");
-        li.id = list.id + "-" + i;
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", i === active ? "true" : "false");
-        li.appendChild(el("span", item.label, "ac-label"));
-        var extra = [item.type, countryLabel(item.country)].filter(Boolean).join(" · ");
-        if (item.matched && item.matched !== item.label) extra = "“" + item.matched + "” " + extra;
-        li.appendChild(el("span", extra, "muted"));
-        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(i); });
-        list.appendChild(li);
-      });
-      list.hidden = !items.length;
-      input.setAttribute("aria-expanded", items.length ? "true" : "false");
-      if (active >= 0) input.setAttribute("aria-activedescendant", list.id + "-" + active);
-    }
-    function pick(i) {
-      var item = items[i];
-      if (!item) return;
-      input.value = item.label;
-      input.dataset.id = item.id;
-      close();
-      onPick(item);
-    }
-    input.addEventListener("input", function () {
-      delete input.dataset.id;
-      clearTimeout(timer);
-      var q = input.value.trim();
-      if (!q) { items = []; close(); return; }
-      timer = setTimeout(function () {
-        var mine = ++seq;
-        X.api("/api/search?limit=10&q=" + encodeURIComponent(q)).then(function (data) {
-          if (mine !== seq) return;
-          items = data.results;
-          active = items.length ? 0 : -1;
-          render();
-        });
-      }, 120);
-    });
-    input.addEventListener("keydown", function (ev) {
-      if (ev.key === "ArrowDown") { active = Math.min(items.length - 1, active + 1); render(); ev.preventDefault(); }
-      else if (ev.key === "ArrowUp") { active = Math.max(0, active - 1); render(); ev.preventDefault(); }
-      else if (ev.key === "Enter") { if (!list.hidden && active >= 0) { pick(active); ev.preventDefault(); } }
-      else if (ev.key === "Escape") close();
-    });
-    input.addEventListener("blur", function () { setTimeout(close, 150); });
-  }
-
   // -- controls ------------------------------------------------------------------------------------------
 
   function checkbox(container, value, text, onChange) {
@@ -1296,10 +1143,11 @@
 
   function wire() {
     wireTabs();
-    autocomplete($("search"), $("search-list"), function (item) { goTo(item.id); });
+    var describe = function (item) { return [item.type, countryLabel(item.country)].filter(Boolean).join(" · "); };
+    X.autocomplete($("search"), $("search-list"), function (item) { goTo(item.id); }, describe);
     var fromBox = $("path-from"), toBox = $("path-to");
-    autocomplete(fromBox, fromBox.nextElementSibling, function () {});
-    autocomplete(toBox, toBox.nextElementSibling, function () {});
+    X.autocomplete(fromBox, fromBox.nextElementSibling, function () {}, describe);
+    X.autocomplete(toBox, toBox.nextElementSibling, function () {}, describe);
     $("btn-path").addEventListener("click", function () { findPaths(true); });
     $("btn-overview").addEventListener("click", function () {
       state.focus = ""; state.expand = [];
@@ -1354,59 +1202,6 @@
 
   // -- drawing: sigma, started once its container has a size -------------------------------------------
 
-  var labelQueue = [];
-
-  function collectLabel(context, data) { labelQueue.push(data); }
-
-  /** Draw the collected labels, most important first, skipping any that would cover one already drawn. */
-  function placeLabels() {
-    if (!renderer) return;
-    var canvas = renderer.getCanvases().labels;
-    var ctx = canvas.getContext("2d");
-    var settings = renderer.getSettings();
-    var placed = [];
-    var queue = labelQueue;
-    labelQueue = [];
-    queue.sort(function (a, b) { return (b.labelPriority || 0) - (a.labelPriority || 0) || b.size - a.size; });
-    var fontSize = settings.labelSize;
-    ctx.font = settings.labelWeight + " " + fontSize + "px " + settings.labelFont;
-    ctx.textBaseline = "middle";
-    ctx.lineJoin = "round";
-    var drawn = [];
-    var width = renderer.getDimensions().width;
-    var longest = width < 500 ? 30 : 48;
-    queue.forEach(function (d) {
-      if (!d.label) return;
-      var text = d.label.length > longest ? d.label.slice(0, longest - 2) + "…" : d.label;
-      var w = ctx.measureText(text).width + 4, h = fontSize + 4, r = d.size + 3;
-      // Right of the node, else left, else above, else below: the first place that covers no other label.
-      var spots = [[d.x + r, d.y - h / 2], [d.x - r - w, d.y - h / 2], [d.x - w / 2, d.y - r - h], [d.x - w / 2, d.y + r]];
-      var box = null;
-      for (var k = 0; k < 2 * spots.length && !box; k++) {
-        var c = { x: spots[k % 4][0], y: spots[k % 4][1], w: w, h: h };
-        // Inside the drawing first; a label that must show (selection, path, focus) may then run over its edge.
-        if ((k < 4 || !(d.labelPriority > 0)) && (c.x < 0 || c.x + w > width)) continue;
-        var free = true;
-        for (var i = 0; i < placed.length && free; i++) {
-          var p = placed[i];
-          if (c.x < p.x + p.w && p.x < c.x + c.w && c.y < p.y + p.h && p.y < c.y + c.h) free = false;
-        }
-        if (free) box = c;
-      }
-      if (!box) return;
-      placed.push(box);
-      drawn.push(d.key);
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = "rgba(255,255,255,.9)";
-      ctx.strokeText(text, box.x + 2, box.y + h / 2);
-      ctx.fillStyle = d.labelPriority >= 2 ? "#111" : d.labelPriority < 0 ? "#a3abb8" : "#333";
-      ctx.fillText(text, box.x + 2, box.y + h / 2);
-    });
-    $("graph").dataset.labels = String(drawn.length);
-    renderer.placedLabels = placed;
-    renderer.placedLabelKeys = drawn;
-  }
-
   function startRenderer() {
     var container = $("graph");
     renderer = new PG.Sigma(graph, container, {
@@ -1419,7 +1214,7 @@
       labelGridCellSize: 70,
       labelSize: 12,
       labelFont: "system-ui, sans-serif",
-      defaultDrawNodeLabel: collectLabel,
+      defaultDrawNodeLabel: X.labels.collect,
       defaultEdgeColor: "#c3cad6",
       zIndex: true,
       nodeReducer: function (node, data) {
@@ -1444,7 +1239,7 @@
         return res;
       },
     });
-    renderer.on("afterRender", placeLabels);
+    renderer.on("afterRender", function () { X.labels.place(renderer, container); });
     renderer.on("clickNode", function (ev) { select(ev.node); });
     renderer.on("enterNode", function () { container.style.cursor = "pointer"; });
     renderer.on("leaveNode", function () { container.style.cursor = ""; });
@@ -1498,5 +1293,5 @@
   // For tests and power users: the graph, the renderer and a few actions.
   window.explorer = { graph: graph, renderer: function () { return renderer; }, select: select, expand: expand,
     focusOn: focusOn, findPaths: findPaths, state: function () { return state; },
-    visibleNodes: function () { return visibleNodes; }, layoutDone: function () { return layoutDone; } };
+    visibleNodes: function () { return visibleNodes; }, layoutDone: layout.done };
 })();
