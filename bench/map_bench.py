@@ -12,8 +12,9 @@ then OpenStreetMap Nominatim; see SOURCE.md). Each row's cities are named as the
 
 Measures: building the map's tables (projection + coordinates, then one filter set), the JSON payload of
 ``/api/map/places`` and ``/api/map/ties`` (raw and gzip), and, at 1440×900, the time from navigation to the first
-complete draw of all ties (the page's ``data-drawn-ms``: base map, data, arcs drawn and the map idle), median of
-``--runs`` page loads. Prints one table.
+frame with every tie drawn and to the map being idle, median of ``--runs`` page loads, against a baseline drawn
+the way the data's collector draws it (one SVG path per tie, ``bench/map_svg_baseline.html``) in the same run.
+Prints one table.
 """
 
 from __future__ import annotations
@@ -92,8 +93,51 @@ def prepare(store: Path, work: Path) -> KnowledgeGraph:
     return KnowledgeGraph.open(f"oxigraph:{work}", load_shipped=False)
 
 
-def first_draw(base: str, runs: int) -> list[float]:
-    """Milliseconds from navigation to the first complete draw of /map at 1440×900, one per page load."""
+#: The baseline, the way the data's collector draws it (react-simple-maps): every country and every tie one SVG path
+#: (ties as great circles, Mercator), built in the page from the same JSON answers; the bench serves it itself.
+SVG_BASELINE = (ROOT / "bench" / "map_svg_baseline.html").read_text("utf-8")
+
+
+#: Eight zoom steps (four in, four out), each timed until the frame after it: how smoothly the view follows.
+MAP_ZOOM_STEPS = """async () => { const m = window.pgmap.map, times = [];
+  for (let i = 0; i < 8; i++) { const t = performance.now();
+    await new Promise((r) => { m.once("render", () => requestAnimationFrame(r));
+      m.jumpTo({zoom: m.getZoom() + (i < 4 ? 0.4 : -0.4)}); });
+    times.push(performance.now() - t); }
+  return times; }"""
+SVG_ZOOM_STEPS = """async () => { const svg = document.getElementById("svg"), times = []; let s = 1;
+  for (let i = 0; i < 8; i++) { s *= i < 4 ? 1.32 : 1 / 1.32; const t = performance.now();
+    svg.setAttribute("viewBox", `${720 - 720 / s} ${450 - 450 / s} ${1440 / s} ${900 / s}`);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    times.push(performance.now() - t); }
+  return times; }"""
+
+
+def svg_baseline(base: str, runs: int) -> list[tuple[float, float]]:
+    """Milliseconds from navigation to the first paint of the SVG baseline (:data:`SVG_BASELINE`) at 1440×900, and
+    the median time of a zoom step, one pair per page load."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(runs):
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.route(base + "/bench-svg", lambda route: route.fulfill(body=SVG_BASELINE, content_type="text/html"))
+            page.goto(base + "/bench-svg")
+            page.wait_for_selector("body[data-ready='1']", timeout=600_000)
+            drawn = float(page.evaluate("document.body.dataset.drawnMs"))
+            times.append((drawn, statistics.median(page.evaluate(SVG_ZOOM_STEPS))))
+            page.close()
+        browser.close()
+    return times
+
+
+def first_draw(base: str, runs: int) -> list[tuple[float, float, float]]:
+    """Milliseconds from navigation to the first frame with every tie drawn, to the map being idle (base map,
+    places and clusters too), and the median time of a zoom step, at 1440×900, one triple per page load."""
     from playwright.sync_api import sync_playwright
 
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -105,10 +149,17 @@ def first_draw(base: str, runs: int) -> list[float]:
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.goto(base + "/map")
             page.wait_for_selector("body[data-ready='1']", timeout=300_000)
-            times.append(float(page.evaluate("document.body.dataset.drawnMs")))
+            timings = page.evaluate("window.pgmap.timings")
+            since_navigation = float(page.evaluate("window.pgmap.started"))
+            zoom = statistics.median(page.evaluate(MAP_ZOOM_STEPS))
+            times.append((since_navigation + timings["tiesDrawn"], since_navigation + timings["idle"], zoom))
             page.close()
         browser.close()
     return times
+
+
+def _list(values) -> str:
+    return ", ".join(f"{v / 1000:.2f}" for v in values)
 
 
 def main() -> int:
@@ -152,13 +203,22 @@ def main() -> int:
         )
     if not args.no_browser:
         with serve_in_thread(app) as base:
-            times = first_draw(base, args.runs)
+            client.get("/api/map/ties")  # warm: the projection is built before the browser asks
+            draws = first_draw(base, args.runs)
+            baseline = svg_baseline(base, args.runs)
+        ties_ms = statistics.median(d[0] for d in draws)
+        svg_ms = statistics.median(b[0] for b in baseline)
+        step_ms = statistics.median(d[2] for d in draws)
+        svg_step_ms = statistics.median(b[1] for b in baseline)
+        rows.append(("/map: every tie drawn (WebGL), median", f"{ties_ms / 1000:.2f} s ({_list(d[0] for d in draws)})"))
+        rows.append(("/map: map idle (all layers), median", f"{statistics.median(d[1] for d in draws) / 1000:.2f} s"))
         rows.append(
-            (
-                "first draw of all ties, 1440×900",
-                f"median {statistics.median(times) / 1000:.2f} s ({', '.join(f'{x / 1000:.2f}' for x in times)})",
-            )
+            ("baseline: one SVG path per tie, median", f"{svg_ms / 1000:.2f} s ({_list(b[0] for b in baseline)})")
         )
+        rows.append(("ratio baseline / map, first draw", f"{svg_ms / ties_ms:.2f}"))
+        rows.append(("/map: one zoom step, median", f"{step_ms:.0f} ms"))
+        rows.append(("baseline: one zoom step, median", f"{svg_step_ms:.0f} ms"))
+        rows.append(("ratio baseline / map, zoom step", f"{svg_step_ms / step_ms:.1f}"))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure'.ljust(width)}  value")
     for name, value in rows:

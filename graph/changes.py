@@ -1,10 +1,11 @@
 """The write path: every change is computed, validated with the SHACL shapes, recorded (PROV-O) and committed in one
 transaction, or refused with nothing written.
 
-A change is a set of quads added and a set removed. :class:`Writer` computes it without touching the store (a
-SPARQL Update runs on an in-memory scratch copy and the two states are compared), validates the state of every
-entity it touches, then writes the removals, the additions and the change record in ONE SPARQL update (one
-transaction of the engine). The record lives in its own named graph ``https://partnergraph.org/id/change/<id>``:
+A change is a set of quads added and a set removed. :class:`Writer` computes it without touching the store: a SPARQL
+Update runs on a scratch store holding only the quads it can read or change (:mod:`graph.update_scope`), so its cost
+follows the change, not the store, and nothing is pulled from a remote store but those quads. It then validates the
+state of every entity the change touches and writes the removals, the additions and the change record in ONE write
+(:meth:`Store.write`: one transaction of the engine). The record lives in its own named graph ``https://partnergraph.org/id/change/<id>``:
 
     <change> a prov:Activity ; prov:startedAtTime "..."^^xsd:dateTime ; prov:wasAssociatedWith <id/agent/NAME> ;
         rdfs:comment "why" ; kp:addedCount 3 ; kp:removedCount 1 ;
@@ -21,13 +22,21 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .knowledge import META_GRAPH, SHAPES_FILE, KnowledgeGraph, ValidationError, ValidationReport
 from .namespaces import BASE, KP, ONTOLOGY_GRAPH
-from .store import OxigraphStore, QuerySyntaxError, StoreError, strip_comments_and_strings, to_oxigraph, to_rdflib
+from .queries import query_text
+from .store import (
+    QuerySyntaxError,
+    StoreError,
+    position_message,
+    to_rdflib,
+)
+from .update_scope import scope_quads
 
 CHANGE_BASE = BASE + "id/change/"
 AGENT_BASE = BASE + "id/agent/"
@@ -45,6 +54,9 @@ REVERTS = str(KP.reverts)
 #: Graphs no edit may touch: the change log, the store's bookkeeping and the shipped ontology (edit its files).
 PROTECTED_GRAPHS = (META_GRAPH, ONTOLOGY_GRAPH)
 AGENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+CHANGE_ID = re.compile(r"[0-9A-Za-z_.-]{1,80}")
+#: C0 control characters (tab, line feed and carriage return allowed): they make XML output ill-formed.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class ChangeRefused(StoreError):
@@ -79,28 +91,15 @@ class Change:
 def check_update_text(sparql: str) -> None:
     """Refuse updates the write path never runs: LOAD, SERVICE, CLEAR/DROP ALL or NAMED, or the change log named.
 
-    Strings, comments and IRIs are blanked out first, so a label that says "load" is fine.
+    The one SPARQL scanner of :mod:`graph.sandbox.guard` reads the text (strings, comments, IRIs and escaped
+    names understood), so a label that says "load" is fine and ``x:a\\#`` hides nothing.
     """
-    text = strip_comments_and_strings(sparql)
-    iris = re.findall(r"<([^<>\s]*)>", text)
-    bare = re.sub(r"<[^<>\s]*>", lambda m: " " * len(m.group(0)), text)
-    keyword = r"(?<![\w:?$])({})(?![\w:-])"
-    for word, why in (
-        ("LOAD", "LOAD is not allowed: the server never fetches documents or files; send the data itself"),
-        ("SERVICE", "SERVICE is not allowed: the server never queries other endpoints"),
-    ):
-        match = re.search(keyword.format(word), bare, re.IGNORECASE)
-        if match:
-            raise ChangeRefused(f"{why} (at {_where(sparql, match.start())})")
-    match = re.search(r"(?<![\w:?$])(CLEAR|DROP)\s+(SILENT\s+)?(ALL|NAMED)(?![\w:-])", bare, re.IGNORECASE)
-    if match:
-        raise ChangeRefused(
-            f"{match.group(1).upper()} {match.group(3).upper()} is not allowed: drop graphs one by one "
-            f"(at {_where(sparql, match.start())})"
-        )
-    for iri in iris:
-        if iri.startswith(CHANGE_BASE):
-            raise ChangeRefused(f"<{iri}>: the change log is written by the server only")
+    from .sandbox.guard import QueryRefused, check_update
+
+    try:
+        check_update(sparql, protected=(CHANGE_BASE,))
+    except QueryRefused as refusal:
+        raise ChangeRefused(str(refusal)) from None
 
 
 def _where(text: str, index: int) -> str:
@@ -117,6 +116,11 @@ def _check_quads(added: Iterable[ox.Quad], removed: Iterable[ox.Quad]) -> None:
     """Refuse blank nodes, default-graph data and protected graphs (one clear line each)."""
     for verb, quads in (("add", added), ("remove", removed)):
         for q in quads:
+            if verb == "add" and any(CONTROL.search(t.value) for t in (q.subject, q.predicate, q.object)):
+                raise ChangeRefused(
+                    f"cannot add {q.subject} {q.predicate} {q.object}: it holds a control character "
+                    "(U+0000 to U+001F other than tab and line breaks)"
+                )
             graph = _graph_iri(q)
             if graph is None and verb == "add":
                 raise ChangeRefused(
@@ -140,19 +144,6 @@ def quads_to_nquads(quads: Iterable[ox.Quad]) -> str:
 def nquads_to_quads(text: str) -> list[ox.Quad]:
     """Parse N-Quads text back into quads."""
     return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)) if text.strip() else []
-
-
-def _data_block(quads: Iterable[ox.Quad]) -> str:
-    by_graph: dict[str, list[str]] = {}
-    for q in quads:
-        by_graph.setdefault(str(q.graph_name) if _graph_iri(q) else "", []).append(
-            f"{q.subject} {q.predicate} {q.object} ."
-        )
-    parts = []
-    for graph, lines in sorted(by_graph.items()):
-        body = "\n".join(sorted(lines))
-        parts.append(f"GRAPH {graph} {{\n{body}\n}}" if graph else body)
-    return "\n".join(parts)
 
 
 def new_change_iri(now: datetime) -> str:
@@ -179,55 +170,39 @@ class Writer:
 
     # -- computing a change --------------------------------------------------------------------------------
 
-    def _all_quads(self) -> list[ox.Quad]:
-        """Every quad of the store but the change log (the scratch copy an update runs on)."""
-        if isinstance(self.store, OxigraphStore):
-            quads = self.store.native.quads_for_pattern(None, None, None, None)
-        else:
-            quads = nquads_to_quads(self.store.dump("nquads").decode("utf-8"))
-        return [q for q in quads if not (_graph_iri(q) or "").startswith(CHANGE_BASE)]
-
     def preview_update(self, sparql: str) -> tuple[list[ox.Quad], list[ox.Quad]]:
-        """What a SPARQL Update would add and remove, computed on a scratch copy (the store is not touched)."""
+        """What a SPARQL Update would add and remove, computed on a scratch store that holds only the quads the
+        update can read or change (the store is not touched; its size does not matter)."""
         check_update_text(sparql)
         scratch = ox.Store()
-        before = self._all_quads()
+        try:
+            scratch.update(sparql, base_iri=BASE)  # on nothing first: a syntax error costs no read of the store
+        except SyntaxError as error:
+            raise QuerySyntaxError(position_message(error, "update syntax error")) from None
+        except (OSError, ValueError) as error:
+            raise ChangeRefused(f"update failed, nothing was written: {error}") from None
+        scratch = ox.Store()
+        before = {q for q in scope_quads(self.store, sparql, BASE) if not (_graph_iri(q) or "").startswith(CHANGE_BASE)}
         scratch.extend(before)
         try:
             scratch.update(sparql, base_iri=BASE)
-        except SyntaxError as error:
-            from .store import _position_message
-
-            raise QuerySyntaxError(_position_message(error, "update syntax error")) from None
         except (OSError, ValueError) as error:
             raise ChangeRefused(f"update failed, nothing was written: {error}") from None
-        before_set = set(before)
-        after_set = set(scratch.quads_for_pattern(None, None, None, None))
-        return sorted(after_set - before_set, key=str), sorted(before_set - after_set, key=str)
+        after = set(scratch.quads_for_pattern(None, None, None, None))
+        return sorted(after - before, key=str), sorted(before - after, key=str)
 
     # -- validation ----------------------------------------------------------------------------------------
 
     def _quads_about(self, subjects: set[str]) -> list[ox.Quad]:
         """Every quad (any graph) whose subject is one of these IRIs."""
-        out: list[ox.Quad] = []
-        if isinstance(self.store, OxigraphStore):
-            for s in sorted(subjects):
-                out += self.store.native.quads_for_pattern(ox.NamedNode(s), None, None, None)
-            return out
-        items = sorted(subjects)
-        for start in range(0, len(items), 200):
-            values = " ".join(f"<{s}>" for s in items[start : start + 200])
-            rows = self.store.select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
-            out += [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g)) for s, p, o, g in rows]
-        return out
+        return [q for s in sorted(subjects) for q in self.store.quads(ox.NamedNode(s))]
 
     def _referrers(self, iris: set[str]) -> set[str]:
         """IRIs of the nodes that point at these (their shapes may check the type of what they point at)."""
         found: set[str] = set()
-        items = sorted(iris)
+        items = [URIRef(i) for i in sorted(iris)]
         for start in range(0, len(items), 200):
-            values = " ".join(f"<{s}>" for s in items[start : start + 200])
-            rows = self.store.select_values(f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o }}")
+            rows = self.store.select_values(query_text("changes/referrers"), {"o": items[start : start + 200]})
             found |= {s for (s,) in rows if s and not s.startswith("_:")}
         return found
 
@@ -290,10 +265,19 @@ class Writer:
 
     # -- committing ----------------------------------------------------------------------------------------
 
-    def update(self, sparql: str, agent: str, comment: str = "") -> Change | None:
-        """Run a SPARQL Update as one validated, recorded change; None when it changes nothing."""
+    def update(
+        self,
+        sparql: str,
+        agent: str,
+        comment: str = "",
+        preview: Callable[[str], tuple[list[ox.Quad], list[ox.Quad]]] | None = None,
+    ) -> Change | None:
+        """Run a SPARQL Update as one validated, recorded change; None when it changes nothing.
+
+        ``preview`` computes what the update adds and removes (default: :meth:`preview_update`, in this
+        process; the server passes its sandboxed worker)."""
         with self.lock:
-            added, removed = self.preview_update(sparql)
+            added, removed = (preview or self.preview_update)(sparql)
             return self._commit(added, removed, agent, comment)
 
     def apply(
@@ -325,25 +309,11 @@ class Writer:
         with self.lock:
             return self._commit([], list(self._graph_quads(ox.NamedNode(graph))), agent, comment, drop=graph)
 
-    def _graph_quads(self, node: ox.NamedNode) -> Iterable[ox.Quad]:
-        if isinstance(self.store, OxigraphStore):
-            return self.store.native.quads_for_pattern(None, None, None, node)
-        rows = self.store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{node.value}> {{ ?s ?p ?o }} }}")
-        return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), node) for s, p, o in rows]
+    def _graph_quads(self, node: ox.NamedNode) -> list[ox.Quad]:
+        return list(self.store.quads(graph=node))
 
     def _present(self, quads: list[ox.Quad]) -> set[ox.Quad]:
-        if isinstance(self.store, OxigraphStore):
-            native = self.store.native
-            return {
-                q
-                for q in quads
-                if any(True for _ in native.quads_for_pattern(q.subject, q.predicate, q.object, q.graph_name))
-            }
-        present = set()
-        for q in quads:
-            if self.store.ask(f"ASK {{ GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }} }}"):
-                present.add(q)
-        return present
+        return self.store.present(quads)
 
     def _commit(
         self,
@@ -379,13 +349,14 @@ class Writer:
             removed=removed,
             reverts=reverts,
         )
-        self.store.update(self._commit_text(change, drop))
+        self.store.write([*change.added, *self._record(change)], change.removed, [drop] if drop else [])
         for hook in self.after_commit:
             hook()
         return change
 
-    def _commit_text(self, change: Change, drop: str | None = None) -> str:
-        """One SPARQL update (one transaction): the removals, the additions and the change record."""
+    @staticmethod
+    def _record(change: Change) -> list[ox.Quad]:
+        """The change record: its own named graph, written in the same transaction as the change."""
         c = ox.NamedNode(change.iri)
         agent = ox.NamedNode(AGENT_BASE + change.agent)
         record = [
@@ -403,41 +374,25 @@ class Writer:
             record.append((c, RDFS_COMMENT, ox.Literal(change.comment)))
         if change.reverts:
             record.append((c, REVERTS, ox.NamedNode(change.reverts)))
-        record_quads = [ox.Quad(s, ox.NamedNode(p), o, c) for s, p, o in record]
-        parts = []
-        if change.removed:
-            parts.append("DELETE DATA {\n" + _data_block(change.removed) + "\n}")
-        if drop:  # the graph is emptied: drop its name too
-            parts.append(f"DROP SILENT GRAPH <{drop}>")
-        parts.append("INSERT DATA {\n" + _data_block([*change.added, *record_quads]) + "\n}")
-        return " ;\n".join(parts)
+        return [ox.Quad(s, ox.NamedNode(p), o, c) for s, p, o in record]
 
     # -- the log -------------------------------------------------------------------------------------------
 
     def changes(self, limit: int = 100, agent: str | None = None) -> list[Change]:
-        """The most recent changes first (without their quads)."""
-        where = f"FILTER(?agent = <{AGENT_BASE}{agent}>)" if agent else ""
-        rows = self.store.select_values(
-            f"""SELECT ?c ?t ?agent ?comment ?reverts WHERE {{ GRAPH ?c {{
-                 ?c a <{PROV}Activity> ; <{PROV}startedAtTime> ?t ; <{PROV}wasAssociatedWith> ?agent .
-                 OPTIONAL {{ ?c <{RDFS_COMMENT}> ?comment }} OPTIONAL {{ ?c <{REVERTS}> ?reverts }} }}
-                 FILTER(STRSTARTS(STR(?c), "{CHANGE_BASE}")) {where} }} ORDER BY DESC(?t) DESC(?c) LIMIT {int(limit)}"""
-        )
-        return [self.get_change(c) for (c, *_rest) in rows]
+        """The most recent changes first (with their quads)."""
+        bindings = {"agent": URIRef(AGENT_BASE + agent)} if agent else None
+        rows = self.store.select_values(query_text("changes/list"), bindings)
+        return [self.get_change(c) for (c,) in islice(rows, max(0, int(limit))) if c]
 
     def get_change(self, iri: str) -> Change:
         """One change with its quads; StoreError when there is no such change."""
         if not iri.startswith(CHANGE_BASE):
             iri = CHANGE_BASE + iri
-        rows = list(
-            self.store.select_values(
-                f"""SELECT ?t ?agent ?comment ?added ?removed ?reverts WHERE {{ GRAPH <{iri}> {{
-                     <{iri}> <{PROV}startedAtTime> ?t ; <{PROV}wasAssociatedWith> ?agent ;
-                        <{ADDED}> ?added ; <{REMOVED}> ?removed .
-                     OPTIONAL {{ <{iri}> <{RDFS_COMMENT}> ?comment }}
-                     OPTIONAL {{ <{iri}> <{REVERTS}> ?reverts }} }} }}"""
+        if not CHANGE_ID.fullmatch(iri[len(CHANGE_BASE) :]):
+            raise ChangeRefused(
+                f"{iri[len(CHANGE_BASE) :][:80]!r} is not a change id (like 20240501T101500123456Z-1a2b3c)"
             )
-        )
+        rows = list(self.store.select_values(query_text("changes/get"), {"c": URIRef(iri)}))
         if not rows:
             raise StoreError(f"no change <{iri}>")
         t, who, comment, added, removed, reverts = rows[0]
@@ -477,14 +432,10 @@ class Writer:
             ox.NamedNode(META_GRAPH),
         )
         with self.lock:
-            if self.store.ask(f"ASK {{ GRAPH <{META_GRAPH}> {{ {marker.subject} {marker.predicate} ?v }} }}"):
+            marked = {"meta": URIRef(META_GRAPH), "marker": URIRef(KP.changesReapplied)}
+            if self.store.ask(query_text("changes/marker"), marked):
                 return 0
-            rows = self.store.select_values(
-                f"""SELECT ?c ?added ?removed WHERE {{ GRAPH ?c {{ ?c <{PROV}startedAtTime> ?t ;
-                    <{ADDED}> ?added ; <{REMOVED}> ?removed }} FILTER(STRSTARTS(STR(?c), "{CHANGE_BASE}")) }}
-                    ORDER BY ?t ?c"""
-            )
-            rows = list(rows)
+            rows = list(self.store.select_values(query_text("changes/all-effects")))
             if not rows:  # no change was ever made: nothing to put back, nothing to write
                 return 0
             last: dict[ox.Quad, bool] = {}
@@ -495,13 +446,10 @@ class Writer:
                     last[q] = True
             wanted = [q for q, keep in last.items() if keep]
             unwanted = [q for q, keep in last.items() if not keep]
-            to_add = [q for q in wanted if q not in self._present([q])]
-            to_remove = sorted(self._present(unwanted), key=str)
-            parts = []
-            if to_remove:
-                parts.append("DELETE DATA {\n" + _data_block(to_remove) + "\n}")
-            parts.append("INSERT DATA {\n" + _data_block([*to_add, marker]) + "\n}")
-            self.store.update(" ;\n".join(parts))
+            present = self.store.present([*wanted, *unwanted])
+            to_add = [q for q in wanted if q not in present]
+            to_remove = sorted((q for q in unwanted if q in present), key=str)
+            self.store.write([*to_add, marker], to_remove)
             return len(to_add) + len(to_remove)
 
 

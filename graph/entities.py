@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .knowledge import KnowledgeGraph
+from .labels import load_query as labels_query
 from .labels import table_row, term_labels, values_query
 from .namespaces import PREFIXES, shorten
 from .network import Filters, Network, load_query, local_name, network, sparql_iri
@@ -18,39 +19,54 @@ from .network import Filters, Network, load_query, local_name, network, sparql_i
 def evidence(
     kg: KnowledgeGraph, iris: Iterable[str], select: Callable[[str], Iterable[tuple]] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """The sources of each IRI in one query, one item per document: its title, the words it is quoted with
-    (``quotes``; ``quote`` is the first), and the rows of an imported table it comes from (``rows``: the row
-    number and its cells with their column names); a document stating the IRI without a quote has neither.
+    """The sources of each IRI in one query: the quoted words (``kp:evidence``) with their document and its
+    title, or, where a node has no quote, the source graphs that state it. A quote that is a row of an imported
+    table also has ``row`` (its number) and ``cells`` (``[{column, value}]``, named by the table's header).
     ``select`` runs the queries (default: the store's ``select_values``)."""
     select = select or kg.store.select_values
     iris = sorted(set(iris))
-    found: dict[str, dict[str, dict[str, Any]]] = {iri: {} for iri in iris}
+    out: dict[str, list[dict[str, Any]]] = {iri: [] for iri in iris}
+    seen = set()
     row_docs: set[str] = set()
     for start in range(0, len(iris), 400):
         for x, quote, doc, title, row in select(values_query("evidence", "x", iris[start : start + 400])):
-            item = found[x].setdefault(
-                doc or "", {"source": doc, "title": title, "quote": None, "quotes": [], "rows": []}
-            )
-            item["title"] = item["title"] or title
+            if (x, quote, doc) in seen:
+                continue
+            seen.add((x, quote, doc))
+            item: dict[str, Any] = {"quote": quote, "source": doc, "title": title}
             if quote and row and str(row).isdigit():
-                if all(r["row"] != int(row) for r in item["rows"]):
-                    item["rows"].append({"row": int(row), "text": quote})
-                    row_docs.add(doc or "")
-            elif quote and quote not in item["quotes"]:
-                item["quotes"].append(quote)
+                item["row"] = int(row)
+                row_docs.add(doc or "")
+            out[x].append(item)
     headers = dict(select(values_query("table-headers", "doc", sorted(row_docs)))) if row_docs else {}
-    out: dict[str, list[dict[str, Any]]] = {}
-    for iri, docs in found.items():
-        for item in docs.values():
-            item["quotes"].sort()
-            item["quote"] = item["quotes"][0] if item["quotes"] else None
-            item["rows"].sort(key=lambda r: r["row"])
-            for r in item["rows"]:
-                r["cells"] = table_row(r.pop("text"), headers.get(item["source"]))
-        out[iri] = sorted(
-            docs.values(), key=lambda i: (not (i["quotes"] or i["rows"]), i["title"] or "", i["source"] or "")
+    for items in out.values():
+        quoted = {i["source"] for i in items if i["quote"]}
+        items[:] = sorted(
+            (i for i in items if i["quote"] or i["source"] not in quoted),
+            key=lambda i: (i["quote"] is None, i["source"] or "", i.get("row", 0), i["quote"] or ""),
         )
+        for item in items:
+            if "row" in item:
+                item["cells"] = table_row(item["quote"], headers.get(item["source"]))
     return out
+
+
+def by_document(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sources as a page lists them, one per document: its title, every quote (``quotes``; ``quote`` is the
+    first, None for table rows) and every table row it gives (``rows``: ``[{row, cells}]``)."""
+    docs: dict[str, dict[str, Any]] = {}
+    for item in items:
+        doc = docs.setdefault(
+            item["source"] or "", {"source": item["source"], "title": item["title"], "quotes": [], "rows": []}
+        )
+        doc["title"] = doc["title"] or item["title"]
+        if "row" in item:
+            doc["rows"].append({"row": item["row"], "cells": item["cells"]})
+        elif item["quote"] and item["quote"] not in doc["quotes"]:
+            doc["quotes"].append(item["quote"])
+    for doc in docs.values():
+        doc["quote"] = doc["quotes"][0] if doc["quotes"] else None
+    return sorted(docs.values(), key=lambda d: (not (d["quotes"] or d["rows"]), d["title"] or "", d["source"] or ""))
 
 
 def explain_paths(
@@ -60,7 +76,8 @@ def explain_paths(
     filters: Filters | None = None,
     select: Callable[[str], Iterable[tuple]] | None = None,
 ) -> list:
-    """Paths as lists of hops, every tie with its sources (one evidence query for the whole answer)."""
+    """Paths as lists of hops, every tie with its sources per document as :func:`by_document` gives them (one
+    evidence query for the whole answer)."""
     explained = [net.hops(p, filters) for p in paths]
     wanted = {t["id"] for hops in explained for h in hops for t in h["ties"]}
     wanted |= {x["subject"]["id"] for hops in explained for h in hops for x in h["links"]}
@@ -68,10 +85,10 @@ def explain_paths(
     for hops in explained:
         for hop in hops:
             for tie in hop["ties"]:
-                tie["sources"] = found.get(tie["id"], [])
+                tie["sources"] = by_document(found.get(tie["id"], []))
                 tie["source"] = tie["sources"][0] if tie["sources"] else None
             for link in hop["links"]:
-                link["sources"] = found.get(link["subject"]["id"], [])
+                link["sources"] = by_document(found.get(link["subject"]["id"], []))
     return explained
 
 
@@ -132,7 +149,7 @@ def describe(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
     titles = dict(kg.store.select_values(load_query("source-titles")))
     found = evidence(kg, [iri, *(t["id"] for t in ties)])
     for tie in ties:
-        tie["sources"] = found.get(tie["id"], [])
+        tie["sources"] = by_document(found.get(tie["id"], []))
     for item in incoming:
         item["propertyLabel"] = words[item["property"]]
     documents: dict[str, str | None] = {}
@@ -171,7 +188,7 @@ def describe(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
         "facts": rest,
         "ties": ties,
         "incoming": sorted(incoming, key=lambda x: (x["propertyLabel"], x["label"])),
-        "evidence": found.get(iri, []),
+        "evidence": by_document(found.get(iri, [])),
         "degree": net.graph.degree(iri) if iri in net.graph else 0,
     }
 
@@ -215,7 +232,7 @@ def entity_rdf(kg: KnowledgeGraph, iri: str, fmt: str) -> bytes:
 
 def sources(kg: KnowledgeGraph, per_source: int = 100) -> list[dict[str, Any]]:
     """Every source document (title, date, publisher, statement and quote counts) with up to ``per_source`` of
-    its quotes, each with the things it supports."""
+    its quotes, each with the things it supports (a table's rows with ``row`` and ``cells``)."""
     docs: dict[str, dict[str, Any]] = {}
     for row in kg.run_named("sources").dicts():  # type: ignore[union-attr]
         doc = str(row["source"])
@@ -229,14 +246,21 @@ def sources(kg: KnowledgeGraph, per_source: int = 100) -> list[dict[str, Any]]:
             "quotes": [],
         }
     quotes: dict[tuple[str, str], dict[str, Any]] = {}
-    for doc, e, quote, x, xlabel in kg.store.select_values(load_query("source-quotes")):
-        if doc not in docs:
+    headers: dict[str, str] = {}
+    rows = list(kg.store.select_values(labels_query("source-quotes")))
+    for doc, _e, quote, row, _x, _label in rows:
+        if row == "1":  # the header of an imported table: the names of the columns of its rows
+            headers[doc] = quote
+    for doc, e, quote, row, x, xlabel in rows:
+        if doc not in docs or row == "1":
             continue
         key = (doc, e)
         if key not in quotes:
             if len(docs[doc]["quotes"]) >= per_source:
                 continue
             quotes[key] = {"id": e, "quote": quote, "supports": []}
+            if row and row.isdigit():
+                quotes[key].update(row=int(row), cells=table_row(quote, headers.get(doc)))
             docs[doc]["quotes"].append(quotes[key])
         if x and all(s["id"] != x for s in quotes[key]["supports"]):
             quotes[key]["supports"].append({"id": x, "label": xlabel or local_name(x)})

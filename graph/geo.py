@@ -170,6 +170,7 @@ class MapData:
         self.coords = coords
         self._views: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing = threading.Lock()
 
     def tables(self, filters: nw.Filters | None = None) -> dict[str, Any]:
         """Places with coordinates in the filtered network (best tied first) and the ties between them.
@@ -185,11 +186,15 @@ class MapData:
             if key in self._views:
                 self._views.move_to_end(key)
                 return self._views[key]
-        result = self._tables(filters)
-        with self._lock:
-            self._views[key] = result
-            while len(self._views) > CACHED_VIEWS:
-                self._views.popitem(last=False)
+        with self._computing:  # the map asks for places and ties at once: compute them once
+            with self._lock:
+                if key in self._views:
+                    return self._views[key]
+            result = self._tables(filters)
+            with self._lock:
+                self._views[key] = result
+                while len(self._views) > CACHED_VIEWS:
+                    self._views.popitem(last=False)
         return result
 
     def _tables(self, filters: nw.Filters) -> dict[str, Any]:

@@ -23,10 +23,18 @@ ID_NS = BASE + "id/"
 def _term(node: Any, labels: dict[str, str]) -> dict[str, Any]:
     """A subject or object as the page shows it: an IRI with its label, or a literal's text."""
     if isinstance(node, ox.NamedNode):
-        return {"iri": node.value, "label": labels.get(node.value) or local_words(node.value)}
+        return {"iri": node.value, "label": labels.get(node.value) or _unlabelled(node.value)}
     if isinstance(node, ox.Literal):
         return {"iri": None, "label": node.value, "language": node.language}
     return {"iri": None, "label": str(node)}
+
+
+def _unlabelled(iri: str) -> str:
+    """Words for an IRI without a label: a quote (``id/evidence/<doc>/<n>``) by its number, else its last part."""
+    if iri.startswith(ID_NS + "evidence/"):
+        last = iri.rsplit("/", 1)[-1]
+        return f"row {last[4:]}" if last.startswith("row-") else f"quote {last}"
+    return local_words(iri)
 
 
 def readable(kg: KnowledgeGraph, added: Iterable[ox.Quad], removed: Iterable[ox.Quad]) -> list[dict[str, Any]]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from .knowledge import KnowledgeGraph
 from .namespaces import PREFIXES
@@ -56,8 +58,9 @@ STANDARD_LABELS = {
 }
 
 
+@cache
 def load_query(name: str) -> str:
-    """The text of ``graph/queries/entities/<name>.rq``."""
+    """The text of ``graph/queries/entities/<name>.rq`` (read once)."""
     return (QUERY_DIR / f"{name}.rq").read_text("utf-8")
 
 
@@ -88,10 +91,24 @@ def labels_of(kg: KnowledgeGraph, iris: Iterable[str], select: Callable[[str], I
 
 
 def term_labels(kg: KnowledgeGraph, terms: Iterable[str]) -> dict[str, str]:
-    """A label for each property or class: the ontology's words, the standard words above, else the IRI's own."""
+    """A label for each property or class: the ontology's words, the standard words above, else the IRI's own.
+
+    Kept per knowledge graph until the store changes (properties and classes are few and rarely relabelled)."""
     terms = set(terms)
-    found = labels_of(kg, [t for t in terms if t not in STANDARD_LABELS])
-    return {t: STANDARD_LABELS.get(t) or found.get(t) or local_words(t) for t in terms}
+    generation = kg.store.generation
+    cached = _TERM_CACHE.get(kg)
+    if cached is None or cached[0] != generation or generation is None:
+        cached = (generation, {})
+        _TERM_CACHE[kg] = cached
+    known = cached[1]
+    missing = [t for t in terms if t not in known and t not in STANDARD_LABELS]
+    if missing:
+        found = labels_of(kg, missing)
+        known.update({t: found.get(t) or local_words(t) for t in missing})
+    return {t: STANDARD_LABELS.get(t) or known[t] for t in terms}
+
+
+_TERM_CACHE: WeakKeyDictionary[KnowledgeGraph, tuple[int | None, dict[str, str]]] = WeakKeyDictionary()
 
 
 def table_row(text: str, columns: str | None) -> list[dict[str, str]]:

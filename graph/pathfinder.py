@@ -218,9 +218,12 @@ def find_paths(
     k: int = 3,
     filters: nw.Filters | None = None,
     max_hops: int = nw.MAX_HOPS,
+    rank: str = "meaning",
+    with_ranking: bool = False,
 ) -> dict[str, Any]:
-    """The answer of ``/api/paths`` (``from``, ``to``, ``k``, ``paths``) found by a bidirectional search of the
-    remote store; see the module's documentation."""
+    """The answer of ``/api/paths`` (``from``, ``to``, ``k``, ``paths``, and with ``with_ranking`` the
+    ``ranking`` that says why each path ranks where it does) found by a bidirectional search of the remote
+    store; see the module's documentation."""
     filters = filters or nw.Filters()
     k = max(1, min(int(k), nw.MAX_PATHS))
     explorer = Explorer(kg)
@@ -237,6 +240,7 @@ def find_paths(
     frontier = {source: [source], target: [target]}
     radius = {source: 0, target: 0}
     found: list[list[str]] = []
+    search: dict[str, Any] | None = None
     net = explorer.network()
     while radius[source] + radius[target] < limit:
         sides = [s for s in (source, target) if frontier[s]]
@@ -261,12 +265,14 @@ def find_paths(
         radius[side] += 1
         if set(dist[source]) & set(dist[target]):
             reach = radius[source] + radius[target]
-            found = net.paths(source, target, k=k, filters=filters, max_hops=min(max_hops, reach))
+            search = net.ranked_paths(source, target, k=k, filters=filters, max_hops=min(max_hops, reach), rank=rank)
+            found = search["paths"]
             if len(found) >= k:
                 break
     if not found and source in net.graph and target in net.graph:
         reach = radius[source] + radius[target]
-        found = net.paths(source, target, k=k, filters=filters, max_hops=min(max_hops, reach))
+        search = net.ranked_paths(source, target, k=k, filters=filters, max_hops=min(max_hops, reach), rank=rank)
+        found = search["paths"]
     on_paths = {n for p in found for n in p} | ends
     explorer.fetch_details(
         t["id"] for p in found for a, b in zip(p, p[1:], strict=False) for t in net.graph.edges[a, b]["ties"]
@@ -280,12 +286,15 @@ def find_paths(
     explorer.assign_countries(net, on_paths)
     ties = [t for p in found for a, b in zip(p, p[1:], strict=False) for t in net.graph.edges[a, b]["ties"]]
     explorer.concept_labels(net, ties)
-    return {
+    answer = {
         "from": net.node_json(source),
         "to": net.node_json(target),
         "k": k,
         "paths": entities.explain_paths(kg, net, found, filters, select=explorer._select),
     }
+    if with_ranking:
+        answer["ranking"] = search["ranking"] if search else None
+    return answer
 
 
 def tsv_values(body: bytes) -> list[tuple[str | None, ...]]:

@@ -338,3 +338,17 @@ def test_one_name_for_the_token_setting(app):
     # the navigation offers Edit only where writes are on
     assert 'href="/edit/"' not in off.test_client().get("/sources").get_data(as_text=True)
     assert 'href="/edit/"' in app.test_client().get("/sources").get_data(as_text=True)
+
+
+def test_signing_in_returns_to_the_page_asked_for(app):
+    client = app.test_client()
+    asked = client.get("/edit/entity?iri=" + GYEONGGI)
+    assert asked.status_code == 302 and "next=" in asked.location
+    page = client.get(asked.location).get_data(as_text=True)
+    assert 'name="next" value="/edit/entity?iri=' in page
+    done = client.post("/edit/login", data={"csrf": csrf(page), "token": TOKEN, "next": "/edit/entity?iri=" + GYEONGGI})
+    assert done.location == "/edit/entity?iri=" + GYEONGGI
+    for elsewhere in ("https://evil.example/", "//evil.example/edit/", "/id/region/kr"):
+        other = app.test_client()
+        token = csrf(other.get("/edit/").get_data(as_text=True))
+        assert other.post("/edit/login", data={"csrf": token, "token": TOKEN, "next": elsewhere}).location == "/edit/"

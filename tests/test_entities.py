@@ -187,6 +187,11 @@ def test_a_table_row_is_shown_as_a_row_with_its_column_names(table_client: Flask
     assert "<caption>Row 2 of the table" in page
     assert '<th scope="col">country2</th>' in page and "<td>Italy</td>" in page
     assert "Paris,France,Rome,Italy" not in page  # never the raw CSV line as a quote
+    assert 'id="ties"' not in page  # a tie's own page lists its parties in the summary, not "Ties (0)"
+    assert "the sources give no dates" in table_client.get("/id/region/fr/paris").get_data(as_text=True)
+    sources = table_client.get("/sources").get_data(as_text=True)
+    assert "<caption>Row 3 of the table" in sources and "<td>Rome</td>" in sources
+    assert "Paris,France,Rome,Italy" not in sources and "city1,country1" not in sources  # the header is no quote
 
 
 def test_links_go_only_to_our_pages_or_http(client: FlaskClient) -> None:

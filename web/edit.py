@@ -83,8 +83,16 @@ def current_editor() -> str | None:
 def _require_editor() -> str:
     name = current_editor()
     if name is None:
-        abort(redirect(url_for("edit.index")))
+        wanted = request.full_path if request.method == "GET" else None
+        abort(redirect(url_for("edit.index", next=wanted) if wanted else url_for("edit.index")))
     return name
+
+
+def _next_page(path: str) -> str:
+    """Where to go after signing in: an edit page asked for before, else the edit index (never another site)."""
+    if path.startswith("/edit/") and not path.startswith("//") and "\\" not in path:
+        return path
+    return url_for("edit.index")
 
 
 @bp.get("/")
@@ -128,7 +136,7 @@ def login() -> ResponseReturnValue:
     session["editor"] = name
     session["editor_fp"] = auth.fingerprint(name)
     csrf_token()
-    return redirect(url_for("edit.index"))
+    return redirect(_next_page(request.form.get("next", "")))
 
 
 @bp.post("/logout")

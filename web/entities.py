@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlencode
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from graph import entities, history
@@ -16,6 +17,19 @@ from graph.forms import FORM_CLASSES
 from . import auth
 
 bp = Blueprint("entities", __name__)
+
+#: What may follow /id/ in an IRI: no spaces, no characters IRIs forbid, only well-formed %-escapes.
+_IRI_PATH = re.compile(r"(?:[^\x00-\x20<>\"{}|\\^`%]|%[0-9A-Fa-f]{2})+")
+
+
+def _is_iri(text: str) -> bool:
+    """True when the engine takes ``text`` for a valid IRI (RFC 3987)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
 
 TWINS = {".ttl": ("turtle", "text/turtle"), ".jsonld": ("jsonld", "application/ld+json")}
 
@@ -76,7 +90,7 @@ def entity(rest: str):
     path, fmt = _negotiated(rest)
     iri = nw.ID_NS + path
     kg = _kg()
-    described = entities.describe(kg, iri) if "<" not in path and ">" not in path else None
+    described = entities.describe(kg, iri) if _IRI_PATH.fullmatch(path) and _is_iri(iri) else None
     if described is None:
         if fmt:
             return Response(f"no entity {iri}\n", status=404, mimetype="text/plain")
@@ -109,5 +123,5 @@ def entity(rest: str):
 @bp.get("/sources")
 def sources():
     """Every source document with its date, publisher, counts and quotes (each with the things it supports)."""
-    docs = entities.sources(_kg(), per_source=int(request.args.get("per", 100) or 100))
+    docs = entities.sources(_kg(), per_source=request.args.get("per", 100, type=int) or 100)
     return render_template("sources.html", sources=docs, entity_path=entity_path, quote=quote)

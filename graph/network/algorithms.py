@@ -12,7 +12,9 @@ projection puts there) and, for the ranked paths, a ``cost`` per edge (:func:`ho
 
 from __future__ import annotations
 
+import math
 import random
+import statistics
 from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
@@ -24,19 +26,22 @@ from networkx.algorithms.centrality.betweenness import (
     _single_source_shortest_path_basic,
 )
 
-from .base import EXACT_BETWEENNESS_MAX_NODES, LOUVAIN_MAX_EDGES, NetworkError
+from .base import BETWEENNESS_SAMPLES, EXACT_BETWEENNESS_MAX_NODES, LOUVAIN_MAX_EDGES, NetworkError
 
 #: What a hop costs when paths are ranked by meaning: a tie or a shared program or event is a partnership
-#: (1); a part-of or head-of link says who belongs to whom (2); containment only says where a thing is (3).
+#: (1); a part-of or head-of link says who belongs to whom (1.5: a hospital of a university is nearly the
+#: university); containment only says where a thing is (4: a path through "both are in Korea" comes after one
+#: of up to four real ties).
 RELATION_COST: dict[str, float] = {
     "agreement": 1.0,
     "partnership": 1.0,
     "program": 1.0,
     "event": 1.0,
-    "head-of": 2.0,
-    "part-of": 2.0,
-    "located-in": 3.0,
+    "head-of": 1.5,
+    "part-of": 1.5,
+    "located-in": 4.0,
 }
+COST_RULE = "a tie, shared program or event costs 1, part of / head of 1.5, containment (located in) 4"
 #: Words for each relation in the explanation of a path's rank.
 RELATION_WORDS: dict[str, str] = {
     "agreement": "agreement",
@@ -53,14 +58,14 @@ def hop_cost(relations: Iterable[str]) -> float:
     """The cost of an edge for ranked paths: that of its most meaningful relation.
 
     >>> hop_cost({"located-in", "agreement"}), hop_cost({"located-in"})
-    (1.0, 3.0)
+    (1.0, 4.0)
     """
-    return min((RELATION_COST.get(r, 2.0) for r in relations), default=2.0)
+    return min((RELATION_COST.get(r, 1.5) for r in relations), default=1.5)
 
 
 def hop_relation(relations: Iterable[str]) -> str:
     """The relation a hop is counted as in a path's explanation: its cheapest one (ties first)."""
-    return min(relations, key=lambda r: (RELATION_COST.get(r, 2.0), r), default="link")
+    return min(relations, key=lambda r: (RELATION_COST.get(r, 1.5), r), default="link")
 
 
 #: How many paths (by number of hops) the ranked search reads at most.
@@ -75,8 +80,8 @@ def shortest_paths(
     algorithm). Empty when no path exists.
 
     >>> g = nx.Graph()
-    >>> g.add_edge("a", "kr", cost=3.0)
-    >>> g.add_edge("kr", "b", cost=3.0)
+    >>> g.add_edge("a", "kr", cost=4.0)
+    >>> g.add_edge("kr", "b", cost=4.0)
     >>> g.add_edge("a", "u", cost=1.0)
     >>> g.add_edge("u", "b", cost=1.0)
     >>> shortest_paths(g, "a", "b", k=2)
@@ -133,24 +138,46 @@ def explain_rank(graph: nx.Graph, path: list[str]) -> dict[str, Any]:
     """Why a path ranks where it does: the relation each hop counts as, their cost and a sentence.
 
     >>> g = nx.Graph()
-    >>> g.add_edge("a", "kr", relations={"located-in"}, cost=3.0)
-    >>> g.add_edge("kr", "b", relations={"located-in"}, cost=3.0)
+    >>> g.add_edge("a", "kr", relations={"located-in"}, cost=4.0)
+    >>> g.add_edge("kr", "b", relations={"located-in"}, cost=4.0)
     >>> explain_rank(g, ["a", "kr", "b"])["why"]
-    '2 hops: 2 containment (located in); cost 6 (a tie or shared program costs 1, part of / head of 2, containment 3)'
+    '2 hops: 2 containment (located in); cost 8'
     """
     kinds = [hop_relation(graph.edges[a, b].get("relations", ())) for a, b in zip(path, path[1:], strict=False)]
     counts: dict[str, int] = {}
     for kind in kinds:
         counts[kind] = counts.get(kind, 0) + 1
     cost = path_cost(graph, path)
-    ordered = sorted(counts.items(), key=lambda kv: (RELATION_COST.get(kv[0], 2.0), kv[0]))
+    ordered = sorted(counts.items(), key=lambda kv: (RELATION_COST.get(kv[0], 1.5), kv[0]))
     parts = ", ".join(f"{n} {RELATION_WORDS.get(kind, kind)}" for kind, n in ordered)
     hops = len(path) - 1
-    why = (
-        f"{hops} hop{'s' if hops != 1 else ''}: {parts}; cost {cost:g} "
-        "(a tie or shared program costs 1, part of / head of 2, containment 3)"
-    )
+    why = f"{hops} hop{'s' if hops != 1 else ''}: {parts}; cost {cost:g}"
     return {"hops": hops, "cost": cost, "hopKinds": kinds, "counts": counts, "why": why}
+
+
+def explain_ranking(graph: nx.Graph, paths: list[list[str]]) -> list[dict[str, Any]]:
+    """:func:`explain_rank` for each of a ranked list of paths, each saying why it comes after the one before.
+
+    >>> g = nx.Graph()
+    >>> g.add_edge("a", "u", relations={"agreement"}, cost=1.0)
+    >>> g.add_edge("u", "b", relations={"agreement"}, cost=1.0)
+    >>> g.add_edge("a", "b", relations={"located-in"}, cost=4.0)
+    >>> [r["why"] for r in explain_ranking(g, [["a", "u", "b"], ["a", "b"]])]
+    ['2 hops: 2 agreement; cost 2', '1 hop: 1 containment (located in); cost 4: after path 1, which costs less (2)']
+    """
+    out: list[dict[str, Any]] = []
+    for i, path in enumerate(paths):
+        reason = {"rank": i + 1, **explain_rank(graph, path)}
+        if out:
+            before = out[-1]
+            if reason["cost"] > before["cost"]:
+                reason["why"] += f": after path {i}, which costs less ({before['cost']:g})"
+            elif reason["hops"] > before["hops"]:
+                reason["why"] += f": as costly as path {i}, with more hops"
+            else:
+                reason["why"] += f": as costly as path {i} and as long, found after it"
+        out.append(reason)
+    return out
 
 
 def partners(graph: nx.Graph, node: str) -> set[str]:
@@ -224,42 +251,68 @@ def tie_counts(graph: nx.Graph) -> dict[str, int]:
     return {n: sum(len(d["ties"]) + len(d["links"]) for _, _, d in graph.edges(n, data=True)) for n in graph}
 
 
+#: Batches of sources whose separate estimates give a sampled betweenness its standard error.
+BATCHES = 10
+
+
+def sampled_betweenness(
+    graph: nx.Graph, samples: int | None, seed: int = 42, progress: Callable[[float], None] | None = None
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Betweenness (as :func:`algorithms.betweenness`) and, when estimated from ``samples`` sources, each
+    entity's standard error: the spread of the estimates of :data:`BATCHES` batches of the sources.
+
+    >>> scores, errors = sampled_betweenness(nx.path_graph(3), None)
+    >>> scores[1], errors
+    (1.0, {})
+    """
+    n = graph.number_of_nodes()
+    if samples is not None and samples >= n:
+        samples = None
+    sources = list(graph) if samples is None else random.Random(seed).sample(list(graph.nodes()), samples)
+    scores = dict.fromkeys(graph, 0.0)
+    batch_size = math.ceil(len(sources) / BATCHES) if samples else 0
+    batches: list[tuple[dict[str, float], list[str]]] = []
+    previous: dict[str, float] = dict(scores)
+    for i, source in enumerate(sources, 1):
+        stack, preds, sigma, _ = _single_source_shortest_path_basic(graph, source)
+        scores, _ = _accumulate_basic(scores, stack, preds, sigma, source)
+        if batch_size and (i % batch_size == 0 or i == len(sources)):
+            raw = {v: scores[v] - previous[v] for v in scores if scores[v] != previous[v]}
+            batches.append((raw, sources[len(batches) * batch_size : i]))
+            previous = dict(scores)
+        if progress is not None:
+            progress(i / max(1, len(sources)))
+    final = _rescale(
+        scores, n, normalized=True, directed=False, endpoints=False, sampled_nodes=None if samples is None else sources
+    )
+    errors: dict[str, float] = {}
+    if samples and len(batches) > 1:
+        # Each batch alone is an estimate from its own sources; the standard error of their mean is sd / sqrt(B).
+        estimates = [
+            _rescale(raw, n, normalized=True, directed=False, endpoints=False, sampled_nodes=batch_sources)
+            for raw, batch_sources in batches
+        ]
+        for v in graph:
+            errors[v] = statistics.stdev(e.get(v, 0.0) for e in estimates) / math.sqrt(len(estimates))
+    return final, errors
+
+
 def betweenness(
-    graph: nx.Graph,
-    samples: int | None = None,
-    seed: int = 42,
-    progress: Callable[[float], None] | None = None,
+    graph: nx.Graph, samples: int | None = None, seed: int = 42, progress: Callable[[float], None] | None = None
 ) -> dict[str, float]:
     """Normalised betweenness centrality (Brandes 2001), exact or estimated from ``samples`` sources chosen at
-    random (seeded; Brandes and Pich 2007), reporting the share done to ``progress``. Equal to networkx's
-    ``betweenness_centrality(graph, k=samples, seed=seed)``.
+    random (seeded; Brandes and Pich 2007): networkx's ``betweenness_centrality(graph, k=samples, seed=seed)``,
+    reporting the share done to ``progress``.
 
     >>> betweenness(nx.path_graph(3))[1]
     1.0
     """
-    scores = dict.fromkeys(graph, 0.0)
-    if samples is not None and samples >= len(graph):
-        samples = None
-    sources = list(graph) if samples is None else random.Random(seed).sample(list(graph.nodes()), samples)
-    every = max(1, len(sources) // 100)
-    for i, source in enumerate(sources):
-        stack, preds, sigma, _ = _single_source_shortest_path_basic(graph, source)
-        scores, _ = _accumulate_basic(scores, stack, preds, sigma, source)
-        if progress and i % every == 0:
-            progress(i / len(sources))
-    return _rescale(
-        scores,
-        len(graph),
-        normalized=True,
-        directed=graph.is_directed(),
-        endpoints=False,
-        sampled_nodes=None if samples is None else sources,
-    )
+    return sampled_betweenness(graph, samples, seed, progress)[0]
 
 
 def betweenness_samples(graph: nx.Graph) -> int | None:
     """How many sources the betweenness of ``graph`` is estimated from: None (exact) up to 1,500 entities."""
-    return None if graph.number_of_nodes() <= EXACT_BETWEENNESS_MAX_NODES else 300
+    return None if graph.number_of_nodes() <= EXACT_BETWEENNESS_MAX_NODES else BETWEENNESS_SAMPLES
 
 
 def communities(graph: nx.Graph, seed: int = 42) -> list[list[str]]:

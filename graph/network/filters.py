@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
 
 from .algorithms import hop_cost
-from .base import CLASS_GROUP, GROUPS, RELATIONS, TIE_RELATIONS, NetworkError, local_name
+from .base import CLASS_GROUP, GROUPS, RELATIONS, TIE_RELATIONS, NetworkError, local_name, year_of
 
 
 @dataclass(frozen=True)
@@ -121,12 +121,61 @@ class Filters:
             return False
         return self._rel_ok(link["relation"])
 
+    @property
+    def years(self) -> bool:
+        """Whether a year range is asked for."""
+        return self.year_from is not None or self.year_to is not None
+
     def node_ok(self, data: dict[str, Any]) -> bool:
-        """Whether an entity passes the type filters."""
+        """Whether an entity passes the type filters and, for programs, courses and events, the year range
+        (by their start and end dates; undated ones are left out of a year range, as undated ties are)."""
         names = {data.get("group"), data.get("type")}
         if self.groups and not (names & self.groups):
             return False
-        return not (names & self.avoid_groups)
+        if names & self.avoid_groups:
+            return False
+        if self.years and data.get("group") in DATED_GROUPS:
+            first, last = node_years(data)
+            if first is None or last is None:
+                return False
+            if self.year_from is not None and last < self.year_from:
+                return False
+            if self.year_to is not None and first > self.year_to:
+                return False
+        return True
+
+    def without(self, name: str) -> Filters:
+        """These filters less one (``years`` drops both ends of the year range)."""
+        if name == "years":
+            return replace(self, year_from=None, year_to=None)
+        return replace(self, **{name: frozenset()})
+
+    def active(self) -> list[str]:
+        """The names of the filters set (``years`` for the year range)."""
+        names = [f for f in _LIST_FILTERS if getattr(self, f)]
+        return names + (["years"] if self.years else [])
+
+
+#: Entity groups that have dates of their own (a program's, course's or event's start and end).
+DATED_GROUPS = frozenset({"program", "course", "event"})
+_LIST_FILTERS = ("groups", "avoid_groups", "relations", "avoid_relations", "kinds", "fields", "countries")
+#: The query parameter of each filter, as the API names it.
+PARAMETERS = {
+    "groups": "type",
+    "avoid_groups": "avoid_type",
+    "relations": "only",
+    "avoid_relations": "avoid",
+    "kinds": "kind",
+    "fields": "field",
+    "countries": "country",
+    "years": "from_year/to_year",
+}
+
+
+def node_years(data: dict[str, Any]) -> tuple[int | None, int | None]:
+    """The first and last year of a dated entity (from its start and end dates; one stands for both)."""
+    first, last = year_of(data.get("start")), year_of(data.get("end"))
+    return (first if first is not None else last), (last if last is not None else first)
 
 
 def filters_key(filters: Filters) -> tuple:
@@ -200,3 +249,20 @@ def with_ends(view: nx.Graph, graph: nx.Graph, filters: Filters, ends: list[str]
                     relations = relations_of(ties, links)
                     view.add_edge(node, nbr, ties=ties, links=links, relations=relations, cost=hop_cost(relations))
     return view
+
+
+def undated(graph: nx.Graph, filters: Filters) -> dict[str, int]:
+    """What a year range leaves out for want of a date: ties (that pass the other filters) and programs,
+    courses and events without a start or end date."""
+    if not filters.years:
+        return {"ties": 0, "entities": 0}
+    rest = filters.without("years")
+    ties = {
+        t["id"] for _, _, d in graph.edges(data=True) for t in d["ties"] if t.get("year") is None and rest.tie_ok(t)
+    }
+    entities = sum(
+        1
+        for _, d in graph.nodes(data=True)
+        if d.get("group") in DATED_GROUPS and None in node_years(d) and rest.node_ok(d)
+    )
+    return {"ties": len(ties), "entities": entities}

@@ -4,17 +4,37 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 
 from . import algorithms, views
-from .base import DEFAULT_EGO_LIMIT, MAX_HOPS, MAX_PATHS, MEASURES, SEED, NetworkError
-from .filters import Filters, filtered_view, with_ends
+from .base import (
+    DEFAULT_EGO_LIMIT,
+    ID_NS,
+    MAX_HOPS,
+    MAX_PATHS,
+    MEASURES,
+    SEED,
+    AmbiguousName,
+    EntityNotFound,
+    NetworkError,
+)
+from .filters import PARAMETERS, Filters, filtered_view, undated, with_ends
 from .names import NameSearch
 
+if TYPE_CHECKING:
+    from .measures import Measures
+
 T = TypeVar("T")
+#: How paths can be ranked, with the rule each follows.
+RANKINGS = {
+    "meaning": f"by what their hops are, cheapest first: {algorithms.COST_RULE}; fewer hops first among equal costs",
+    "hops": "by number of hops, fewest first",
+}
 
 
 @dataclass(eq=False)
@@ -33,6 +53,10 @@ class Network(NameSearch):
     concept_labels: dict[str, str] = field(default_factory=dict)
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: Where the background measures of this version are persisted, and the fingerprint of the data.
+    measures_file: Path | None = field(default=None, repr=False)
+    stamp: Any = field(default=None, repr=False)
+    _measures: Any = field(default=None, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = {k: v for k, v in self.__dict__.items() if k in ("graph", "version", "labels", "concept_labels")}
@@ -42,6 +66,18 @@ class Network(NameSearch):
         self.__dict__.update(state)
         self._cache = {}
         self._lock = threading.Lock()
+        self.measures_file = self.stamp = self._measures = None
+
+    @property
+    def measures(self) -> Measures:
+        """The measures computed in the background for this version (see :class:`~graph.network.measures.Measures`)."""
+        if self._measures is None:
+            from .measures import Measures
+
+            with self._lock:
+                if self._measures is None:
+                    self._measures = Measures(self, self.measures_file, self.stamp)
+        return self._measures
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """``compute()`` once per key for this version of the projection (results of filters, layouts, bodies)."""
@@ -101,16 +137,118 @@ class Network(NameSearch):
     # -- filtered views ------------------------------------------------------------------------------------
 
     def view(self, filters: Filters | None = None) -> nx.Graph:
-        """The network seen through ``filters`` (cached per filter set)."""
+        """The network seen through ``filters`` (cached per filter set); countries named as people name them."""
         filters = filters or Filters()
         if filters.empty:
             return self.graph
+        filters = self.with_countries(filters)
         return self.memo(("view", filters.key), lambda: filtered_view(self.graph, filters))
+
+    def with_countries(self, filters: Filters) -> Filters:
+        """``filters`` with each country given as the IRI of a country of the network (see :meth:`country`)."""
+        if not filters.countries:
+            return filters
+        return replace(filters, countries=frozenset(self.country(c) for c in filters.countries))
+
+    @cached_property
+    def _countries(self) -> dict[str, str]:
+        """Countries by IRI and by ISO code (upper case)."""
+        index: dict[str, str] = {}
+        for node, data in self.graph.nodes(data=True):
+            if data.get("type") == "Country":
+                index[node] = node
+                if data.get("iso"):
+                    index[str(data["iso"]).upper()] = node
+        return index
+
+    def country(self, ref: str) -> str:
+        """The country meant by ``ref``: its IRI (or ``id:`` name), its ISO code in any case (``cn``, ``CN``) or
+        its name (``China``). Anything else is refused, saying why (:class:`NetworkError`, a 400)."""
+        ref = (ref or "").strip()
+        found = self._countries.get(ID_NS + ref[3:] if ref.startswith("id:") else ref) or self._countries.get(
+            ref.upper()
+        )
+        if found:
+            return found
+        try:
+            node = self.resolve(ref)
+        except AmbiguousName as error:
+            countries = [c for c in error.candidates if c["type"] == "Country"]
+            if len(countries) == 1:
+                return countries[0]["id"]
+            raise NetworkError(f"country: {ref!r} names several entities, none of them one country") from None
+        except EntityNotFound:
+            raise NetworkError(
+                f"country: {ref!r} is not a country of the network: give an ISO code (e.g. KR), a name or an IRI"
+            ) from None
+        data = self.graph.nodes[node]
+        if data.get("type") != "Country":
+            raise NetworkError(
+                f"country: {data.get('label') or ref!r} is a {data.get('type') or 'entity'}, not a country"
+            )
+        return node
 
     def view_with_ends(self, filters: Filters | None, ends: list[str]) -> nx.Graph:
         """The filtered view with the entities ``ends`` kept even when the filters hide them."""
         filters = filters or Filters()
         return with_ends(self.view(filters), self.graph, filters, ends)
+
+    def why_empty(
+        self,
+        filters: Filters | None,
+        ends: list[str] | None = None,
+        test: Callable[[nx.Graph], bool] | None = None,
+    ) -> dict[str, Any]:
+        """Why an answer under ``filters`` is empty: which filters emptied it (the ones without which there would
+        be an answer: a path between ``ends`` when given, else what ``test(view)`` says, else any tie or link)
+        and what the year range left out for want of a date, with a sentence for people."""
+        filters = self.with_countries(filters or Filters())
+
+        def answers(candidate: Filters) -> bool:
+            if ends:
+                view = self.view_with_ends(candidate, ends)
+                return all(e in view for e in ends) and nx.has_path(view, ends[0], ends[1])
+            view = self.view(candidate)
+            return test(view) if test else view.number_of_edges() > 0
+
+        culprits = [name for name in filters.active() if answers(filters.without(name))]
+        gaps = undated(self.graph, filters)
+        what = "no path between these two" if ends else "nothing"
+        if not answers(Filters()):
+            sentence = f"{what.capitalize()} even without any filter" + (
+                ": they are not connected in the network." if ends else "."
+            )
+        elif culprits:
+            names = ", ".join(f"`{PARAMETERS[c]}`" for c in culprits)
+            sentence = f"{what.capitalize()} with these filters; without {names} there would be."
+        elif filters.active():
+            sentence = f"{what.capitalize()} with these filters together; each one alone leaves something."
+        else:
+            sentence = f"{what.capitalize()}."
+        if gaps["ties"] or gaps["entities"]:
+            sentence += (
+                f" The year range left out {gaps['ties']} undated tie{'s' if gaps['ties'] != 1 else ''} and "
+                f"{gaps['entities']} undated program{'s' if gaps['entities'] != 1 else ''}, course(s) or event(s)."
+            )
+        return {
+            "emptiedBy": [{"filter": c, "parameter": PARAMETERS[c]} for c in culprits],
+            "undated": gaps,
+            "message": sentence,
+        }
+
+    def filter_summary(self, filters: Filters | None) -> dict[str, Any]:
+        """What ``filters`` leave: entities, edges and ties, and what the year range left out undated."""
+        filters = self.with_countries(filters or Filters())
+        view = self.view(filters)
+        ties = {t["id"] for _, _, d in view.edges(data=True) for t in d["ties"]}
+        linked = sum(1 for n in view if view.degree(n))
+        return {
+            "entities": view.number_of_nodes(),
+            "connected": linked,
+            "edges": view.number_of_edges(),
+            "ties": len(ties),
+            "undated": undated(self.graph, filters),
+        }
 
     # -- paths ---------------------------------------------------------------------------------------------
 
@@ -132,6 +270,40 @@ class Network(NameSearch):
             raise NetworkError("a path needs two different entities")
         graph = self.view_with_ends(filters, [source, target])
         return algorithms.shortest_paths(graph, source, target, k, max_hops, ranked)
+
+    def ranked_paths(
+        self,
+        source: str,
+        target: str,
+        k: int = 3,
+        filters: Filters | None = None,
+        max_hops: int = MAX_HOPS,
+        rank: str = "meaning",
+    ) -> dict[str, Any]:
+        """The paths of :meth:`paths` with why each ranks where it does: ``{"paths": [[node, ...], ...],
+        "ranking": {"by", "rule", "exact", "considered", "paths": [{"rank", "hops", "cost", "why", ...}]}}``.
+        ``rank``: ``meaning`` (the default: ties and shared programs before containment) or ``hops``."""
+        if rank not in RANKINGS:
+            raise NetworkError(f"rank: unknown ranking {rank!r} (known: {', '.join(RANKINGS)})")
+        k = max(1, min(int(k), MAX_PATHS))
+        if source == target:
+            raise NetworkError("a path needs two different entities")
+        graph = self.view_with_ends(filters, [source, target])
+        if rank == "hops":
+            found = algorithms.shortest_paths(graph, source, target, k, max_hops, ranked=False)
+            search: dict[str, Any] = {"paths": found, "exact": True, "considered": len(found)}
+        else:
+            search = algorithms.ranked_paths(graph, source, target, k, max_hops)
+        return {
+            "paths": search["paths"],
+            "ranking": {
+                "by": rank,
+                "rule": RANKINGS[rank],
+                "exact": search["exact"],
+                "considered": search["considered"],
+                "paths": algorithms.explain_ranking(graph, search["paths"]),
+            },
+        }
 
     def explain_rank(self, path: list[str], filters: Filters | None = None) -> dict[str, Any]:
         """Why ``path`` ranks where it does (see :func:`algorithms.explain_rank`)."""
@@ -186,7 +358,11 @@ class Network(NameSearch):
         )
 
     def communities(self, filters: Filters | None = None) -> list[list[str]]:
-        """Groups of densely tied entities (see :func:`algorithms.communities`), cached."""
+        """Groups of densely tied entities (see :func:`algorithms.communities`), cached; the background
+        measures' result when they have it."""
+        done = self._measures.status("communities", filters) if self._measures is not None else {}
+        if done.get("status") == "ready":
+            return done["communities"]
         return self.memo(
             ("communities", (filters or Filters()).key), lambda: algorithms.communities(self.view(filters), SEED)
         )

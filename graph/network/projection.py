@@ -58,9 +58,12 @@ class Projection:
     background check compares the data's :func:`fingerprint` with the file's and rebuilds when they differ.
     """
 
-    def __init__(self, kg: KnowledgeGraph, path: Path | None = None, recheck_seconds: float = 5.0) -> None:
+    def __init__(
+        self, kg: KnowledgeGraph, path: Path | None = None, recheck_seconds: float = 5.0, precompute: bool = True
+    ) -> None:
         self.kg = kg
         self.path = path
+        self.precompute = precompute
         self.recheck_seconds = recheck_seconds
         self.current: Network | None = None
         self.checked = 0.0
@@ -85,10 +88,7 @@ class Projection:
         current = self.current
         if current is None:
             with self._lock:
-                if self.current is None:
-                    self._start()
-                current = self.current
-            assert current is not None
+                current = self.current or self._start()
             return current
         now = time.monotonic()
         if now - self.checked < self.recheck_seconds:
@@ -113,15 +113,16 @@ class Projection:
             self._thread = threading.Thread(target=work, name="network-refresh", daemon=True)
             self._thread.start()
 
-    def _start(self) -> None:
+    def _start(self) -> Network:
+        """The first projection: loaded from the file (then checked in the background) or built."""
         loaded = self._load()
-        if loaded is not None:
-            net, stamp = loaded
-            net.version = store_version(self.kg)
-            self._publish(net)
-            self._in_background(lambda: self._verify(stamp))
-            return
-        self._rebuild()
+        if loaded is None:
+            return self._rebuild()
+        net, stamp = loaded
+        net.version = store_version(self.kg)
+        self._publish(net, stamp)
+        self._in_background(lambda: self._verify(stamp))
+        return net
 
     def _verify(self, stamp: tuple) -> None:
         """Rebuild when the data is not what the loaded file was built from."""
@@ -139,12 +140,19 @@ class Projection:
         net = build_network(self.kg)
         net.version = version
         self.built_in = time.perf_counter() - start
-        self._publish(net)
+        self._publish(net, stamp)
         if self.path is not None and stamp is not None:
             self._save(net, stamp)
         return net
 
-    def _publish(self, net: Network) -> None:
+    def _publish(self, net: Network, stamp: Any) -> None:
+        """Make ``net`` the current projection; start its background measures (persisted beside its file)."""
+        if self.path is not None and stamp is not None:
+            net.measures_file = self.path.with_name(self.path.name.replace(".network.", ".measures."))
+            net.stamp = stamp
+        if self.precompute:
+            for name in ("communities", "betweenness"):
+                net.measures.request(name)
         self.current = net
         self.checked = time.monotonic()
         for listener in self._listeners:

@@ -277,16 +277,28 @@ function lonLat(row) {
   return [row[3], row[2]];
 }
 
+/** Draw the ties first (one buffer, one frame), then hand the places to MapLibre's worker for clustering. */
 function drawData() {
-  const points = data.places.map((row, i) => ({
-    type: "Feature", geometry: { type: "Point", coordinates: lonLat(row) }, properties: { i, n: row[6] },
-  }));
-  map.getSource("places").setData({ type: "FeatureCollection", features: points });
-  mark("points");
-  if (data.ties.length) arcs.onFirstDraw = () => mark("tiesDrawn");
+  arcs.setAlpha(tieAlpha());
   arcs.setArcs(data.ties.map(([a, b]) => [lonLat(data.places[a]), lonLat(data.places[b])]));
   mark("arcs");
-  arcs.setAlpha(tieAlpha());
+  const points = () => {
+    map.getSource("places").setData({
+      type: "FeatureCollection",
+      features: data.places.map((row, i) => ({
+        type: "Feature", geometry: { type: "Point", coordinates: lonLat(row) }, properties: { i, n: row[6] },
+      })),
+    });
+    mark("points");
+  };
+  if (!data.ties.length) return points();
+  return new Promise((resolve) => {
+    arcs.onFirstDraw = () => {
+      mark("tiesDrawn");
+      points();
+      resolve();
+    };
+  });
 }
 
 function whenIdle() {
@@ -319,7 +331,7 @@ async function loadData(fetched) {
   showEmpty();
   showCredits();
   renderList();
-  drawData();
+  await drawData();
   mark("setData");
   await whenIdle();
   mark("idle");
@@ -804,6 +816,19 @@ function syncControls() {
   $("path-k").value = String(state.k);
 }
 
+/** The first view: the focused (or selected) place with its partners, else every place on the map. */
+function fitStart() {
+  const bounds = new maplibregl.LngLatBounds();
+  const i = data.index.get(shortId(state.focus || state.sel));
+  if (i !== undefined) {
+    bounds.extend(lonLat(data.places[i]));
+    for (const [a, b] of data.ties) if (a === i || b === i) bounds.extend(lonLat(data.places[a === i ? b : a]));
+  } else {
+    for (const row of data.places) bounds.extend(lonLat(row));
+  }
+  if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: { top: 40, bottom: 90, left: 40, right: 60 }, maxZoom: 6, duration: 0 });
+}
+
 async function main() {
   readState();
   if (window.matchMedia("(max-width: 900px)").matches) $("filters").open = false;
@@ -830,15 +855,7 @@ async function main() {
   }
   syncControls();
   document.body.dataset.drawnMs = String(Math.round(performance.now() - started));
-  if (state.focus) {
-    const i = data.index.get(shortId(state.focus));
-    if (i !== undefined) {
-      const bounds = new maplibregl.LngLatBounds();
-      bounds.extend(lonLat(data.places[i]));
-      for (const [a, b] of data.ties) if (a === i || b === i) bounds.extend(lonLat(data.places[a === i ? b : a]));
-      map.fitBounds(bounds, { padding: 50, maxZoom: 6, duration: 0 });
-    }
-  }
+  fitStart();
   const first = state.sel || state.focus;
   if (first) await select(first);
   else highlightSelection();
