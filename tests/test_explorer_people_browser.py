@@ -62,7 +62,7 @@ def test_switching_the_measure_shows_progress_never_old_figures(browser, base_ur
     page.route("**/api/scores", lambda route: held.append(route))
     page.route("**/api/rankings?*measure=betweenness*", lambda route: held.append(route))
     page.select_option("#size-by", "betweenness")
-    page.wait_for_function("document.getElementById('ranking-status').dataset.state === 'computing'")
+    page.wait_for_function("() => document.getElementById('ranking-status').dataset.state === 'computing'")
     page.wait_for_timeout(1200)
     status = page.inner_text("#ranking-status")
     assert "Computing broker (betweenness)…" in status and "sized by partners (degree) until then" in status
@@ -72,10 +72,32 @@ def test_switching_the_measure_shows_progress_never_old_figures(browser, base_ur
     assert len(held) == 2
     for route in held:
         route.continue_()
-    page.wait_for_function("document.getElementById('ranking-status').dataset.state === 'done'")
+    page.wait_for_function("() => document.getElementById('ranking-status').dataset.state === 'done'")
     assert page.locator("#ranking li").count() > 0
     assert page.inner_text(".legend-size") == "size: broker (betweenness)"
     assert "size=betweenness" in page.url
+    watch.check()
+    page.close()
+
+
+def test_a_measure_the_server_is_still_computing_shows_its_progress(browser, base_url: str, viewport) -> None:
+    page, watch = open_explorer(browser, base_url + "/", base_url, viewport)
+    answered = []
+
+    def computing(route):
+        # The first answer is the API's "not ready yet" (status and progress, no figures); later ones are real.
+        if answered:
+            route.continue_()
+        else:
+            answered.append(route.request.url)
+            route.fulfill(json={"measure": "betweenness", "status": "computing", "progress": 0.4, "results": []})
+
+    page.route("**/api/rankings?*measure=betweenness*", computing)
+    page.select_option("#size-by", "betweenness")
+    page.wait_for_function("() => document.getElementById('ranking-status').textContent.includes('40% done')")
+    assert page.locator("#ranking li").count() == 0
+    page.wait_for_function("() => document.getElementById('ranking-status').dataset.state === 'done'", timeout=30_000)
+    assert page.locator("#ranking li").count() > 0
     watch.check()
     page.close()
 

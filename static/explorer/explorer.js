@@ -525,6 +525,15 @@
 
   var measureJob = { seq: 0, controller: null, timer: null };
 
+  /** An answer that is still computing on the server (``status`` queued/computing, with ``progress``) is asked
+   * again a second later; an error status rejects; a ready one is the answer. */
+  function pending(data, onProgress, again) {
+    if (!data || !data.status || data.status === "ready") return data;
+    if (data.status === "error") throw new Error(data.error || "the server could not compute it");
+    if (onProgress) onProgress(data.progress || 0);
+    return new Promise(function (r) { setTimeout(r, 1000); }).then(again);
+  }
+
   /** Sizes and ranking for the chosen measure: until they arrive, the page says what is computing and for how
    * long, and keeps the old sizes under their own name (never old figures under the new heading). */
   function loadMeasure() {
@@ -557,12 +566,9 @@
     var poll = function (url, body) {
       return X.api(url, body, signal).then(function (data) {
         if (job !== measureJob.seq) throw new Error("stale");
-        // A server that answers "still computing" (with a progress share) is asked again a little later.
-        if (data && data.progress !== undefined && !data.scores && !data.results) {
-          progress(" (" + Math.round(100 * data.progress) + "% done)");
-          return new Promise(function (r) { setTimeout(r, 1000); }).then(function () { return poll(url, body); });
-        }
-        return data;
+        return pending(data, function (share) { progress(" (" + Math.round(100 * share) + "% done)"); }, function () {
+          return poll(url, body);
+        });
       });
     };
     var sized = measure === "degree" || !ids.length ? Promise.resolve(null)
@@ -611,9 +617,24 @@
 
   function loadCommunities() {
     var ids = graph.nodes();
-    var jobs = [X.api("/api/scores", { measure: "community", ids: ids }).then(function (d) { communities = d.scores; })];
-    if (!communityList) jobs.push(X.api("/api/communities").then(function (d) { communityList = d.communities || []; }));
-    return Promise.all(jobs).then(function () { showCommunities(); });
+    var status = $("community-status");
+    var scoresOf = function () {
+      return X.api("/api/scores", { measure: "community", ids: ids }).then(function (d) {
+        return pending(d, function (share) {
+          status.textContent = "Finding communities… " + Math.round(100 * share) + "% done";
+        }, scoresOf);
+      });
+    };
+    var listOf = function () {
+      return X.api("/api/communities").then(function (d) { return pending(d, null, listOf); });
+    };
+    status.textContent = "Finding communities…";
+    var jobs = [scoresOf().then(function (d) { communities = d.scores; })];
+    if (!communityList) jobs.push(listOf().then(function (d) { communityList = d.communities || []; }));
+    return Promise.all(jobs).then(function () {
+      status.textContent = "";
+      showCommunities();
+    }).catch(function (error) { status.textContent = "Could not find communities: " + error.message; });
   }
 
   function showCommunities() {
