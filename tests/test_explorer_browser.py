@@ -137,6 +137,18 @@ def find_path(page, start: str, end: str, only_ties: bool = False) -> None:
     idle(page)
 
 
+def find_path_by_ids(page, start: str, end: str, only_ties: bool = False) -> None:
+    """Ask for paths between two IRIs (as a link would), without waiting for any to be found."""
+    page.evaluate(
+        """([a, b, only]) => { const f = document.getElementById('path-from'), t = document.getElementById('path-to');
+        f.value = a; f.dataset.id = a; t.value = b; t.dataset.id = b;
+        document.getElementById('path-only-ties').checked = only; document.getElementById('btn-path').click(); }""",
+        [start, end, only_ties],
+    )
+    page.wait_for_selector("#path-list li.card")
+    idle(page)
+
+
 def test_the_page_fits_the_screen_and_draws_once_it_has_a_size(browser, base_url: str, viewport) -> None:
     page, watch = open_explorer(browser, base_url + "/", base_url, viewport)
     no_horizontal_scroll(page)

@@ -196,3 +196,14 @@ def test_a_360_px_phone_scrolls_only_up_and_down(browser, base_url: str) -> None
     assert page.locator("#graph").bounding_box()["width"] == 360
     watch.check()
     page.close()
+
+
+def test_no_path_says_why_in_the_servers_words_and_ours(browser, base_url: str, viewport) -> None:
+    page, watch = open_explorer(browser, base_url + "/", base_url, viewport)
+    shared.find_path_by_ids(page, ID + "org/bach-mai-hospital", ID + "region/cn/springfield", only_ties=True)
+    card = page.inner_text("#path-list")
+    assert "No path between these two with these filters; without only there would be." in card  # the API's reason
+    assert "No chain of ties links them through agreements and partnerships alone" in card
+    assert "Untick the options" in card
+    watch.check()
+    page.close()

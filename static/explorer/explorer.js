@@ -862,6 +862,8 @@
       show.addEventListener("click", function () { highlightPath(pi); });
       head.appendChild(show);
       li.appendChild(head);
+      var why = data.ranking && data.ranking[pi] && data.ranking[pi].why;
+      if (why) li.appendChild(el("p", why, "muted small"));
       var ol = el("ol", null, "hops");
       hops.forEach(function (h) {
         var hop = el("li", null, "hop");
@@ -888,6 +890,8 @@
     });
     if (!data.paths.length) {
       var why = el("li", null, "card");
+      // The API's own reason (which filter emptied it, what the year range left out) when it gives one.
+      if (data.empty && data.empty.message) why.appendChild(el("p", data.empty.message.replace(/`/g, "")));
       why.appendChild(el("p", "No chain of ties links them" + (state.onlyTies ? " through agreements and partnerships alone" :
         state.avoidLocated ? " without “located in” hops" : "") + "."));
       why.appendChild(el("p", state.onlyTies || state.avoidLocated ? "Untick the options under Find a path to allow " +
