@@ -50,7 +50,8 @@ def test_a_quoted_table_row_is_shown_as_a_row(browser, base_url: str, viewport) 
     table = page.locator("#sel-ties table.row")
     assert table.locator("th").all_inner_texts() == ["city1", "country1", "city2", "country2"]
     assert table.locator("td").all_inner_texts() == ["Hanoi", "Vietnam", "Springfield", "China"]
-    assert table.locator("caption").inner_text() == "row 7 of Twin cities table"
+    assert table.locator("caption").inner_text() == "row 7 of the table"
+    assert "Twin cities table" in page.inner_text("#sel-ties")  # the source, cited under the row
     assert "Hanoi,Vietnam,Springfield,China" not in page.inner_text("#sel-ties")
     watch.check()
     page.close()

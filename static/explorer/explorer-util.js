@@ -130,7 +130,7 @@
     var tr = el("tr");
     cells.forEach(function (c) { tr.appendChild(el("td", c.value)); });
     table.appendChild(tr);
-    var where = "row " + (row.row || "?") + (row.file ? " of " + row.file : "");
+    var where = "row " + (row.row || "?") + " of the table";  // the source is cited under it
     table.appendChild(el("caption", where));
     return table;
   }
