@@ -118,6 +118,12 @@ def test_the_timeline_brush_filters_the_explorer(browser, base_url: str, viewpor
     assert "from_year=2015" in page.url and "to_year=2015" in page.url
     assert page.evaluate(f"window.explorer.visibleNodes().has({COURSE!r})")
     assert page.input_value("#f-year-from") == "2015"
+    # The view zooms to what the filter left, labelled.
+    shared.settled(page)
+    drawn = set(page.evaluate("window.explorer.renderer().placedLabelKeys"))
+    assert COURSE in drawn
+    point = shared.viewport_point(page, COURSE)
+    assert 0 <= point["gx"] <= point["w"] and 0 <= point["gy"] <= point["h"]
     # The map link carries the same filters (the map reads the years as y0 and y1).
     assert "y0=2015&y1=2015" in page.get_attribute("#nav-map", "href")
     page.click("#timeline button:has-text('all years')")

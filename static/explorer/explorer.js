@@ -361,7 +361,10 @@
     return { nodes: nodes, edges: edges, ties: ties };
   }
 
+  var filtered = false;
+
   function computeVisibility() {
+    filtered = filtersActive(state);
     var v = visibility(state);
     visibleNodes = v.nodes;
     visibleEdges = v.edges;
@@ -684,6 +687,10 @@
       if (!empty && $("stage-note").classList.contains("empty")) note("");
       filterSummary();
       if (listOpen()) renderList();
+      // A filter's answer is where the eye goes: the view zooms to what it left (labelled when few).
+      if (push && !graphChanged && filtersActive(state) && visibleNodes.size && visibleNodes.size < graph.order) {
+        fitTo(Array.from(visibleNodes));
+      }
       draw();
       writeUrl(push);
     };
@@ -1246,7 +1253,10 @@
         var res = Object.assign({}, data);
         if (!visibleNodes.has(node)) { res.hidden = true; return res; }
         res.labelPriority = 0;
-        if (neighbours.has(node) || node === state.focus) { res.forceLabel = true; res.labelPriority = 1; }
+        if (neighbours.has(node) || node === state.focus || (filtered && visibleNodes.size <= 80)) {
+          res.forceLabel = true;
+          res.labelPriority = 1;
+        }
         if (pathNodes.size) {
           if (pathNodes.has(node)) { res.forceLabel = true; res.zIndex = 2; res.labelPriority = 2; }
           else { res.color = "#d5dae3"; res.labelPriority = -1; }
