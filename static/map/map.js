@@ -13,6 +13,7 @@ const BASE_MAP = "/static/vendor/natural-earth/countries-110m.geojson";
 const DETAILED_MAP = "/static/vendor/natural-earth/countries-50m.geojson";
 const DETAIL_ZOOM = 2.5;
 const LIST_LIMIT = 200;
+const SMALL_TIES = 2000;
 const TIES_SHOWN = 30;
 const $ = (id) => document.getElementById(id);
 const started = performance.now();
@@ -198,8 +199,16 @@ function addLayers() {
   });
   map.addSource("highlight", { type: "geojson", data: EMPTY });
   map.addSource("path", { type: "geojson", data: EMPTY });
+  map.addSource("ties-small", { type: "geojson", data: EMPTY });
   arcs = new ArcLayer("ties");
   map.addLayer(arcs);
+  map.addLayer({
+    id: "ties-lines", type: "line", source: "ties-small", layout: { "line-cap": "round" },
+    paint: {
+      "line-color": "#d9822b", "line-opacity": 0.8,
+      "line-width": ["interpolate", ["linear"], ["get", "n"], 1, 1.5, 10, 4],
+    },
+  });
   map.addLayer({
     id: "ties-selected", type: "line", source: "ties-selected", layout: { "line-cap": "round" },
     paint: { "line-color": "#a64d00", "line-opacity": 0.9, "line-width": ["interpolate", ["linear"], ["get", "n"], 1, 1.5, 10, 3] },
@@ -277,11 +286,21 @@ function lonLat(row) {
   return [row[3], row[2]];
 }
 
-/** Draw the ties first (one buffer, one frame), then hand the places to MapLibre's worker for clustering. */
+/** Draw the ties first, then hand the places to MapLibre's worker for clustering. Up to SMALL_TIES ties are
+ * drawn as GeoJSON lines (widths by number of ties); more as hairlines in one buffer, in one frame. */
 function drawData() {
+  const pairs = data.ties.map(([a, b]) => [lonLat(data.places[a]), lonLat(data.places[b])]);
+  const small = data.ties.length <= SMALL_TIES;
+  map.getSource("ties-small").setData({
+    type: "FeatureCollection",
+    features: small ? data.ties.map(([, , n], k) => ({
+      type: "Feature", properties: { n }, geometry: { type: "LineString", coordinates: greatCircle(...pairs[k]) },
+    })) : [],
+  });
   arcs.setAlpha(tieAlpha());
-  arcs.setArcs(data.ties.map(([a, b]) => [lonLat(data.places[a]), lonLat(data.places[b])]));
+  arcs.setArcs(small ? [] : pairs);
   mark("arcs");
+  if (small && data.ties.length) map.once("idle", () => mark("tiesDrawn"));
   const points = () => {
     map.getSource("places").setData({
       type: "FeatureCollection",
@@ -291,7 +310,7 @@ function drawData() {
     });
     mark("points");
   };
-  if (!data.ties.length) return points();
+  if (small) return points();
   return new Promise((resolve) => {
     arcs.onFirstDraw = () => {
       mark("tiesDrawn");
@@ -487,6 +506,7 @@ function highlightSelection() {
   }
   map.getSource("ties-selected").setData({ type: "FeatureCollection", features });
   arcs.setAlpha(on ? Math.min(0.08, tieAlpha() / 2) : tieAlpha());
+  map.setPaintProperty("ties-lines", "line-opacity", on ? 0.3 : 0.8);
   drawHighlights();
 }
 
@@ -842,8 +862,9 @@ async function main() {
   window.pgmap = { map, state, data: () => data, selection: () => selection, paths: () => lastPaths, started, timings };
   const fetched = fetchData(); // at once, while the map loads
   fetched.catch(() => {});
-  await new Promise((resolve) => map.once("load", resolve));
-  mark("baseMap");
+  // Our layers go in as soon as the style is parsed: the ties need not wait for the base map's shapes.
+  if (!map.isStyleLoaded()) await new Promise((resolve) => map.once("style.load", resolve));
+  mark("style");
   addLayers();
   detailWhenZoomed();
   try {
