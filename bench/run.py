@@ -37,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
+from bench import versus  # noqa: E402
+
 NA = "n/a (not built)"
 SIZES = {"tiny": 300, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 KP = "https://partnergraph.org/ontology#"
@@ -654,37 +656,66 @@ def guarded(table: Table, ds: Dataset, label: str, fn: Callable[[], None]) -> No
         table.set(f"{label}: failed", ds.name, message)
 
 
-def run_dataset(ds: Dataset, table: Table, reps: int, browser: bool, seconds: float, rdflib_max: int) -> None:
-    """Every measurement on one dataset, in order."""
+def run_dataset(
+    ds: Dataset, table: Table, reps: int, browser: bool, seconds: float, rdflib_max: int, skip: frozenset[str]
+) -> None:
+    """Every measurement on one dataset, in order (``skip``: parts left out, each said so in its rows)."""
     print(f"== {ds.name}", file=sys.stderr, flush=True)
     measure_generate(ds, table)
     print("   import", file=sys.stderr, flush=True)
-    measure_import(ds, table, 1 if reps < 5 else 3)
+    if "import" in skip and ds.store_dir.exists():
+        table.set("import time (fresh on-disk store, incl. start)", ds.name, "skipped (store kept)")
+    else:
+        measure_import(ds, table, 1 if reps < 5 else 3)
     find_hub(ds, table)
     engine: dict[str, float] = {}
     guarded(table, ds, "restart", lambda: measure_restart(ds, table, reps))
+    guarded(table, ds, "projection", lambda: versus.measure_projection(table, ds, run_measured))
+    guarded(table, ds, "first path", lambda: versus.measure_restart_to_path(table, ds, Server, persisted=False))
+    guarded(table, ds, "restart path", lambda: versus.measure_restart_to_path(table, ds, Server, persisted=True))
     guarded(table, ds, "engine", lambda: measure_engine(ds, table, reps, engine))
-    guarded(table, ds, "rdflib", lambda: measure_rdflib(ds, table, 30.0, rdflib_max))
+    if "rdflib" in skip:
+        table.set("rdflib: parse into memory", ds.name, "skipped")
+    else:
+        guarded(table, ds, "rdflib", lambda: measure_rdflib(ds, table, 30.0, rdflib_max))
     server = Server(ds)
     try:
         guarded(table, ds, "endpoint", lambda: measure_endpoint(ds, table, server, reps, engine))
+        named = named_query_texts(ds)
+        guarded(
+            table, ds, "versus", lambda: versus.measure_versus_server(table, ds, server.base, free_port(), reps, named)
+        )
         guarded(table, ds, "api", lambda: measure_api(ds, table, server, reps))
-        if browser:
+        if browser and "browser" not in skip:
             guarded(table, ds, "browser", lambda: measure_browser(ds, table, server, max(1, reps // 3)))
         else:
             for row in ("explorer first draw: overview", "explorer first draw: focused"):
                 table.set(row, ds.name, "skipped (--no-browser)")
-        guarded(table, ds, "throughput", lambda: measure_throughput(ds, table, server, seconds))
+        if "throughput" in skip:
+            table.set("/sparql throughput, 16 clients", ds.name, "skipped")
+        else:
+            guarded(table, ds, "throughput", lambda: measure_throughput(ds, table, server, seconds))
     finally:
         server.stop()
-    guarded(table, ds, "remote", lambda: measure_remote(ds, table))
+    if "remote" in skip:
+        table.set("remote: first path question (bytes over HTTP)", ds.name, "skipped")
+    else:
+        guarded(table, ds, "remote", lambda: measure_remote(ds, table))
 
 
-def run(sizes: list[str], work: Path, reps: int, browser: bool, seconds: float, rdflib_max: int) -> Table:
+def run(
+    sizes: list[str],
+    work: Path,
+    reps: int,
+    browser: bool,
+    seconds: float,
+    rdflib_max: int,
+    skip: frozenset[str] = frozenset(),
+) -> Table:
     """Run every measurement on every dataset; return the table."""
     table = Table(sizes)
     for name in sizes:
-        run_dataset(Dataset(name, SIZES.get(name), work / name), table, reps, browser, seconds, rdflib_max)
+        run_dataset(Dataset(name, SIZES.get(name), work / name), table, reps, browser, seconds, rdflib_max, skip)
     return table
 
 
@@ -699,6 +730,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-max", type=int, default=2_000_000, help="Skip rdflib above this many quads.")
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench", help="Where datasets and stores go.")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md", help="The Markdown file to write.")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="Comma-separated parts to leave out: import (keep an existing store), rdflib, browser, throughput, "
+        "remote.",
+    )
     args = parser.parse_args(argv)
     sizes = ["tiny"] if args.quick else [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES and s != "twin"]
@@ -706,7 +743,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown size {', '.join(unknown)} (known: {', '.join(SIZES)}, twin)")
     reps, seconds = (3, 1.0) if args.quick else (args.reps, args.seconds)
     info = machine()  # before the run: the load average says whether the machine was quiet
-    table = run(sizes, args.work, reps, not args.no_browser, seconds, args.rdflib_max)
+    skip = frozenset(x.strip() for x in args.skip.split(",") if x.strip())
+    table = run(sizes, args.work, reps, not args.no_browser, seconds, args.rdflib_max, skip)
     notes = ROOT / "bench" / "notes.md"
     text = "# Benchmarks\n\n" + info + "\n- Command: `python bench/run.py " + " ".join(argv or sys.argv[1:]) + "`\n\n"
     text += table.markdown() + "\n"

@@ -8,7 +8,7 @@ asks only for the part of the graph it needs:
   compared as the projection compares names) or by IRI (``node-info.rq``);
 - a bidirectional breadth-first search grows a ball around each end, one level at a time on the side with the
   smaller frontier; a level is one query of the neighbours of the whole frontier (``neighbours.rq``: the edges
-  of ``edges.rq`` restricted to ``VALUES ?x``) and one of the new entities' classes and labels;
+  of the projection restricted to ``VALUES ?x``) and one of the new entities' classes and labels;
 - when the balls meet, the explored part is assembled into a small :class:`~graph.network.Network` and the
   projection's own code finds the ``k`` shortest simple paths and explains their hops (quotes are fetched for
   the ties on the paths only).
@@ -32,21 +32,13 @@ MAX_FRONTIER = 1500
 BATCH = 300
 
 
-def is_remote(kg: KnowledgeGraph) -> bool:
-    """True for a store that keeps no change counter and no embedded engine: a remote SPARQL endpoint."""
-    return getattr(kg.store, "generation", None) is None and getattr(kg.store, "native", None) is None
-
-
 def should_use(kg: KnowledgeGraph, filters: nw.Filters | None = None) -> bool:
-    """Whether a path question should go to the remote path finder: the store is remote, the projection is not
-    built yet, and no country filter is asked for (countries come from whole located-in chains)."""
-    if not is_remote(kg) or getattr(kg, "_network", None) is not None:
+    """Whether a path question should go to the remote path finder: the store is one other clients write to (a
+    remote endpoint: no change counter), its projection is not built yet, and no country filter is asked for
+    (countries come from whole located-in chains)."""
+    if kg.store.generation is not None or nw.projection_of(kg).ready:
         return False
     return not (filters and filters.countries)
-
-
-def _values(var: str, iris: Iterable[str]) -> str:
-    return f"VALUES ?{var} {{ {' '.join(nw.sparql_iri(i) for i in iris)} }}"
 
 
 class Explorer:
@@ -63,18 +55,17 @@ class Explorer:
         self.queries = 0
 
     def _select(self, text: str) -> list[tuple]:
+        """Rows of a query, asked for as TSV (a third of the bytes of SPARQL JSON: this runs over a network)."""
         self.queries += 1
-        if is_remote(self.kg):  # TSV: a third of the bytes of SPARQL JSON
-            body, _ = self.kg.store.query_serialized(text, "tsv")
-            return tsv_values(body)
-        return list(self.kg.store.select_values(text))
+        body, _ = self.kg.store.query_serialized(text, "tsv")
+        return tsv_values(body)
 
     def fetch_labels(self, iris: Iterable[str]) -> None:
         """The labels of known entities whose label is not known yet (one query)."""
         todo = sorted({i for i in iris if i in self.node_rows and i not in self.full})
         for start in range(0, len(todo), BATCH):
             chunk = todo[start : start + BATCH]
-            text = nw.load_query("node-labels").replace("#VALUES#", _values("node", chunk))
+            text = nw.values_query("node-labels", "node", chunk)
             labels: dict[str, str] = {}
             for node, label in self._select(text):
                 labels.setdefault(node, label)
@@ -86,14 +77,15 @@ class Explorer:
         todo = sorted({v for v in vias if v and v not in self.details})
         for start in range(0, len(todo), BATCH):
             chunk = todo[start : start + BATCH]
-            text = nw.load_query("tie-details").replace("#VALUES#", _values("via", chunk))
+            text = nw.values_query("tie-details", "via", chunk)
             for via, *rest in self._select(text):
                 self.details.setdefault(via, []).append(tuple(rest))
             for via in chunk:
                 self.details.setdefault(via, [(None,) * 5])
 
     def edges(self) -> list[tuple]:
-        """The explored edges as ``edges.rq`` rows (a tie's pair once per row of its details)."""
+        """The explored edges as :func:`~graph.network.assemble_network` takes them (a tie's pair once per row of
+        its details)."""
         rows = []
         for a, b, rel, via, cls in self.edge_rows:
             for detail in self.details.get(via, [(None,) * 5]) if rel == "tie" else [(None,) * 5]:
@@ -107,7 +99,7 @@ class Explorer:
         todo = sorted({i for i in iris if i not in done and i not in self.missing})
         for start in range(0, len(todo), BATCH):
             chunk = todo[start : start + BATCH]
-            text = nw.load_query("node-info" if full else "node-classes").replace("#VALUES#", _values("node", chunk))
+            text = nw.values_query("node-info" if full else "node-classes", "node", chunk)
             rows: dict[str, list[tuple]] = {}
             for node, cls, *rest in self._select(text):
                 label, country, iso = rest or (None, None, None)
@@ -123,7 +115,7 @@ class Explorer:
         rows: list[tuple] = []
         for start in range(0, len(todo), BATCH):
             chunk = todo[start : start + BATCH]
-            text = nw.load_query("neighbours").replace("#VALUES#", _values("x", chunk))
+            text = nw.values_query("neighbours", "x", chunk)
             rows += self._select(text)
         self.expanded.update(todo)
         self.edge_rows += rows
@@ -142,7 +134,7 @@ class Explorer:
         concepts = sorted({c for t in ties for c in [t.get("kind"), *t["fields"]] if c})
         if not concepts:
             return
-        text = nw.load_query("concepts").replace("WHERE {", "WHERE {\n  " + _values("concept", concepts), 1)
+        text = nw.values_query("concepts", "concept", concepts)
         for concept, label in self._select(text):
             net.concept_labels.setdefault(concept, label)
 
@@ -154,7 +146,7 @@ class Explorer:
             return
         steps: list[tuple[str, str]] = []
         for start in range(0, len(nodes), BATCH):
-            text = nw.load_query("ancestors").replace("#VALUES#", _values("x", nodes[start : start + BATCH]))
+            text = nw.values_query("ancestors", "x", nodes[start : start + BATCH])
             steps += [(a, b) for a, b in self._select(text)]
         self.fetch_nodes([*nodes, *(n for step in steps for n in step)])
         rows = [r for n in {*nodes, *(x for s in steps for x in s)} for r in self.node_rows.get(n, [])]
@@ -204,8 +196,7 @@ class Explorer:
         words = sorted(wanted.split(), key=lambda w: (-len(w), w))
         if not words:
             return []
-        word = '"' + words[0].replace("\\", "\\\\").replace('"', '\\"') + '"'
-        rows = self._select(nw.load_query("names").replace("$word", word))
+        rows = self._select(nw.literal_query("names", "word", words[0]))
         return [(node, name) for node, name in rows]
 
     def _described(self, nodes: list[str], names: list[tuple[str, str]] = ()) -> nw.Network:
@@ -227,9 +218,12 @@ def find_paths(
     k: int = 3,
     filters: nw.Filters | None = None,
     max_hops: int = nw.MAX_HOPS,
+    rank: str = "meaning",
+    with_ranking: bool = False,
 ) -> dict[str, Any]:
-    """The answer of ``/api/paths`` (``from``, ``to``, ``k``, ``paths``) found by a bidirectional search of the
-    remote store; see the module's documentation."""
+    """The answer of ``/api/paths`` (``from``, ``to``, ``k``, ``paths``, and with ``with_ranking`` the
+    ``ranking`` that says why each path ranks where it does) found by a bidirectional search of the remote
+    store; see the module's documentation."""
     filters = filters or nw.Filters()
     k = max(1, min(int(k), nw.MAX_PATHS))
     explorer = Explorer(kg)
@@ -246,6 +240,7 @@ def find_paths(
     frontier = {source: [source], target: [target]}
     radius = {source: 0, target: 0}
     found: list[list[str]] = []
+    search: dict[str, Any] | None = None
     net = explorer.network()
     while radius[source] + radius[target] < limit:
         sides = [s for s in (source, target) if frontier[s]]
@@ -262,7 +257,7 @@ def find_paths(
             )
         explorer.expand(frontier[side], details=needs_details)
         net = explorer.network()
-        view = _view(net, filters, ends)
+        view = net.view_with_ends(filters, sorted(ends))
         nxt = sorted({b for a in frontier[side] if a in view for b in view[a]} - set(dist[side]))
         for node in nxt:
             dist[side][node] = radius[side] + 1
@@ -270,12 +265,14 @@ def find_paths(
         radius[side] += 1
         if set(dist[source]) & set(dist[target]):
             reach = radius[source] + radius[target]
-            found = net.paths(source, target, k=k, filters=filters, max_hops=min(max_hops, reach))
+            search = net.ranked_paths(source, target, k=k, filters=filters, max_hops=min(max_hops, reach), rank=rank)
+            found = search["paths"]
             if len(found) >= k:
                 break
     if not found and source in net.graph and target in net.graph:
         reach = radius[source] + radius[target]
-        found = net.paths(source, target, k=k, filters=filters, max_hops=min(max_hops, reach))
+        search = net.ranked_paths(source, target, k=k, filters=filters, max_hops=min(max_hops, reach), rank=rank)
+        found = search["paths"]
     on_paths = {n for p in found for n in p} | ends
     explorer.fetch_details(
         t["id"] for p in found for a, b in zip(p, p[1:], strict=False) for t in net.graph.edges[a, b]["ties"]
@@ -289,31 +286,15 @@ def find_paths(
     explorer.assign_countries(net, on_paths)
     ties = [t for p in found for a, b in zip(p, p[1:], strict=False) for t in net.graph.edges[a, b]["ties"]]
     explorer.concept_labels(net, ties)
-    return {
+    answer = {
         "from": net.node_json(source),
         "to": net.node_json(target),
         "k": k,
         "paths": entities.explain_paths(kg, net, found, filters, select=explorer._select),
     }
-
-
-def _view(net: nw.Network, filters: nw.Filters, ends: set[str]):
-    """The explored graph as :meth:`Network.paths` sees it: the filtered view, with the two ends kept."""
-    graph = net.view(filters)
-    missing = [n for n in ends if n in net.graph and n not in graph]
-    if not missing:
-        return graph
-    graph = graph.copy()
-    for node in missing:
-        graph.add_node(node, **net.graph.nodes[node])
-        for nbr in net.graph[node]:
-            if nbr in graph:
-                data = net.graph.edges[node, nbr]
-                ties = [t for t in data["ties"] if filters.tie_ok(t)]
-                links = [x for x in data["links"] if filters.link_ok(x)]
-                if ties or links:
-                    graph.add_edge(node, nbr, ties=ties, links=links)
-    return graph
+    if with_ranking:
+        answer["ranking"] = search["ranking"] if search else None
+    return answer
 
 
 def tsv_values(body: bytes) -> list[tuple[str | None, ...]]:

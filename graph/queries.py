@@ -134,6 +134,12 @@ def named_queries(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
     return {p.stem: parse_header(p.stem, p.read_text("utf-8")) for p in sorted(directory.glob("*.rq"))}
 
 
+@cache
+def query_text(path: str) -> str:
+    """The text of an internal query, ``graph/queries/<path>.rq`` (in a sub-folder: kept out of the named queries)."""
+    return (QUERY_DIR / f"{path}.rq").read_text("utf-8")
+
+
 def get_query(name: str) -> NamedQuery:
     """The named query called ``name``."""
     queries = named_queries()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -12,6 +15,16 @@ from tests.test_network import GACHEON, GYEONGGI, HANOI, HMU, ID, LIAONING
 @pytest.fixture(scope="module")
 def client() -> FlaskClient:
     return network_app().test_client()
+
+
+def until_ready(client: FlaskClient, path: str, seconds: float = 120) -> dict:
+    """GET ``path`` until its background measure is ready (polling as the explorer does)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        body = client.get(path).get_json()
+        if body["status"] == "ready" or time.monotonic() > deadline:
+            return body
+        time.sleep(0.05)
 
 
 def test_search(client: FlaskClient) -> None:
@@ -118,10 +131,11 @@ def test_rankings_communities_facets_and_scores(client: FlaskClient) -> None:
     body = client.get("/api/rankings?measure=degree&limit=2").get_json()
     assert [(r["label"], r["score"]) for r in body["results"]] == [("Gyeonggi Province", 7), ("Hanoi", 5)]
     assert "partners" in body["explanation"].lower() or "directly tied" in body["explanation"]
-    between = client.get("/api/rankings?measure=betweenness&limit=1").get_json()
+    between = until_ready(client, "/api/rankings?measure=betweenness&limit=1")
     assert between["label"] == "Broker (betweenness)" and "Brandes" in between["reference"]
+    assert between["method"].startswith("exact") and between["results"][0]["label"] == "Gyeonggi Province"
     assert client.get("/api/rankings?measure=fame").status_code == 400
-    communities = client.get("/api/communities").get_json()
+    communities = until_ready(client, "/api/communities")
     assert sum(c["size"] for c in communities["communities"]) == 13
     facets = client.get("/api/facets").get_json()
     assert facets["years"] == [1993, 2020] and facets["nodes"] == 13
@@ -153,3 +167,68 @@ def test_export(client: FlaskClient) -> None:
     html = client.post("/api/export", json={"format": "html", "ids": ids, "title": "{{ 7*7 }}"}).get_data(as_text=True)
     assert "<title>{{ 7*7 }}</title>" in html and "<img src=x" not in html
     assert client.post("/api/export", json={"format": "pdf", "ids": ids}).status_code == 400
+
+
+def test_measures_never_make_a_request_wait_nor_show_stale_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.network import measures
+
+    release = threading.Event()
+    slow = measures.sampled_betweenness
+
+    def held(*args, **kwargs):  # betweenness that takes as long as the test wants
+        release.wait(60)
+        return slow(*args, **kwargs)
+
+    monkeypatch.setattr(measures, "sampled_betweenness", held)
+    client = network_app().test_client()
+    pending = client.get("/api/rankings?measure=betweenness").get_json()
+    assert pending["status"] in ("queued", "computing") and pending["results"] == []  # no degree figures meanwhile
+    assert pending["measure"] == "betweenness" and 0 <= pending["progress"] < 1
+    scores = client.post("/api/scores", json={"measure": "betweenness", "ids": [HANOI]}).get_json()
+    assert scores["status"] in ("queued", "computing") and scores["scores"] == {}
+    # Other questions are answered meanwhile.
+    assert client.get("/api/paths?from=Hanoi&to=Liaoning Province").status_code == 200
+    status = client.get("/api/measures").get_json()["measures"]
+    assert {m["measure"]: m["status"] for m in status}["betweenness"] in ("queued", "computing")
+    release.set()
+    ready = until_ready(client, "/api/rankings?measure=betweenness&limit=3")
+    assert ready["status"] == "ready" and ready["results"][0]["label"] == "Gyeonggi Province"
+    scored = client.post("/api/scores", json={"measure": "betweenness", "ids": [HANOI]}).get_json()
+    assert scored["status"] == "ready" and scored["scores"][HANOI] > 0
+
+
+def test_paths_say_why_each_ranks_where_it_does(client: FlaskClient) -> None:
+    body = client.get(f"/api/paths?from={GYEONGGI}&to={HANOI}&k=3").get_json()
+    ranking = body["ranking"]
+    assert ranking["by"] == "meaning" and "containment (located in) 4" in ranking["rule"]
+    assert [r["rank"] for r in ranking["paths"]] == [1, 2, 3] and len(body["paths"]) == 3
+    # Two ties (Liaoning) before a tie and a containment hop (Hanoi Medical University is in Hanoi).
+    assert ranking["paths"][0]["why"] == "2 hops: 2 agreement; cost 2"
+    assert [h["to"]["id"] for h in body["paths"][0]] == [LIAONING, HANOI]
+    by_hops = client.get(f"/api/paths?from={GYEONGGI}&to={HANOI}&k=3&rank=hops").get_json()
+    assert by_hops["ranking"]["by"] == "hops" and [len(p) for p in by_hops["paths"]] == [2, 2, 3]
+    assert client.get(f"/api/paths?from={GYEONGGI}&to={HANOI}&rank=fame").status_code == 400
+
+
+def test_country_by_code_or_name_and_a_clear_400_otherwise(client: FlaskClient) -> None:
+    by = {
+        c: client.get(f"/api/neighbourhood?id=Liaoning Province&country={c}").get_json()
+        for c in ("cn", "CN", "China", f"{ID}region/cn")
+    }
+    assert len({tuple(sorted(n["id"] for n in b["nodes"])) for b in by.values()}) == 1
+    assert {n["label"] for n in by["cn"]["nodes"]} >= {"Liaoning Province", "China"}
+    province = client.get("/api/neighbourhood?id=Liaoning Province&country=Gyeonggi Province")
+    assert province.status_code == 400 and "not a country" in province.get_json()["error"]
+    unknown = client.get("/api/paths?from=Hanoi&to=Liaoning Province&country=Atlantis")
+    assert unknown.status_code == 400 and "'Atlantis' is not a country" in unknown.get_json()["error"]
+
+
+def test_an_empty_answer_says_why(client: FlaskClient) -> None:
+    body = client.get("/api/paths?from=Gyeonggi Province&to=Hanoi&from_year=2019&to_year=2019&only=tie").get_json()
+    assert body["paths"] == []
+    assert [c["parameter"] for c in body["empty"]["emptiedBy"]] == ["from_year/to_year"]  # no tie of 2019
+    assert body["empty"]["undated"]["ties"] == 1  # the undated twinning of Hanoi and Springfield
+    partners = client.get("/api/partners?id=Hanoi&kind=sisterhood").get_json()
+    assert partners["partners"] == [] and partners["empty"]["emptiedBy"] == [{"filter": "kinds", "parameter": "kind"}]
+    summary = client.get("/api/filtered?from_year=1993&to_year=1993&only=tie").get_json()
+    assert (summary["ties"], summary["undated"]["ties"]) == (1, 1) and "empty" not in summary

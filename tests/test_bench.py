@@ -19,6 +19,13 @@ def load_bench():
     return module
 
 
+def bench_versus():
+    load_bench()
+    from bench import versus
+
+    return versus
+
+
 @pytest.mark.slow
 def test_a_quick_run_fills_every_row(tmp_path):
     bench = load_bench()
@@ -42,9 +49,19 @@ def test_a_quick_run_fills_every_row(tmp_path):
         "explorer first draw: focused",
         "/sparql throughput, 16 clients",
         "remote: first path question (bytes over HTTP)",
+        "projection: cold build (scans of the store)",
+        "projection: persisted one loaded",
+        "start → first path answer, no persisted projection",
+        "restart → first path answer, projection persisted",
+        "measures: a betweenness ranking asked at start",
+        "measures: betweenness ready",
+        "measures: communities ready",
+        "server memory with projection and measures (RSS, peak)",
     ]
     for name in named_queries():
         expected += [f"query {name}: /sparql", f"query {name}: engine direct", f"query {name}: rdflib in memory"]
+        expected.append(f"query {name}: /sparql vs Oxigraph server")
+    expected += [f"ad hoc {name}: /sparql vs Oxigraph server" for name in bench_versus().adhoc_queries("x", None)]
     missing = [row for row in expected if row not in rows]
     assert missing == []
     assert [row for row in rows if row.endswith(": failed")] == []

@@ -49,6 +49,20 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+def _json_object() -> dict[str, Any]:
+    """The request's JSON body as an object ({} when there is none); a list, a scalar or JSON nested too deeply
+    is a clear 400 (NetworkError), never a 500."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise nw.NetworkError("the JSON body is nested too deeply") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise nw.NetworkError(f"send a JSON object, not a {type(data).__name__}")
+    return data
+
+
 def _required(*names: str) -> str:
     for name in names:
         value = request.args.get(name, "").strip()
@@ -126,35 +140,55 @@ def neighbourhood():
     body = network.subgraph_json(nodes, filters, positions=request.args.get("positions") == "1")
     total = network.view(filters).degree(centre) if centre in network.view(filters) else 0
     body.update({"center": network.node_json(centre), "truncated": truncated, "hops": hops, "partners": total})
+    if not body["edges"]:
+        body["empty"] = network.why_empty(filters, test=lambda view: centre in view and view.degree(centre) > 0)
+    return jsonify(body)
+
+
+@bp.get("/filtered")
+def filtered():
+    """What the filters of the query string leave (entities, edges, ties), what the year range left out for want
+    of a date, and, when nothing is left, which filter emptied it (``empty``)."""
+    network = net()
+    filters = _filters()
+    body = network.filter_summary(filters)
+    if not body["edges"]:
+        body["empty"] = network.why_empty(filters)
     return jsonify(body)
 
 
 @bp.get("/paths")
 def paths():
-    """Up to ``k`` shortest paths between ``from`` and ``to`` (IRIs or names), each hop with its ties and sources.
+    """Up to ``k`` paths between ``from`` and ``to`` (IRIs or names), each hop with its ties and sources, and
+    ``ranking``: why each path ranks where it does.
 
-    Filters: ``only`` / ``avoid`` relation categories (``agreement``, ``partnership``, ``tie``, ``located-in``,
-    ``part-of``, ``head-of``, ``program``, ``event``), ``type`` / ``avoid_type`` entity groups to go through,
-    ``kind``, ``field``, ``country``, ``from_year``, ``to_year``; ``max_hops``.
+    Paths mean partnership by default (``rank=meaning``): ranked by what their hops are, ties and shared
+    programs before part-of links before containment (``located-in``); ``rank=hops`` ranks by number of hops
+    alone. Filters: ``only`` / ``avoid`` relation categories (``agreement``, ``partnership``, ``tie``,
+    ``located-in``, ``part-of``, ``head-of``, ``program``, ``event``), ``type`` / ``avoid_type`` entity groups to
+    go through, ``kind``, ``field``, ``country``, ``from_year``, ``to_year``; ``max_hops``.
     """
     k = _int("k", 3, 1, nw.MAX_PATHS)
     max_hops = _int("max_hops", nw.MAX_HOPS, 1, nw.MAX_HOPS)
+    rank = request.args.get("rank", "meaning").strip() or "meaning"
     filters = _filters()
     if pathfinder.should_use(kg(), filters):  # a remote store, no projection yet: explore only what is needed
-        answer = pathfinder.find_paths(kg(), _required("from"), _required("to"), k, filters, max_hops)
+        answer = pathfinder.find_paths(kg(), _required("from"), _required("to"), k, filters, max_hops, rank, True)
         return jsonify(answer)
     network = net()
     source = network.resolve(_required("from"))
     target = network.resolve(_required("to"))
-    found = network.paths(source, target, k=k, filters=filters, max_hops=max_hops)
-    return jsonify(
-        {
-            "from": network.node_json(source),
-            "to": network.node_json(target),
-            "k": k,
-            "paths": entities.explain_paths(kg(), network, found, filters),
-        }
-    )
+    found = network.ranked_paths(source, target, k=k, filters=filters, max_hops=max_hops, rank=rank)
+    body = {
+        "from": network.node_json(source),
+        "to": network.node_json(target),
+        "k": k,
+        "paths": entities.explain_paths(kg(), network, found["paths"], filters),
+        "ranking": found["ranking"],
+    }
+    if not found["paths"]:
+        body["empty"] = network.why_empty(filters, [source, target])
+    return jsonify(body)
 
 
 def _partner_filters() -> nw.Filters:
@@ -163,13 +197,6 @@ def _partner_filters() -> nw.Filters:
     if not params.get("only") and not params.get("relation") and not params.get("avoid"):
         params["only"] = "tie"
     return nw.Filters.from_params(params)
-
-
-def _ties_between(network: nw.Network, a: str, b: str, filters: nw.Filters) -> list[dict[str, Any]]:
-    data = network.graph.edges[a, b]
-    ties = [network.tie_json(t) for t in sorted(data["ties"], key=nw._tie_sort) if filters.tie_ok(t)]
-    links = [network.link_json(x) for x in data["links"] if filters.link_ok(x)]
-    return ties + links
 
 
 @bp.get("/common")
@@ -185,9 +212,12 @@ def common():
     results = []
     for partner in found:
         item = network.node_json(partner)
-        item["ties"] = {n: _ties_between(network, partner, n, filters) for n in nodes}
+        item["ties"] = {n: network.ties_between(partner, n, filters) for n in nodes}
         results.append(item)
-    return jsonify({"entities": [network.node_json(n) for n in nodes], "common": results})
+    body: dict[str, Any] = {"entities": [network.node_json(n) for n in nodes], "common": results}
+    if not results:
+        body["empty"] = network.why_empty(filters, test=lambda view: bool(nw.algorithms.common_partners(view, nodes)))
+    return jsonify(body)
 
 
 @bp.get("/partners")
@@ -203,37 +233,89 @@ def partners():
         {
             "entity": network.node_json(node),
             "partners": [
-                {**network.node_json(p), "ties": _ties_between(network, node, p, filters)} for p in first[:limit]
+                {**network.node_json(p), "ties": network.ties_between(node, p, filters)} for p in first[:limit]
             ],
             "partnersOfPartners": [
                 {**network.node_json(p), "via": [network.node_json(v) for v in via]}
                 for p, via in list(second.items())[:limit]
             ],
             "counts": {"partners": len(first), "partnersOfPartners": len(second)},
+            **(
+                {"empty": network.why_empty(filters, test=lambda view: bool(nw.algorithms.partners(view, node)))}
+                if not first
+                else {}
+            ),
         }
     )
 
 
+def _background(network: nw.Network, name: str, filters: nw.Filters | None = None) -> dict[str, Any]:
+    """A background measure's status (``{"measure", "status", "progress"}``) or its result when ready: never
+    waits for it."""
+    return network.measures.request(name, filters)
+
+
+def _pending(status: dict[str, Any]) -> dict[str, Any]:
+    """What the API says of a measure not ready yet: its status and progress, no figures."""
+    return {k: status[k] for k in ("measure", "status", "progress", "seconds", "error") if k in status}
+
+
 @bp.get("/rankings")
 def rankings():
-    """The top entities by ``measure`` (``degree``, ``ties`` or ``betweenness``), with what it means."""
+    """The top entities by ``measure`` (``degree``, ``ties`` or ``betweenness``), with what it means.
+
+    Betweenness is computed in the background: until it is ready the answer is its ``status`` (``queued``,
+    ``computing`` with ``progress`` from 0 to 1) and no ``results``; never another measure's figures."""
     measure = request.args.get("measure", "degree")
+    if measure not in nw.MEASURES:
+        raise nw.NetworkError(f"unknown measure {measure!r} (known: {', '.join(nw.MEASURES)})")
     limit = _int("limit", 20, 1, 1000)
-    results = net().ranking(measure, limit, _filters())
-    return jsonify({"measure": measure, **nw.MEASURES.get(measure, {}), "results": results})
+    filters = _filters()
+    network = net()
+    about = {"measure": measure, **nw.MEASURES[measure]}
+    if measure != "betweenness":
+        results = network.ranking(measure, limit, filters)
+        return jsonify({**about, "status": "ready", "progress": 1.0, "results": results})
+    status = _background(network, "betweenness", filters)
+    if status["status"] != "ready":
+        return jsonify({**about, **_pending(status), "results": []})
+    results = network.rank_scores(status["scores"], limit, ("ranking", measure, filters.key))
+    for item in results:
+        if status["errors"]:
+            item["standardError"] = round(status["errors"].get(item["id"], 0.0), 6)
+    extra = {k: status[k] for k in ("method", "samples", "entities", "seconds", "maxStandardError") if k in status}
+    return jsonify({**about, "status": "ready", "progress": 1.0, **extra, "results": results})
+
+
+@bp.get("/measures")
+def measures():
+    """The status of every background measure of the current projection (``ready``, ``computing`` with its
+    ``progress``, ``queued``), so a page can show progress instead of a stale figure."""
+    network = net()
+    return jsonify(
+        {
+            "version": str(network.version),
+            "measures": [_pending(network.measures.status(name)) for name in ("betweenness", "communities")],
+        }
+    )
 
 
 @bp.get("/communities")
 def communities():
-    """Communities of densely tied entities (Louvain), biggest first, with their best connected members."""
+    """Communities of densely tied entities (Louvain), biggest first, with their best connected members;
+    computed in the background: until ready, the status and progress."""
     network = net()
     limit = _int("limit", 20, 1, 500)
     members = _int("members", 10, 1, 1000)
-    found = network.communities(_filters())
+    status = _background(network, "communities", _filters())
+    if status["status"] != "ready":
+        return jsonify({**_pending(status), "count": None, "communities": []})
+    found = status["communities"]
     return jsonify(
         {
-            "method": "Louvain modularity (Blondel et al. 2008), seeded; label propagation above "
-            f"{nw.LOUVAIN_MAX_EDGES} edges",
+            "status": "ready",
+            "progress": 1.0,
+            "method": status["method"],
             "count": len(found),
             "communities": [
                 {
@@ -264,13 +346,8 @@ def overview_json(network: nw.Network, limit: int) -> bytes:
     """The serialised overview, cached on the projection (it is the same for every visitor).
 
     Computed once: a request that comes while the warm-up computes it waits for that result."""
-    key = ("overview-json", limit)
-    if key in network._cache:
-        return network._cache[key]
     with _OVERVIEW_LOCK:
-        if key not in network._cache:
-            network._cache[key] = _overview_body(network, limit)
-    return network._cache[key]
+        return network.memo(("overview-json", limit), lambda: _overview_body(network, limit))
 
 
 def _overview_body(network: nw.Network, limit: int) -> bytes:
@@ -307,7 +384,7 @@ def _warm_up(state) -> None:
 @bp.post("/subgraph")
 def subgraph():
     """Nodes and edges among the entities listed in the JSON body ``{"ids": [...]}`` (at most 20,000)."""
-    data = request.get_json(silent=True) or {}
+    data = _json_object()
     ids = data.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         raise nw.NetworkError('send {"ids": [IRI, ...]}')
@@ -319,27 +396,32 @@ def subgraph():
 @bp.post("/scores")
 def scores():
     """A measure for the entities of the JSON body ``{"measure": ..., "ids": [...]}``: ``degree``, ``ties``,
-    ``betweenness`` (see /api/facets for what each means) or ``community`` (the index of its Louvain community,
-    biggest first; -1 for isolated entities)."""
-    data = request.get_json(silent=True) or {}
+    ``betweenness`` (see /api/facets for what each means) or ``community`` (the index of its community, biggest
+    first; -1 for isolated entities). Betweenness and communities are computed in the background: until ready
+    the answer is ``{"measure", "status": "computing", "progress": 0.4, "scores": {}}``: no figures."""
+    data = _json_object()
     measure = data.get("measure", "degree")
     ids = data.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         raise nw.NetworkError('send {"measure": ..., "ids": [IRI, ...]}')
     network = net()
     values: dict[str, float | int]
-    if measure == "degree":
-        values = network.degree()
-    elif measure == "ties":
-        values = network.tie_counts()
-    elif measure == "betweenness":
-        values = network.betweenness()
-    elif measure == "community":
-        values = {n: i for i, c in enumerate(network.communities()) for n in c}
+    if measure in ("degree", "ties"):
+        values = network.scores(measure)
+    elif measure in ("betweenness", "community"):
+        status = _background(network, "betweenness" if measure == "betweenness" else "communities")
+        if status["status"] != "ready":
+            return jsonify({**_pending(status), "measure": measure, "scores": {}})
+        if measure == "betweenness":
+            values = status["scores"]
+        else:
+            values = {n: i for i, c in enumerate(status["communities"]) for n in c}
     else:
         raise nw.NetworkError(f"unknown measure {measure!r} (known: degree, ties, betweenness, community)")
     default = -1 if measure == "community" else 0
-    return jsonify({"measure": measure, "scores": {i: values.get(i, default) for i in ids}})
+    return jsonify(
+        {"measure": measure, "status": "ready", "progress": 1.0, "scores": {i: values.get(i, default) for i in ids}}
+    )
 
 
 @bp.get("/facets")
@@ -357,7 +439,7 @@ def export():
     "title": "..."}``."""
     from graph import network_export as ex
 
-    data = request.get_json(silent=True) or {}
+    data = _json_object()
     fmt = data.get("format", "graphml")
     ids = data.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):

@@ -6,6 +6,8 @@ come from one batched VALUES query.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from urllib.parse import quote, urlencode
@@ -16,11 +18,13 @@ from graph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, shorten
 from graph.queries import NamedQuery, QueryError, get_query, named_queries
 from graph.store import StoreError
 
+from .security import safe_href
 from .sparql import outcome_response, plain, runner
 
 bp = Blueprint("workbench", __name__)
 
 MAX_LABEL_IRIS = 1000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _IRI = re.compile(r'^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|^`\\]*$')
 VOCABULARY_QUERY = """
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -126,7 +130,10 @@ def examples_json() -> Response:
 @bp.post("/query/labels")
 def labels() -> Response:
     """Labels and entity pages for a list of IRIs (a JSON array in the body): ``{iri: {label, url}}``."""
-    iris = request.get_json(silent=True)
+    try:
+        iris = request.get_json(silent=True)
+    except RecursionError:
+        return plain("the JSON body is nested too deeply", 400)
     if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
         return plain("send a JSON array of IRIs", 400)
     try:
@@ -159,6 +166,8 @@ def named(name: str) -> Response | str:
         return Response(text, mimetype="application/sparql-query")
     if ext == "csv":
         outcome = runner().run(text, result_format="csv")
+        if outcome.status == "ok":
+            outcome.body = neutralise_formulas(outcome.body)
         response = outcome_response(outcome)
         if outcome.status == "ok":
             response.headers["Content-Disposition"] = f'inline; filename="{stem}.csv"'
@@ -200,8 +209,19 @@ def _cell(cell: dict | None, found: dict[str, str]) -> dict:
         return {"text": ""}
     if cell["type"] == "uri":
         iri = cell["value"]
-        return {"text": found.get(iri) or shorten(iri), "href": entity_url(iri) or iri, "title": iri}
+        return {"text": found.get(iri) or shorten(iri), "href": entity_url(iri) or safe_href(iri), "title": iri}
     return {"text": cell["value"]}
+
+
+def neutralise_formulas(body: bytes) -> bytes:
+    """CSV for spreadsheets: a cell that starts like a formula (``= + - @``, tab, CR) gets a leading ``'``, so
+    that opening the download never runs it (OWASP CSV injection)."""
+    rows = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["'" + cell if cell[:1] in FORMULA_STARTS else cell for cell in row])
+    return out.getvalue().encode("utf-8")
 
 
 def _named_page(query: NamedQuery, values: dict, result: dict | None, error: str | None) -> str:

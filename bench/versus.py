@@ -1,0 +1,254 @@
+"""Measurements of bench/run.py that put the app beside the Oxigraph server and time the kept projection.
+
+- :func:`measure_versus_server`: every named query and the ad-hoc shapes a researcher writes, through the app's
+  ``/sparql`` and through ``oxigraph serve-read-only --union-default-graph`` on the same store, in the same run,
+  interleaved (A B A B ...): medians and the median of the pairwise ratios.
+- :func:`measure_projection`: the cold build of the network projection, the load of the persisted one, and
+  their memory, each in a fresh process.
+- :func:`measure_restart_to_path`: the app started on the store until its first ``/api/paths`` answer, with the
+  projection persisted and without; the background measures' time to ready; the server's memory.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+KP = "https://partnergraph.org/ontology#"
+PREFIXES = "PREFIX kp: <https://partnergraph.org/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+
+
+def ms(seconds: float) -> str:
+    """Seconds as a short text in milliseconds or seconds."""
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def adhoc_queries(hub: str, country: str | None) -> dict[str, str]:
+    """The shapes a researcher writes by hand, bound to the dataset's hub (its best-connected party)."""
+    return {
+        "2-hop partners": PREFIXES + f"SELECT DISTINCT ?p2 WHERE {{ ?t1 kp:party <{hub}> , ?p1 . "
+        f"?t2 kp:party ?p1 , ?p2 . FILTER(?p1 != <{hub}> && ?p2 != <{hub}> && ?p2 != ?p1) }} LIMIT 1000",
+        "count by country and year": PREFIXES + "SELECT ?country ?year (COUNT(DISTINCT ?t) AS ?n) WHERE { "
+        "?t kp:party ?p ; kp:signedDate ?d . ?p kp:country ?country . BIND(SUBSTR(STR(?d), 1, 4) AS ?year) } "
+        "GROUP BY ?country ?year ORDER BY DESC(?n) LIMIT 100",
+        "regex search": PREFIXES + 'SELECT ?s ?label WHERE { ?s rdfs:label ?label FILTER(REGEX(?label, "^san", "i")) } '
+        "LIMIT 100",
+        "UNION then join": PREFIXES + f"SELECT ?x ?label WHERE {{ {{ ?t kp:party <{hub}> , ?x FILTER(?x != <{hub}>) }} "
+        f"UNION {{ <{hub}> kp:locatedIn ?x }} UNION {{ ?x kp:locatedIn <{hub}> }} ?x rdfs:label ?label }} LIMIT 1000",
+        "property path with LIMIT": PREFIXES + f"SELECT ?x WHERE {{ <{hub}> (^kp:party/kp:party)+ ?x }} LIMIT 100",
+    }
+
+
+class OxigraphServer:
+    """``oxigraph serve-read-only --union-default-graph`` on a store directory, on a free port of 127.0.0.1."""
+
+    def __init__(self, store_dir: Path, port: int) -> None:
+        binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        cmd = [binary, "serve-read-only", "--location", str(store_dir), "--bind", f"127.0.0.1:{port}"]
+        self.proc = subprocess.Popen(
+            [*cmd, "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self.url = f"http://127.0.0.1:{port}/query"
+
+    def wait(self, seconds: float = 120) -> None:
+        """Wait until the server answers."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the Oxigraph server stopped (exit {self.proc.returncode})")
+            try:
+                requests.get(self.url + "?query=ASK%7B%7D", timeout=2)
+                return
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise RuntimeError(f"the Oxigraph server did not answer in {seconds} s")
+
+    def stop(self) -> None:
+        """Stop the server."""
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def _timed(call: Callable[[], requests.Response]) -> float | str:
+    start = time.perf_counter()
+    try:
+        response = call()
+    except requests.Timeout:
+        return "timeout"
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    return time.perf_counter() - start
+
+
+def interleaved(a: Callable[[], Any], b: Callable[[], Any], reps: int) -> tuple[float, float, float] | str:
+    """A then B, ``reps`` times after one warm-up pair: (median A, median B, median of the ratios A/B)."""
+    first = (_timed(a), _timed(b))
+    if not all(isinstance(t, float) for t in first):
+        return " / ".join(str(t) if not isinstance(t, float) else ms(t) for t in first)
+    times_a, times_b = [], []
+    for _ in range(reps):
+        ta, tb = _timed(a), _timed(b)
+        if not (isinstance(ta, float) and isinstance(tb, float)):
+            return f"{ta} / {tb}"
+        times_a.append(ta)
+        times_b.append(tb)
+    ratios = [x / y for x, y in zip(times_a, times_b, strict=True)]
+    return statistics.median(times_a), statistics.median(times_b), statistics.median(ratios)
+
+
+def measure_versus_server(table: Any, ds: Any, app_base: str, port: int, reps: int, named: dict[str, str]) -> None:
+    """Each named query and each ad-hoc shape through the app's /sparql and the Oxigraph server, interleaved."""
+    server = OxigraphServer(ds.store_dir, port)
+    session = requests.Session()
+    try:
+        server.wait()
+        queries = {f"query {n}": t for n, t in named.items()}
+        queries |= {f"ad hoc {n}": t for n, t in adhoc_queries(ds.hub or "", ds.hub_country).items()}
+        accept = {"Accept": "application/sparql-results+json"}
+        for row, text in queries.items():
+
+            def app(text: str = text) -> requests.Response:
+                return session.get(app_base + "/sparql", params={"query": text}, headers=accept, timeout=60)
+
+            def oxigraph(text: str = text) -> requests.Response:
+                return session.get(server.url, params={"query": text}, headers=accept, timeout=60)
+
+            result = interleaved(app, oxigraph, reps)
+            if isinstance(result, str):
+                table.set(f"{row}: /sparql vs Oxigraph server", ds.name, result)
+                continue
+            t_app, t_ox, ratio = result
+            table.set(
+                f"{row}: /sparql vs Oxigraph server",
+                ds.name,
+                f"{ms(t_app)} vs {ms(t_ox)} ({ratio:.2f}×, {'+' if t_app >= t_ox else '−'}{ms(abs(t_app - t_ox))})",
+                "≤ 1.5× the server",
+            )
+    finally:
+        server.stop()
+
+
+PROJECTION_SNIPPET = """
+import json, resource, sys, time
+start = time.perf_counter()
+from graph import KnowledgeGraph
+from graph import network as nw
+kg = KnowledgeGraph.open(sys.argv[1])
+opened = time.perf_counter()
+holder = nw.projection_of(kg)
+holder.precompute = False
+net = holder.get()
+got = time.perf_counter()
+holder.wait()
+out = {"open": opened - start, "get": got - opened, "built": holder.built_in, "loaded": holder.loaded_in,
+       "nodes": net.graph.number_of_nodes(), "edges": net.graph.number_of_edges(),
+       "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+       "cpu": sum(resource.getrusage(resource.RUSAGE_SELF)[:2])}
+print(json.dumps(out))
+"""
+
+
+def measure_projection(table: Any, ds: Any, run_measured: Callable) -> None:
+    """The projection built cold (no file), then loaded from the file it left, each in a new process."""
+    import json
+
+    cache = ds.store_dir.with_name(ds.store_dir.name + ".network.pickle")
+    for name in (cache, cache.with_name(cache.name.replace(".network.", ".measures."))):
+        name.unlink(missing_ok=True)
+    elapsed, peak, out = run_measured([sys.executable, "-c", PROJECTION_SNIPPET, ds.url])
+    cold = json.loads(out.strip().splitlines()[-1])
+    table.set(
+        "projection: cold build (scans of the store)",
+        ds.name,
+        f"{ms(cold['built'])} ({cold['nodes']:,} entities, {cold['edges']:,} edges; {cold['cpu']:.1f} s CPU in all)",
+    )
+    table.set("projection: memory after the cold build (peak RSS)", ds.name, f"{peak:.0f} MB")
+    size = cache.stat().st_size / 1e6 if cache.exists() else 0
+    elapsed, peak, out = run_measured([sys.executable, "-c", PROJECTION_SNIPPET, ds.url])
+    warm = json.loads(out.strip().splitlines()[-1])
+    loaded = warm["loaded"]
+    text = f"{ms(loaded)} ({size:.0f} MB file)" if loaded is not None else "not loaded (rebuilt)"
+    table.set("projection: persisted one loaded", ds.name, text, "well under 1 s")
+    table.set("projection: memory after loading (peak RSS)", ds.name, f"{peak:.0f} MB")
+
+
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of a process in MB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            values[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+def measure_restart_to_path(table: Any, ds: Any, server_factory: Callable, persisted: bool) -> None:
+    """Start the app on the store and time its first /api/paths answer (from the process's start); with the
+    projection persisted, the background measures' time to ready and the server's memory."""
+    cache = ds.store_dir.with_name(ds.store_dir.name + ".network.pickle")
+    if not persisted:
+        for name in (cache, cache.with_name(cache.name.replace(".network.", ".measures."))):
+            name.unlink(missing_ok=True)
+    start = time.perf_counter()
+    server = server_factory(ds)
+    try:
+        served = time.perf_counter() - start
+        path = f"/api/paths?from={quote(ds.hub or '')}&to={quote(ds.other or '')}&k=3"
+        response = requests.get(server.base + path, timeout=1200)
+        first = time.perf_counter() - start
+        ok = "" if response.status_code == 200 else f" (HTTP {response.status_code})"
+        row = (
+            "restart → first path answer, projection persisted"
+            if persisted
+            else "start → first path answer, no persisted projection"
+        )
+        target = "< 2 s at 1.44 M, < 5 s at 14.4 M" if persisted else ""
+        table.set(row, ds.name, f"{ms(first)} (serving after {ms(served)}){ok}", target)
+        if not persisted:
+            return
+        # No request waits for a measure: a ranking asked for now answers at once with its status.
+        asked = time.perf_counter()
+        status = requests.get(server.base + "/api/rankings?measure=betweenness&limit=5", timeout=60).json()
+        table.set(
+            "measures: a betweenness ranking asked at start",
+            ds.name,
+            f"{ms(time.perf_counter() - asked)}, {status.get('status')} ({status.get('progress', 0):.0%})",
+        )
+        ready: dict[str, float] = {}
+        details: dict[str, dict] = {}
+        deadline = time.monotonic() + 3600
+        while len(ready) < 2 and time.monotonic() < deadline:
+            for m in requests.get(server.base + "/api/measures", timeout=60).json()["measures"]:
+                if m["status"] in ("ready", "failed") and m["measure"] not in ready:
+                    ready[m["measure"]] = time.perf_counter() - start
+                    details[m["measure"]] = m
+            time.sleep(0.5)
+        ranking = requests.get(server.base + "/api/rankings?measure=betweenness&limit=1", timeout=60).json()
+        for name in ("communities", "betweenness"):
+            text = f"{ms(ready[name])} after start" if name in ready else "not ready within an hour"
+            if name == "betweenness" and ranking.get("status") == "ready":
+                text += f"; {ranking.get('method', '')}"
+                if ranking.get("results") and "standardError" in ranking["results"][0]:
+                    top = ranking["results"][0]
+                    text += f"; top score {top['score']:.4f} ± {top['standardError']:.4f} (s.e.)"
+            table.set(f"measures: {name} ready", ds.name, text)
+        rss, peak = _rss_mb(server.proc.pid)
+        table.set(
+            "server memory with projection and measures (RSS, peak)",
+            ds.name,
+            f"{rss:.0f} MB, peak {peak:.0f} MB",
+            "< 2 GB at 14.4 M",
+        )
+    finally:
+        server.stop()

@@ -1,0 +1,218 @@
+"""Keeping the projection: in memory per version of the store, on disk beside an on-disk store.
+
+:class:`Projection` holds the projection of one knowledge graph: built once (:func:`.build.build_network`),
+persisted beside an on-disk store (``PATH.network.pickle``) with the fingerprint of the data it was built from,
+loaded from there on the next start, and rebuilt in the background after a write while readers keep the old one.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import pickle
+import tempfile
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..knowledge import KnowledgeGraph
+from .build import build_network
+from .model import Network
+
+log = logging.getLogger(__name__)
+#: Version of the persisted file's layout: a file of another version is ignored (and rebuilt).
+FILE_FORMAT = 4
+
+
+def store_version(kg: KnowledgeGraph) -> Any:
+    """A cheap token that changes when the store changes: its change counter (``store.generation``, bumped by
+    every write of this process), else (a remote endpoint other clients write to) its number of quads."""
+    generation = kg.store.generation
+    return ("quads", kg.store.quad_count()) if generation is None else ("generation", generation)
+
+
+def fingerprint(kg: KnowledgeGraph) -> tuple:
+    """What the data looked like: its named graphs and its number of quads (one count of the store; the change
+    log's own graph grows with every edit, so an edit made by another process while the app was down shows)."""
+    return (tuple(kg.store.graphs()), kg.store.quad_count())
+
+
+def cache_file(kg: KnowledgeGraph) -> Path | None:
+    """Where the projection of an on-disk store is kept: ``PATH.network.pickle`` beside ``oxigraph:PATH``."""
+    url = kg.store.url
+    if not url.startswith("oxigraph:"):
+        return None
+    path = Path(url[len("oxigraph:") :])
+    return path.with_name(path.name + ".network.pickle")
+
+
+class Projection:
+    """The projection of one knowledge graph, kept: :meth:`get` answers at once with the newest projection
+    built (after the first build or load), and rebuilds it in the background when the store has changed.
+
+    On start it loads the file an earlier process persisted (:func:`cache_file`) and serves it, while a
+    background check compares the data's :func:`fingerprint` with the file's and rebuilds when they differ.
+    """
+
+    def __init__(
+        self, kg: KnowledgeGraph, path: Path | None = None, recheck_seconds: float = 5.0, precompute: bool = True
+    ) -> None:
+        self.kg = kg
+        self.path = path
+        self.precompute = precompute
+        self.recheck_seconds = recheck_seconds
+        self.current: Network | None = None
+        self.checked = 0.0
+        self.built_in: float | None = None
+        self.loaded_in: float | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._listeners: list[Callable[[Network], None]] = []
+
+    @property
+    def ready(self) -> bool:
+        """Whether a projection is there to answer from (built or loaded)."""
+        return self.current is not None
+
+    def on_new(self, listener: Callable[[Network], None]) -> None:
+        """Call ``listener(net)`` with every new projection (e.g. to start its measures)."""
+        self._listeners.append(listener)
+
+    def get(self, *, background: bool = True) -> Network:
+        """The projection: built or loaded on the first call; then the current one, refreshed (in the background
+        by default; at once with ``background=False``) when the store's version changed."""
+        current = self.current
+        if current is None:
+            with self._lock:
+                current = self.current or self._start()
+            return current
+        now = time.monotonic()
+        if now - self.checked < self.recheck_seconds:
+            return current
+        self.checked = now
+        if store_version(self.kg) == current.version:
+            return current
+        if not background:
+            return self._rebuild()
+        self._in_background(self._rebuild)
+        return current
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a background build or check to finish (for tests and benchmarks)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _in_background(self, work: Callable[[], Any]) -> None:
+        running = self._thread
+        if running is None or not running.is_alive():
+            self._thread = threading.Thread(target=work, name="network-refresh", daemon=True)
+            self._thread.start()
+
+    def _start(self) -> Network:
+        """The first projection: loaded from the file (then checked in the background) or built."""
+        loaded = self._load()
+        if loaded is None:
+            return self._rebuild()
+        net, stamp = loaded
+        net.version = store_version(self.kg)
+        self._publish(net, stamp)
+        self._in_background(lambda: self._verify(stamp))
+        return net
+
+    def _verify(self, stamp: tuple) -> None:
+        """Rebuild when the data is not what the loaded file was built from."""
+        try:
+            if fingerprint(self.kg) != stamp:
+                log.info("the persisted network projection is stale: rebuilding")
+                self._rebuild()
+        except Exception:  # noqa: BLE001 - a failed check leaves the loaded projection in place
+            log.exception("checking the persisted network projection failed")
+
+    def _rebuild(self) -> Network:
+        version = store_version(self.kg)
+        start = time.perf_counter()
+        stamp = fingerprint(self.kg) if self.path else None
+        net = build_network(self.kg)
+        net.version = version
+        self.built_in = time.perf_counter() - start
+        self._publish(net, stamp)
+        if self.path is not None and stamp is not None:
+            self._save(net, stamp)
+        return net
+
+    def _publish(self, net: Network, stamp: Any) -> None:
+        """Make ``net`` the current projection; start its background measures (persisted beside its file)."""
+        if self.path is not None and stamp is not None:
+            net.measures_file = self.path.with_name(self.path.name.replace(".network.", ".measures."))
+            net.stamp = stamp
+        if self.precompute:
+            for name in ("communities", "betweenness"):
+                net.measures.request(name)
+        self.current = net
+        self.checked = time.monotonic()
+        for listener in self._listeners:
+            try:
+                listener(net)
+            except Exception:  # noqa: BLE001 - a listener's failure must not lose the projection
+                log.exception("a network listener failed")
+
+    def _load(self) -> tuple[Network, tuple] | None:
+        if self.path is None or not self.path.exists():
+            return None
+        start = time.perf_counter()
+        collecting = gc.isenabled()
+        gc.disable()  # millions of new containers: the cyclic collector would run hundreds of times for nothing
+        try:
+            with self.path.open("rb") as f:
+                header = pickle.load(f)
+                if header.get("format") != FILE_FORMAT or header.get("store") != self.kg.store.url:
+                    return None
+                net = pickle.load(f)
+        except Exception:  # noqa: BLE001 - an unreadable file is rebuilt
+            log.warning("cannot read %s: rebuilding the network projection", self.path)
+            return None
+        finally:
+            if collecting:
+                gc.enable()
+        self.loaded_in = time.perf_counter() - start
+        return net, header["fingerprint"]
+
+    def _save(self, net: Network, stamp: tuple) -> None:
+        """Write the file atomically (a temporary file renamed over the old one)."""
+        assert self.path is not None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump({"format": FILE_FORMAT, "store": self.kg.store.url, "fingerprint": stamp}, f)
+                pickle.dump(net, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            log.exception("cannot persist the network projection to %s", self.path)
+
+
+_PROJECTIONS: weakref.WeakKeyDictionary[KnowledgeGraph, Projection] = weakref.WeakKeyDictionary()
+_REGISTRY_LOCK = threading.Lock()
+
+
+def projection_of(kg: KnowledgeGraph, *, persist: bool = True) -> Projection:
+    """The :class:`Projection` of ``kg`` (one per knowledge graph, persisted beside an on-disk store)."""
+    with _REGISTRY_LOCK:
+        found = _PROJECTIONS.get(kg)
+        if found is None:
+            found = _PROJECTIONS[kg] = Projection(kg, cache_file(kg) if persist else None)
+        return found
+
+
+def network(kg: KnowledgeGraph, *, recheck_seconds: float | None = None, background: bool = True) -> Network:
+    """The projection of ``kg`` (see :class:`Projection`): the first call builds or loads it; later calls return
+    the newest one and, at most every ``recheck_seconds``, start a rebuild when the store changed (in the
+    background by default, callers keeping the old one meanwhile; at once with ``background=False``)."""
+    holder = projection_of(kg)
+    if recheck_seconds is not None:
+        holder.recheck_seconds = recheck_seconds
+    return holder.get(background=background)
