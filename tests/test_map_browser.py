@@ -106,7 +106,7 @@ def test_draw_click_filter_path_and_share(browser, base_url: str) -> None:
     assert "sources disagree" in page.inner_text("#sel-where")  # a second source puts it 1,100 km away
     assert "sel=" in page.url
     explorer = page.get_attribute("#sel-explorer", "href")
-    assert explorer.startswith("/#focus=") and "hanoi" in explorer
+    assert explorer.startswith("/?focus=") and "hanoi" in explorer
 
     # A filter redraws the map and the panel says what it hides.
     page.select_option("#f-kind", "sisterhood")
@@ -192,6 +192,18 @@ def test_phone_stacks_map_and_panel_without_horizontal_scroll(browser, base_url:
     assert page.locator("#filters").get_attribute("open") is None  # filters folded away on a phone
     page.wait_for_timeout(300)
     page.screenshot(path=str(ROOT / "docs" / "map-phone.png"), full_page=True)
+    watch.check()
+    page.close()
+
+
+def test_a_link_from_the_explorer_opens_the_same_view(browser, base_url: str) -> None:
+    # The explorer writes a country as its ISO code and the years as from_year / to_year.
+    page, watch = open_map(browser, base_url + "/map?country=vn&from_year=2000&to_year=2010", base_url)
+    assert page.input_value("#f-country") == ID + "region/vn"
+    assert page.input_value("#f-y0") == "2000" and page.input_value("#f-y1") == "2010"
+    assert page.get_attribute("#counts", "data-ties") == "1"  # Liaoning–Hanoi, 2005
+    assert "country=vn" in page.get_attribute("#to-explorer", "href")
+    assert "from_year=2000" in page.get_attribute("#to-explorer", "href")
     watch.check()
     page.close()
 

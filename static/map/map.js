@@ -2,8 +2,8 @@
  * drawn with MapLibre GL JS (WebGL; its worker is a same-origin module, so no blob: workers are needed).
  * Data from /api/map/places and /api/map/ties (compact rows), the panel from /api/entity, paths from /api/paths.
  * Every text from the data is put on the page with textContent; links go to our own pages or http(s) only.
- * The view's state lives in the query string (kind, country, type, y0, y1, sel, focus, from, to, k), the names
- * the explorer uses, so that a link restores it. */
+ * The view's state lives in the query string (kind, country, type, y0, y1, sel, focus, from, to, k, ot), the
+ * explorer's names (it also reads from_year / to_year, and the fragment of older explorer links). */
 import * as maplibregl from "../vendor/maplibre/maplibre-gl.mjs";
 import { ArcLayer, greatCircle } from "./arcs.js";
 
@@ -98,15 +98,26 @@ function readState() {
     state[name] = (p.get(name) || "").trim();
   }
   for (const name of ["sel", "focus", "from", "to"]) state[name] = fullId(state[name]);
+  // The explorer writes a country as its ISO code and the years as from_year / to_year.
+  if (/^[A-Za-z]{2}$/.test(state.country)) state.country = ID_NS + "region/" + state.country.toLowerCase();
+  state.y0 = state.y0 || (p.get("from_year") || "").trim();
+  state.y1 = state.y1 || (p.get("to_year") || "").trim();
   if (!/^-?\d{1,4}$/.test(state.y0)) state.y0 = "";
   if (!/^-?\d{1,4}$/.test(state.y1)) state.y1 = "";
   state.k = Math.min(10, Math.max(1, parseInt(p.get("k") || "3", 10) || 3));
   state.ot = p.get("ot") === "1";
 }
 
+/** A country as the explorer writes it: its ISO code when it is one of ours, else as it is. */
+function countryParam(iri) {
+  const m = /^https:\/\/partnergraph\.org\/id\/region\/([a-z]{2})$/.exec(iri || "");
+  return m ? m[1] : iri;
+}
+
 function stateParams() {
   const p = new URLSearchParams();
   for (const name of ["kind", "country", "type", "y0", "y1", "focus", "sel"]) if (state[name]) p.set(name, state[name]);
+  if (state.country) p.set("country", countryParam(state.country));
   if (state.from && state.to) {
     p.set("from", state.from);
     p.set("to", state.to);
@@ -134,21 +145,27 @@ function filterParams() {
   return p;
 }
 
-/** A link to the explorer with the same filters, focused on ``iri`` (the explorer reads its fragment). */
+/** A link to the explorer with the same filters (its names: from_year / to_year for the years), focused on
+ * ``iri``. */
 function explorerHref(iri) {
   const p = new URLSearchParams();
   if (iri) {
     p.set("focus", iri);
     p.set("sel", iri);
   }
-  for (const name of ["kind", "country", "y0", "y1"]) if (state[name]) p.set(name, state[name]);
+  if (state.kind) p.set("kind", state.kind);
+  if (state.country) p.set("country", countryParam(state.country));
+  if (state.type) p.set("type", state.type);
+  if (state.y0) p.set("from_year", state.y0);
+  if (state.y1) p.set("to_year", state.y1);
   if (state.from && state.to) {
     p.set("from", state.from);
     p.set("to", state.to);
     p.set("k", String(state.k));
+    if (state.ot) p.set("ot", "1");
   }
   const qs = p.toString();
-  return "/" + (qs ? "#" + qs : "");
+  return "/" + (qs ? "?" + qs : "");
 }
 
 function updateExplorerLinks() {
