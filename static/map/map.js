@@ -618,13 +618,29 @@ function tieItem(tie, self) {
     const ul = el("ul", null, "sources");
     for (const s of sources) {
       const item = el("li");
-      if (s.quote) item.append(el("blockquote", s.quote, "quote"));
+      for (const quote of s.quotes || (s.quote ? [s.quote] : [])) item.append(el("blockquote", quote, "quote"));
+      for (const row of s.rows || []) item.append(rowTable(row));
       item.append("Source: ", link(s.source, s.title || s.source));
       ul.append(item);
     }
     li.append(ul);
   }
   return li;
+}
+
+/** A row of an imported table as a table: its column names over its values, its row number as the caption. */
+function rowTable(row) {
+  const table = el("table", null, "row");
+  table.append(el("caption", `row ${row.row}`));
+  const head = el("tr"), values = el("tr");
+  for (const cell of row.cells || []) {
+    const th = el("th", cell.column);
+    th.scope = "col";
+    head.append(th);
+    values.append(el("td", cell.value));
+  }
+  table.append(head, values);
+  return table;
 }
 
 // -- paths -----------------------------------------------------------------------------------------------------
