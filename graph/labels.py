@@ -14,8 +14,11 @@ from functools import cache
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
+from rdflib import URIRef
+
 from .knowledge import KnowledgeGraph
 from .namespaces import PREFIXES
+from .store import bind_values
 
 QUERY_DIR = Path(__file__).parent / "queries" / "entities"
 _BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
@@ -65,10 +68,10 @@ def load_query(name: str) -> str:
 
 
 def values_query(name: str, variable: str, iris: Iterable[str]) -> str:
-    """A query of ``graph/queries/entities`` with ``VALUES ?variable { ... }`` at its ``#VALUES#`` mark; IRIs
-    that could change the query's shape are left out."""
-    terms = " ".join(f"<{i}>" for i in iris if i and not _BAD_IRI.search(i))
-    return load_query(name).replace("#VALUES#", f"VALUES ?{variable} {{ {terms} }}")
+    """A query of ``graph/queries/entities`` with the IRIs bound to ``?variable`` (a checked ``VALUES`` row, by
+    :func:`graph.store.bind_values`); strings that are not IRIs are left out."""
+    terms = [URIRef(i) for i in iris if i and not _BAD_IRI.search(i)]
+    return bind_values(load_query(name), {variable: terms})
 
 
 def local_words(iri: str) -> str:
