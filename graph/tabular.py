@@ -33,7 +33,7 @@ from .normalize import (
     fold,
     slugify,
 )
-from .store import OxigraphStore, Store, StoreError
+from .store import Store, StoreError
 from .table_places import Party, Places, _kind_of, check_kinds, existing_ties, kind_names
 from .table_read import (
     DCT,
@@ -375,12 +375,8 @@ def _existing(store: Store, iris: list[str], source_iri: str) -> set[str]:
 
 
 def write_quads(store: Store, quads: list[ox.Quad]) -> int:
-    """Add quads all or nothing, with the engine's bulk loader when the store has one (one request to a remote
-    endpoint); returns how many were new (remote: how many were sent)."""
-    if isinstance(store, OxigraphStore):
-        return store.bulk_add(quads)
-    store.add_data("".join(f"{q} .\n" for q in quads).encode("utf-8"), "nquads")
-    return len(quads)
+    """Add quads all or nothing, with the engine's bulk loader when the store has one; returns how many were new."""
+    return store.bulk_add(quads)
 
 
 def _graph_size(store: Store, graph: str) -> int:
