@@ -72,12 +72,17 @@ def fold(text: str) -> str:
     >>> fold("St. Petersburg")
     'st petersburg'
     """
+    if text.isascii():  # the common case, without decomposing
+        return _NON_WORD.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = stripped.replace("ß", "ss").replace("ı", "i").replace("ł", "l").replace("Ł", "l").replace("ø", "o")
     stripped = stripped.replace("Ø", "o").replace("đ", "d").replace("Đ", "d").replace("æ", "ae").replace("Æ", "ae")
     stripped = stripped.casefold()
-    return re.sub(r"[\W_]+", " ", stripped).strip()
+    return _NON_WORD.sub(" ", stripped).strip()
+
+
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=200_000)
