@@ -193,7 +193,7 @@ def main() -> None:
         print("|---|---|---|---|")
         print(f"| time (s) | {imp:.1f} | {load:.1f} | {imp / load:.2f} |")
         print(
-            f"| disk (MB, store with the shipped data vs the statements alone) | {imp_disk / 1e6:.0f} | "
+            f"| disk (MB: the store's growth vs a store of the statements alone) | {imp_disk / 1e6:.0f} | "
             f"{load_disk / 1e6:.0f} | {imp_disk / load_disk:.2f} |"
         )
         numbers = reconciliation(kg, args.rows)
