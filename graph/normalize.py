@@ -212,15 +212,30 @@ def country_names() -> list[tuple[str, str, str, int]]:
     return rows
 
 
+def _indexed_country_names() -> list[tuple[str, str, int]]:
+    """(folded name, ISO code, rank) from the gazetteer index when it is built (much faster than reading
+    pycountry's translations again); [] otherwise."""
+    import sqlite3
+
+    from .gazetteer import default_path
+
+    path = default_path()
+    if not path.exists():
+        return []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return list(db.execute("SELECT key, iso2, rank FROM country"))
+
+
 @cache
 def country_index() -> dict[str, str]:
     """Folded country name in any language -> ISO code; a spelling two countries share (at the best rank that
     has it) is left out, so it is never a guess."""
     best: dict[str, tuple[int, set[str]]] = {}
-    for name, iso2, _, rank in country_names():
+    indexed = _indexed_country_names()
+    rows = indexed or [(fold(name), iso2, rank) for name, iso2, _, rank in country_names()]
+    for key, iso2, rank in rows:
         if rank == 3:
             continue
-        key = fold(name)
         held = best.get(key)
         if held is None or rank < held[0]:
             best[key] = (rank, {iso2})

@@ -7,9 +7,12 @@ Rules (in order; docs/places.md explains them with their limits):
    folded; also without a qualifier: "Halle (Saale)" -> "Halle" with the region hint "Saale") in the country.
 3. Coordinates, where given, keep the candidates within 50 km and take the nearest (``name+coordinates``).
 4. A region hint (", Saxony", "(Saale)") keeps the candidates whose names carry it (``+region``).
-5. One candidate left: ``name+country``. Several: the most populous when it has at least 5 times the people of
-   the next (``name+country+population``); otherwise none is chosen: the place stays its own entity and goes to
-   the review queue with its candidates. Without a country the confidence is lower and the same rules apply.
+5. One candidate left: ``name+country``. Several: the one whose own name it is when the others only have it as an
+   alternate name (``+own-name``: "Stavropol" is not Tolyatti, once called Stavropol), unless an alternate-name
+   place has 5 times its people ("Frankfurt" is Frankfurt am Main); then the most populous when it has at least
+   5 times the people of the next (``+population``, confidence 0.8), or 3 times (0.7: kept, and queued for
+   review); otherwise none is chosen: the place stays its own entity and goes to the review queue with its
+   candidates. Without a country the confidence is 0.15 lower and the same rules apply.
 6. Provinces, counties and regions are matched to ISO 3166-2 subdivisions by name in any language.
 
 Matches become RDF in the gazetteer graph (:data:`GEONAMES_GRAPH`): ``skos:exactMatch`` the GeoNames IRI,
@@ -39,6 +42,7 @@ PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 NEAR_KM = 50.0
 DOMINANT = 5.0
+LIKELY = 3.0
 SUBDIVISION_LEVELS = {"Province", "County", "Region", "District"}
 _SUFFIXES = re.compile(
     r"(?i)[\s-]+(city|metropolitan city|special city|municipality|town|si|shi|gun|province|prefecture|do|"
@@ -112,6 +116,8 @@ class Reconciler:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
         self._cache: dict[tuple, Match] = {}
+        self._cores: dict[str, dict[str, set[str]]] = {}
+        self._names: dict[str, tuple[list[str], list[int]]] = {}
 
     def match(
         self,
@@ -144,10 +150,13 @@ class Reconciler:
             sub = self._subdivision(name, bare, cc)
             if sub is not None or level in ("Province", "Region"):
                 return sub or Match(name, reason=f"no ISO 3166-2 subdivision is called {name!r}" + _in(cc))
-        candidates = self._candidates((name, bare, core(bare)), cc)
+        variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)), bare.split(" – ")[-1])
+        if cc == "KR":  # GeoNames writes most Korean cities and counties with their suffix: Yeongcheon-si
+            variants += tuple(f"{core(bare)}-{suffix}" for suffix in ("si", "gun", "gu"))
+        candidates, primary_ids, used = self._candidates(variants, cc)
         if not candidates:
-            sub = self._subdivision(name, bare, cc) if level == "MetropolitanCity" else None
-            return sub or Match(name, reason=result.reason or "no gazetteer place has this name" + _in(cc))
+            sub = self._subdivision(name, bare, cc) if level in (None, "", "City", "MetropolitanCity") else None
+            return sub or self._fuzzy(name, bare, cc, result.reason)
         method = "name+country" if cc else "name"
         if lat is not None and lon is not None:
             near = sorted((distance_km(lat, lon, p.lat, p.lon), p.population * -1, p.id, p) for p in candidates)
@@ -156,32 +165,89 @@ class Reconciler:
                 reason = f"the nearest {name!r} is {d:.0f} km from the given point"
                 return Match(name, candidates=candidates, distance_km=d, reason=reason)
             return Match(name, best, None, f"{method}+coordinates", 0.97 if d <= 10 else 0.9, candidates, d)
-        if hint and len(candidates) > 1:
-            wanted = fold(hint)
-            narrowed = [p for p in candidates if any(wanted in fold(n) for n in (p.name, *p.alternates))]
-            if narrowed:
-                candidates, method = narrowed, method + "+region"
+        if hint and used != name:
+            candidates, method, why = self._near_hint(candidates, hint, cc, method)
+            if not candidates:
+                return Match(name, candidates=self._candidates(variants, cc)[0], reason=why)
         penalty = 0.0 if cc else 0.15
+        written = [p for p in candidates if p.name == bare or p.name == name]
+        if len(written) == 1 and len(candidates) > 1:  # "Furth" is not Fürth, "Lohne" not Löhne
+            return Match(name, written[0], None, method + "+exact-spelling", 0.8 - penalty, candidates)
         if len(candidates) == 1:
             place = candidates[0]
             primary = fold(place.name) in {fold(name), fold(bare), fold(core(bare))}
             return Match(name, place, None, method, (0.95 if primary else 0.85) - penalty, candidates)
-        first, second = candidates[0], candidates[1]
+        primary = [p for p in candidates if p.id in primary_ids]
+        longer = [p for p in candidates if re.match(re.escape(fold(used)) + r"\b", fold(p.name))]
+        if primary and not (longer and longer[0].population >= DOMINANT * max(primary[0].population, 1)):
+            candidates = primary + [p for p in candidates if p.id not in primary_ids]  # its own name first
+            if len(primary) == 1:
+                return Match(name, primary[0], None, method + "+own-name", 0.85 - penalty, candidates)
+            pool = primary
+        else:  # "Frankfurt" is Frankfurt am Main, with 5 times the people of Frankfurt (Oder)
+            pool = longer or candidates
+            if len(pool) == 1:
+                return Match(name, pool[0], None, method + "+longer-name", 0.8 - penalty, candidates)
+        first, second = pool[0], pool[1]
         if first.population >= DOMINANT * max(second.population, 1):
             return Match(name, first, None, method + "+population", 0.8 - penalty, candidates)
+        if first.population >= LIKELY * max(second.population, 1):  # likely, and queued for an editor's look
+            return Match(name, first, None, method + "+population", 0.7 - penalty, candidates)
         return Match(
             name, candidates=candidates, reason=f"{len(candidates)} places share this name" + _in(cc) + "; pick one"
         )
 
-    def _candidates(self, names: tuple[str, ...], cc: str | None) -> list[Place]:
-        seen: dict[int, Place] = {}
+    def _near_hint(self, candidates: list[Place], hint: str, cc: str | None, method: str) -> tuple[list, str, str]:
+        """The candidates a region hint allows: those whose names carry it, else, when the hint is a place
+        ("Chaoyang (Beijing)", "Novi Grad (Sarajevo)"), those within 50 km of it."""
+        wanted = fold(hint)
+        named = [p for p in candidates if any(wanted in fold(n) for n in (p.name, *p.alternates))]
+        if named:
+            return named, method + "+region", ""
+        codes = {code.split("-", 1)[1] for code, _ in self.gaz.subdivisions(hint, cc)}
+        in_region = [p for p in candidates if p.admin1 in codes]  # where GeoNames uses ISO codes: US states
+        if in_region:
+            return in_region, method + "+region", ""
+        around = self.gaz.places(hint, cc)[:1]
+        if not around:
+            return candidates, method, ""
+        h = around[0]
+        near = [p for p in candidates if distance_km(h.lat, h.lon, p.lat, p.lon) <= NEAR_KM]
+        why = f"no place of this name within {NEAR_KM:.0f} km of {h.name} ({h.cc})"
+        return near, method + "+region", why
+
+    def _candidates(self, names: tuple[str, ...], cc: str | None) -> tuple[list[Place], set[int], str]:
+        """The places named so (first of ``names`` that any place has), most populous first, the ids of those
+        whose own name it is (the others have it as an alternate name), and the name that found them."""
         for n in dict.fromkeys(names):
-            if n:
-                for p in self.gaz.places(n, cc):
-                    seen.setdefault(p.id, p)
-            if seen:
-                break
-        return sorted(seen.values(), key=lambda p: (-p.population, p.id))
+            found = self.gaz.places(n, cc) if n else []
+            if found:
+                return sorted(found, key=lambda p: (-p.population, p.id)), self.gaz.primary(n, cc), n
+        return [], set(), ""
+
+    def _fuzzy(self, name: str, bare: str, cc: str | None, reason: str) -> Match:
+        """No match, but a spelling variant within the country (at least 90/100 similar, one clear best) proposed
+        as the candidate for review (Korean romanisations one letter apart are different cities)."""
+        from rapidfuzz import fuzz, process
+
+        nothing = Match(name, reason=reason or "no gazetteer place has this name" + _in(cc))
+        if not cc or len(fold(bare)) < 5:
+            return nothing
+        names = self._names.get(cc)
+        if names is None:
+            rows = self.gaz.db.execute("SELECT id, name FROM place WHERE cc = ? ORDER BY pop DESC", (cc,))
+            names = self._names[cc] = ([fold(n) for _, n in rows.fetchall()], [])
+            names[1].extend(
+                r[0] for r in self.gaz.db.execute("SELECT id FROM place WHERE cc = ? ORDER BY pop DESC", (cc,))
+            )
+        hits = process.extract(fold(bare), names[0], scorer=fuzz.ratio, score_cutoff=90.0, limit=2)
+        if not hits or (len(hits) > 1 and hits[1][1] >= hits[0][1]):
+            return nothing
+        place = self.gaz.place(names[1][hits[0][2]])
+        if place is None:
+            return nothing
+        reason = f"no place has this name in {cc}; the closest spelling is {place.name} ({hits[0][1]:.0f}/100)"
+        return Match(name, None, None, "fuzzy-name+country", 0.0, [place], reason=reason)  # proposed, not applied
 
     def _subdivision(self, name: str, bare: str, cc: str | None) -> Match | None:
         for n in dict.fromkeys((name, bare, core(bare))):
@@ -196,9 +262,12 @@ class Reconciler:
     def _subdivisions_by_core(self, name: str, cc: str | None) -> list[tuple[str, str]]:
         if not cc:
             return []
-        wanted = fold(core(name))
-        rows = self.gaz.db.execute("SELECT DISTINCT code, cc, name FROM subdivision WHERE cc = ?", (cc,))
-        return [(code, c) for code, c, n in rows if fold(core(n)) == wanted]
+        index = self._cores.get(cc)
+        if index is None:
+            index = self._cores[cc] = {}
+            for code, n in self.gaz.db.execute("SELECT DISTINCT code, name FROM subdivision WHERE cc = ?", (cc,)):
+                index.setdefault(fold(core(n)), set()).add(code)
+        return [(code, cc) for code in sorted(index.get(fold(core(name)), ()))]
 
 
 def _in(cc: str | None) -> str:
@@ -260,7 +329,7 @@ def match_quads(place_iri: str, match: Match, gaz: Gazetteer, source: str | None
     if match.place is not None:
         quads += place_facts(place_iri, match.place)
     if match.subdivision:
-        add(ox.Quad(s, _n(f"{KP}isoCode"), ox.Literal(match.subdivision), g))
+        add(ox.Quad(s, _n(f"{KP}subdivisionCode"), ox.Literal(match.subdivision), g))
         names = [(n, lang) for n, lang in gaz.subdivision_names(match.subdivision)]
         quads += _alt_labels(s, names, g)
     return quads
@@ -283,15 +352,19 @@ def country_quads(country_iri: str, iso2: str, gaz: Gazetteer) -> list[ox.Quad]:
     return _alt_labels(_n(country_iri), gaz.country_names(iso2), _n(GEONAMES_GRAPH))
 
 
+_LANG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*")
+_ALT = _n(SKOS + "altLabel")
+
+
 def _alt_labels(s: ox.NamedNode, names: list[tuple[str, str]], g: ox.NamedNode) -> list[ox.Quad]:
     seen, quads = set(), []
     for name, lang in names:
-        lang = lang if re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*", lang or "") else ""
+        lang = lang if lang and _LANG.fullmatch(lang) else ""
         key = (name, lang)
         if name and key not in seen:
             seen.add(key)
             literal = ox.Literal(name, language=lang.lower()) if lang else ox.Literal(name)
-            quads.append(ox.Quad(s, _n(SKOS + "altLabel"), literal, g))
+            quads.append(ox.Quad(s, _ALT, literal, g))
     return quads
 
 
@@ -328,12 +401,30 @@ def known_places(store) -> dict[int, str]:  # noqa: ANN001 - a graph.store.Store
     return found
 
 
+def known_subdivisions(store) -> dict[str, str]:  # noqa: ANN001
+    """ISO 3166-2 code -> the entity already matched to it."""
+    rows = store.select_values(
+        f"SELECT ?p ?c WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?p <{KP}subdivisionCode> ?c }} }} ORDER BY ?p"
+    )
+    found: dict[str, str] = {}
+    for p, code in rows:
+        found.setdefault(code, p)
+    return found
+
+
+def matched_places(store) -> set[str]:  # noqa: ANN001
+    """The entities that have a match node (decided or waiting for review)."""
+    return {
+        p for (p,) in store.select_values(f"SELECT ?p WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?m <{KP}place> ?p }} }}")
+    }
+
+
 def minted_iri(place: Place, gaz: Gazetteer, known: dict[int, str]) -> str:
     """The entity IRI for a GeoNames place: the entity already matched to it, else ``id/region/<cc>/<name>``
     for the most populous place of that name in its country and ``.../<name>-<geonames id>`` for the others."""
     if place.id in known:
         return known[place.id]
-    slug = slugify(place.name)
+    slug = slugify(re.sub(r"(?i)-(si|shi|gun)$", "", place.name))  # Hwaseong-si -> hwaseong, as curated IRIs are
     return f"{BASE}id/region/{place.cc.lower()}/{slug}" + ("" if gaz.homonyms(place) == 0 else f"-{place.id}")
 
 
