@@ -13,7 +13,7 @@ from .knowledge import KnowledgeGraph
 from .labels import load_query as labels_query
 from .labels import table_row, term_labels, values_query
 from .namespaces import PREFIXES, shorten
-from .network import Filters, Network, load_query, local_name, network, sparql_iri
+from .network import ID_NS, Filters, Network, load_query, local_name, network, sparql_iri
 
 
 def evidence(
@@ -38,7 +38,8 @@ def evidence(
                 item["row"] = int(row)
                 row_docs.add(doc or "")
             out[x].append(item)
-    headers = dict(select(values_query("table-headers", "doc", sorted(row_docs)))) if row_docs else {}
+    pairs = [(doc, f"{ID_NS}evidence/{doc.rsplit('/', 1)[-1]}/row-1") for doc in sorted(row_docs)]  # as imported
+    headers = dict(select(values_query("table-headers", "doc h", pairs))) if pairs else {}
     for items in out.values():
         quoted = {i["source"] for i in items if i["quote"]}
         items[:] = sorted(

@@ -277,7 +277,8 @@ def bind_values(sparql: str, bindings: Bindings | None) -> str:
             values = value if isinstance(value, list | tuple) else [value]
             written = " ".join(sparql_term(v) for v in values)  # type: ignore[arg-type]
         else:
-            written = " ".join("(" + " ".join(sparql_term(t) for t in row) + ")" for row in value)  # type: ignore[union-attr]
+            rows_written = [" ".join(sparql_term(t) for t in row) for row in value]  # type: ignore[union-attr]
+            written = " ".join(rows_written if len(names) == 1 else (f"({row})" for row in rows_written))
         head = f"?{names[0]}" if len(names) == 1 else "(" + " ".join(f"?{n}" for n in names) + ")"
         where = _group_start(text, min(_first_use(text, n) for n in names))
         rows.append((where, f"VALUES {head} {{ {written} }}"))
@@ -497,6 +498,15 @@ class Store(ABC):
         """Remove quads (see :meth:`write`)."""
         self.write((), quads)
 
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> int:
+        """Add the quads not yet present, all or nothing (the embedded engine uses its bulk loader); returns how
+        many were new."""
+        quads = list(dict.fromkeys(quads))
+        there = self.present(quads)
+        new = [q for q in quads if q not in there]
+        self.write(new)
+        return len(new)
+
     def add_data(self, data: bytes, fmt: str, graph: str | None = None, base_iri: str | None = None) -> int:
         """Parse RDF and add it; return the number of quads read.
 
@@ -515,6 +525,9 @@ class Store(ABC):
     @abstractmethod
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph and its triples."""
+
+    def flush(self) -> None:  # noqa: B027 - optional hook
+        """Make sure everything written is durable (what the engine acknowledged; no-op where it always is)."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store's resources."""
@@ -668,7 +681,6 @@ class OxigraphStore(Store):
         self.flush()
         return len(self._store)
 
-    # places: bulk loading of imports (engineer "places")
     def bulk_add(self, quads: Iterable[ox.Quad]) -> int:
         """Add quads with the engine's bulk loader, all or nothing: only the quads not yet present are loaded,
         and if loading fails they are removed again. Returns how many were new."""

@@ -286,9 +286,12 @@ class RemoteStore(Store):
         object: Term | None = None,  # noqa: A002
         graph: Term | None = None,
     ) -> Iterator[ox.Quad]:
-        bindings = {k: v for k, v in (("s", subject), ("p", predicate), ("o", object), ("g", graph)) if v is not None}
         if isinstance(graph, ox.DefaultGraph):
             return
+        bound = [(k, v) for k, v in (("s", subject), ("p", predicate), ("o", object), ("g", graph)) if v is not None]
+        # One VALUES row for every bound position: engines look the pattern up by all of them (Oxigraph joins
+        # separate single-value VALUES one after the other, scanning every quad of the first).
+        bindings = {tuple(k for k, _ in bound): [tuple(v for _, v in bound)]} if bound else None
         text = store_query("quads" if self.row_cap() else "quads-unordered")
         names, rows = self._rows(bind_values(text, bindings))
         hidden = set(self.capabilities.hidden_graphs)
