@@ -112,14 +112,12 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     """Serve the web app (explorer, SPARQL endpoint, pages) on the store, with waitress."""
     import logging
 
-    from waitress import serve as waitress_serve
-
-    from server import create_app, serve_options
+    from server import create_app, serve_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     app = create_app(STORE=ctx.obj["store"])
     click.echo(f"Partnergraph on http://{host}:{port}/ (store: {app.extensions['kg'].store.url})")
-    waitress_serve(app, host=host, port=port, **serve_options(app, threads))  # the limits of docs/security.md
+    serve_app(app, host, port, threads)  # waitress under the limits of docs/security.md
 
 
 @cli.command("load")
