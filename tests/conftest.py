@@ -104,10 +104,20 @@ def serve_in_thread(app) -> Iterator[str]:
     from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=free_port(), threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
+    closing = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except OSError:  # the loop may be polling the socket that close() just shut (EBADF): that is the stop
+            if not closing.is_set():
+                raise
+
+    threading.Thread(target=run, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
+        closing.set()
         server.close()
 
 
