@@ -69,7 +69,13 @@ def _raise_open_files_limit(wanted: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--store", default=None, help="memory:, oxigraph:PATH or sparql:QUERY_URL[|UPDATE_URL]")
-@click.option("--threads", default=8, show_default=True, type=int, help="waitress worker threads.")
+@click.option(
+    "--threads",
+    default=16,
+    show_default=True,
+    type=int,
+    help="waitress worker threads (more than the query workers, their queue and a few for the pages).",
+)
 def main(host: str, port: int, store: str | None, threads: int) -> None:
     """Serve Partnergraph with waitress (a production WSGI server) on 127.0.0.1:5000 by default."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

@@ -1,27 +1,24 @@
 """Benchmark of the map view on the twin cities: payload sizes, API time and the first draw of every tie in
-headless Chromium.
+headless Chromium, against a baseline drawn the way the data's collector draws it.
 
-    python -m graph --store oxigraph:/tmp/tcmap import-twin-cities          # once
-    python bench/map_bench.py --store /tmp/tcmap --work /tmp/tcmap-bench     # copies the store, adds coordinates
+    python -m graph --store oxigraph:/tmp/tcmap-geo import-twin-cities    # once: places reconciled, with coordinates
+    python bench/map_bench.py --store /tmp/tcmap-geo
 
-BENCH DATA ONLY. Until the gazetteer gives reconciled places their coordinates, this script copies the store and
-adds to the copy, in its own named graph ``https://partnergraph.org/id/source/bench-twin-cities-coordinates``, the
-coordinates the data's collector geocoded (``data/datasets/twin-cities/twin_cities_geocoded.csv``: Wikipedia API
-then OpenStreetMap Nominatim; see SOURCE.md). Each row's cities are named as the twin-cities import names them
-(the same mapping and normalisation). Those coordinates are a test fixture for speed, never shipped as data.
+The import reconciles the places with the GeoNames gazetteer, which gives them their coordinates (see
+docs/places.md); the bench reads the store as it is and adds nothing to it.
 
 Measures: building the map's tables (projection + coordinates, then one filter set), the JSON payload of
 ``/api/map/places`` and ``/api/map/ties`` (raw and gzip), and, at 1440×900, the time from navigation to the first
-frame with every tie drawn and to the map being idle, median of ``--runs`` page loads, against a baseline drawn
-the way the data's collector draws it (one SVG path per tie, ``bench/map_svg_baseline.html``) in the same run.
-Prints one table.
+frame with every tie drawn and to the map being idle, and the time of one zoom step, median of ``--runs`` page
+loads, against a baseline that draws the same data the way the data's collector draws it (react-simple-maps:
+one SVG path per country and per tie, ``bench/map_svg_baseline.html``) in the same run and browser. Prints one
+table.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
-import shutil
 import statistics
 import sys
 import time
@@ -30,68 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import pyoxigraph as ox  # noqa: E402
-
 from graph import KnowledgeGraph, geo  # noqa: E402
 from graph import network as nw  # noqa: E402
-from graph.cli import TWIN_CITIES_MAP  # noqa: E402
-from graph.tabular import Mapping, _party, read_table  # noqa: E402
-
-GEOCODED = ROOT / "data" / "datasets" / "twin-cities" / "twin_cities_geocoded.csv"
-BENCH_GRAPH = "https://partnergraph.org/id/source/bench-twin-cities-coordinates"
-DCT = "http://purl.org/dc/terms/"
-XSD_DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
-
-
-def coordinate_quads() -> tuple[list[ox.Quad], int, int]:
-    """Quads of geo:lat / geo:long for every place of the geocoded table (first coordinates seen win)."""
-    mapping = Mapping.from_file(TWIN_CITIES_MAP)
-    columns = {1: ("city1", "country1", "lat1", "lng1"), 2: ("city2", "country2", "lat2", "lng2")}
-    seen: dict[str, tuple[str, str]] = {}
-    rows = unnamed = 0
-    _, table = read_table(GEOCODED)
-    for row in table:
-        rows += 1
-        for n in (1, 2):
-            # The geocoded table's columns are the raw table's plus coordinates: name the party as the import did.
-            city, country, lat, lng = (row.cells.get(c, "") for c in columns[n])
-            cells = {"city1": city, "country1": country, "city2": city, "country2": country}
-            party = _party(type(row)(row.number, cells, row.text), mapping, 1)
-            if not hasattr(party, "iri") or not lat or not lng:
-                unnamed += 1
-                continue
-            seen.setdefault(party.iri, (lat, lng))
-    g = ox.NamedNode(BENCH_GRAPH)
-    quads = [
-        ox.Quad(
-            g, ox.NamedNode(DCT + "title"), ox.Literal("BENCH ONLY: twin-cities coordinates by their collector"), g
-        ),
-        ox.Quad(
-            g,
-            ox.NamedNode(DCT + "rights"),
-            ox.Literal("Bench data: Wikipedia (CC BY-SA 4.0) and © OpenStreetMap contributors (ODbL), via Hekman"),
-            g,
-        ),
-    ]
-    for iri, (lat, lng) in seen.items():
-        s = ox.NamedNode(iri)
-        quads.append(ox.Quad(s, ox.NamedNode(geo.GEO_NS + "lat"), ox.Literal(lat, datatype=XSD_DECIMAL), g))
-        quads.append(ox.Quad(s, ox.NamedNode(geo.GEO_NS + "long"), ox.Literal(lng, datatype=XSD_DECIMAL), g))
-    return quads, rows, unnamed
-
-
-def prepare(store: Path, work: Path) -> KnowledgeGraph:
-    """Copy the store to ``work`` and add the bench coordinates to the copy (once)."""
-    if not work.exists():
-        shutil.copytree(store, work)
-        kg = KnowledgeGraph.open(f"oxigraph:{work}", load_shipped=False)
-        quads, rows, unnamed = coordinate_quads()
-        kg.store.add_quads(quads)
-        kg.store.flush()
-        print(f"added {(len(quads) - 2) // 2:,} places' coordinates from {rows:,} rows ({unnamed:,} cells unnamed)")
-        kg.store.close()
-    return KnowledgeGraph.open(f"oxigraph:{work}", load_shipped=False)
-
 
 #: The baseline, the way the data's collector draws it (react-simple-maps): every country and every tie one SVG path
 #: (ties as great circles, Mercator), built in the page from the same JSON answers; the bench serves it itself.
@@ -164,13 +101,12 @@ def _list(values) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", type=Path, default=Path("/tmp/tcmap"))
-    parser.add_argument("--work", type=Path, default=Path("/tmp/tcmap-bench"))
+    parser.add_argument("--store", type=Path, default=Path("/tmp/tcmap-geo"), help="an on-disk Oxigraph store")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
 
-    kg = prepare(args.store, args.work)
+    kg = KnowledgeGraph.open(f"oxigraph:{args.store}", load_shipped=False)
     rows = []
     t = time.perf_counter()
     net = nw.network(kg)
@@ -189,7 +125,7 @@ def main() -> int:
     from server import create_app
     from tests.conftest import serve_in_thread
 
-    app = create_app({"STORE": f"oxigraph:{args.work}", "LOAD_SHIPPED": False, "EXPLORER_WARMUP": False})
+    app = create_app({"STORE": f"oxigraph:{args.store}", "LOAD_SHIPPED": False, "EXPLORER_WARMUP": False})
     client = app.test_client()
     for path in ("/api/map/places", "/api/map/ties"):
         t = time.perf_counter()

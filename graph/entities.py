@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from rdflib import URIRef
+
 from .knowledge import KnowledgeGraph
 from .labels import load_query as labels_query
 from .labels import table_row, term_labels, values_query
 from .namespaces import PREFIXES, shorten
-from .network import Filters, Network, load_query, local_name, network, sparql_iri
+from .network import ID_NS, Filters, Network, load_query, local_name, network, sparql_iri
 
 
 def evidence(
@@ -38,7 +40,8 @@ def evidence(
                 item["row"] = int(row)
                 row_docs.add(doc or "")
             out[x].append(item)
-    headers = dict(select(values_query("table-headers", "doc", sorted(row_docs)))) if row_docs else {}
+    pairs = [(doc, f"{ID_NS}evidence/{doc.rsplit('/', 1)[-1]}/row-1") for doc in sorted(row_docs)]  # as imported
+    headers = dict(select(values_query("table-headers", "doc h", pairs))) if pairs else {}
     for items in out.values():
         quoted = {i["source"] for i in items if i["quote"]}
         items[:] = sorted(
@@ -140,7 +143,7 @@ def describe(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
         return None
     incoming = [
         {"subject": s, "label": slabel or local_name(s), "property": p}
-        for s, p, slabel in kg.store.select_values(load_query("incoming").replace("$entity", term))
+        for s, p, slabel in kg.store.select_values(labels_query("incoming"), {"entity": URIRef(iri)})
     ]
     net = network(kg)
     ties = _ties(net, iri)
@@ -245,31 +248,33 @@ def sources(kg: KnowledgeGraph, per_source: int = 100) -> list[dict[str, Any]]:
             "quoteCount": int(row.get("quotes") or 0),
             "quotes": [],
         }
-    quotes: dict[tuple[str, str], dict[str, Any]] = {}
-    headers: dict[str, str] = {}
-    rows = list(kg.store.select_values(labels_query("source-quotes")))
-    for doc, _e, quote, row, _x, _label in rows:
-        if row == "1":  # the header of an imported table: the names of the columns of its rows
-            headers[doc] = quote
-    for doc, e, quote, row, x, xlabel in rows:
-        if doc not in docs or row == "1":
-            continue
-        key = (doc, e)
-        if key not in quotes:
-            if len(docs[doc]["quotes"]) >= per_source:
-                continue
-            quotes[key] = {"id": e, "quote": quote, "supports": []}
-            if row and row.isdigit():
-                quotes[key].update(row=int(row), cells=table_row(quote, headers.get(doc)))
-            docs[doc]["quotes"].append(quotes[key])
-        if x and all(s["id"] != x for s in quotes[key]["supports"]):
-            quotes[key]["supports"].append({"id": x, "label": xlabel or local_name(x)})
+    limit = max(int(per_source), 0) + 1  # one more: a table's header row (row 1) is not listed
+    for doc, entry in docs.items():
+        rows = kg.store.select_values(labels_query("document-quotes") + f"LIMIT {limit}\n", {"doc": URIRef(doc)})
+        items = [
+            {"id": e, "quote": quote, **({"row": int(row)} if row and row.isdigit() else {}), "supports": []}
+            for e, quote, row in rows
+        ]
+        items = [i for i in items if i.get("row") != 1][:per_source]
+        items.sort(key=lambda i: (i.get("row", 0), i["quote"] or ""))
+        if any("row" in i for i in items):
+            header = f"{ID_NS}evidence/{doc.rsplit('/', 1)[-1]}/row-1"
+            found = dict(kg.store.select_values(values_query("table-headers", "doc h", [(doc, header)])))
+            for item in (i for i in items if "row" in i):
+                item["cells"] = table_row(item["quote"], found.get(doc))
+        entry["quotes"] = items
+    by_id = {i["id"]: i for entry in docs.values() for i in entry["quotes"]}
+    ids = sorted(by_id)
+    for start in range(0, len(ids), 400):
+        for e, x, xlabel in kg.store.select_values(values_query("supports", "e", ids[start : start + 400])):
+            if x and all(s["id"] != x for s in by_id[e]["supports"]):
+                by_id[e]["supports"].append({"id": x, "label": xlabel or local_name(x)})
     return list(docs.values())
 
 
 def source_statements(kg: KnowledgeGraph, source: str) -> list[dict[str, Any]]:
-    """The subjects a source document's graph speaks of (at most 500), with labels and statement counts."""
-    text = load_query("source-statements").replace("$source", sparql_iri(source))
-    return [
-        {"id": s, "label": label or local_name(s), "statements": int(n)} for s, label, n in kg.store.select_values(text)
-    ]
+    """The entities a source document's graph describes (at most 500; its quotes left out), with labels and
+    statement counts, by name."""
+    rows = kg.store.select_values(labels_query("source-statements"), {"source": URIRef(source)})
+    found = [{"id": s, "label": label or local_name(s), "statements": int(n)} for s, label, n in rows]
+    return sorted(found, key=lambda s: (s["label"].lower(), s["id"]))

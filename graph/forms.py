@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyoxigraph as ox
+from rdflib import Literal, URIRef
 
 from . import network as nw
 from .changes import PROV, RDF_TYPE, RDFS_LABEL
 from .knowledge import KnowledgeGraph
 from .namespaces import BASE, KP
+from .queries import query_text
 from .store import OxigraphStore, StoreError, to_oxigraph
 
 KP_NS = str(KP)
@@ -110,17 +112,15 @@ class FormEdit:
         self.store = kg.store
 
     def _exists(self, iri: str) -> bool:
-        return self.store.ask(f"ASK {{ <{iri}> ?p ?o }}")
+        return self.store.ask(query_text("forms/exists"), {"s": URIRef(iri)})
 
     def _quads(self, subject: ox.NamedNode, predicate: ox.NamedNode | None = None) -> list[ox.Quad]:
         if isinstance(self.store, OxigraphStore):
             return list(self.store.native.quads_for_pattern(subject, predicate, None, None))
+        bindings: dict = {"s": URIRef(subject.value)}
         if predicate is not None:
-            rows = self.store.select(
-                f"SELECT ?o ?g WHERE {{ GRAPH ?g {{ <{subject.value}> <{predicate.value}> ?o }} }}"
-            )
-            return [ox.Quad(subject, predicate, to_oxigraph(o), to_oxigraph(g)) for o, g in rows]
-        rows = self.store.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{subject.value}> ?p ?o }} }}")
+            bindings["p"] = URIRef(predicate.value)
+        rows = self.store.select(query_text("forms/statements"), bindings)
         return [ox.Quad(subject, to_oxigraph(pp), to_oxigraph(o), to_oxigraph(g)) for pp, o, g in rows]
 
     def _iri(self, iri: str, what: str) -> ox.NamedNode:
@@ -188,9 +188,7 @@ class FormEdit:
         prefix = f"{BASE}id/evidence/{slug}/"
         numbers = [
             int(iri[len(prefix) :])
-            for (iri,) in self.store.select_values(
-                f'SELECT DISTINCT ?e WHERE {{ ?e ?p ?o FILTER(STRSTARTS(STR(?e), "{prefix}")) }}'
-            )
+            for (iri,) in self.store.select_values(query_text("forms/numbered"), {"prefix": Literal(prefix)})
             if iri and iri[len(prefix) :].isdigit()
         ]
         evidence = ox.NamedNode(f"{prefix}{max(numbers, default=0) + 1}")
@@ -356,23 +354,13 @@ class FormEdit:
     def choices_of(self, what: str) -> list[tuple[str, str]]:
         """(IRI, label) pairs for a picker: ``kind``, ``field`` or ``agreement``."""
 
-        def pairs(sparql: str) -> list[tuple[str, str]]:
-            return [(i, lab or i) for i, lab in self.store.select_values(sparql) if i]
-
         if what in ("kind", "field"):
-            ns, p = (KIND_NS, KP_NS + "tieKind") if what == "kind" else (FIELD_NS, KP_NS + "field")
-            return pairs(
-                f"SELECT ?c (SAMPLE(?l) AS ?label) WHERE {{ {{ ?c <{SKOS}inScheme> <{ns}> }} UNION {{ ?x <{p}> ?c }} "
-                f'OPTIONAL {{ ?c <{SKOS}prefLabel> ?l FILTER(LANGMATCHES(LANG(?l), "en") || LANG(?l) = "") }} '
-                f'FILTER(STRSTARTS(STR(?c), "{ns}")) }} GROUP BY ?c ORDER BY ?label'
-            )
-        out = []
-        for segment in ("agreement", "partnership"):
-            out += pairs(
-                f"SELECT ?e (SAMPLE(?l) AS ?label) WHERE {{ ?e a ?t ; <{RDFS_LABEL}> ?l "
-                f'FILTER(STRSTARTS(STR(?e), "{BASE}id/{segment}/")) }} GROUP BY ?e ORDER BY ?label LIMIT 5000'
-            )
-        return out
+            scheme, used = (KIND_NS, KP_NS + "tieKind") if what == "kind" else (FIELD_NS, KP_NS + "field")
+            text, bindings = query_text("forms/concepts"), {"scheme": URIRef(scheme), "property": URIRef(used)}
+        else:
+            bases = [Literal(f"{BASE}id/{segment}/") for segment in ("agreement", "partnership")]
+            text, bindings = query_text("forms/ties"), {"base": bases}
+        return [(i, label or i) for i, label in self.store.select_values(text, bindings) if i]
 
     def choices(self) -> dict[str, list[tuple[str, str]]]:
         """(IRI, label) pairs for the form's pickers: kinds, fields, agreements (places come from the search)."""

@@ -7,6 +7,7 @@ The log itself is written by :mod:`graph.changes`; this module only reads it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
@@ -60,12 +61,12 @@ def readable(kg: KnowledgeGraph, added: Iterable[ox.Quad], removed: Iterable[ox.
 
 
 def entity_history(kg: KnowledgeGraph, iri: str, limit: int = 50) -> list[dict[str, Any]]:
-    """The recorded changes whose statements name ``iri`` (newest first, at most ``limit``), each with its time,
+    """The recorded changes whose statements name ``iri`` (newest first, at most ``limit`` of the 200 the query
+    reads), each with its time,
     agent, reason and the statements it added or removed about the entity."""
-    needle = Literal(f"<{iri}>").n3()
-    text = load_query("history").replace("$needle", needle).replace("LIMIT 50", f"LIMIT {int(limit)}")
+    rows = kg.store.select_values(load_query("history"), {"needle": Literal(f"<{iri}>")})
     out = []
-    for change, time, agent, comment, added, removed, reverts in kg.store.select_values(text):
+    for change, time, agent, comment, added, removed, reverts in islice(rows, limit):
 
         def about(quads: list[ox.Quad]) -> list[ox.Quad]:
             return [q for q in quads if iri in (q.subject.value, getattr(q.object, "value", None))]

@@ -14,8 +14,11 @@ from functools import cache
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
+from rdflib import URIRef
+
 from .knowledge import KnowledgeGraph
 from .namespaces import PREFIXES
+from .store import sparql_term
 
 QUERY_DIR = Path(__file__).parent / "queries" / "entities"
 _BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
@@ -64,11 +67,19 @@ def load_query(name: str) -> str:
     return (QUERY_DIR / f"{name}.rq").read_text("utf-8")
 
 
-def values_query(name: str, variable: str, iris: Iterable[str]) -> str:
-    """A query of ``graph/queries/entities`` with ``VALUES ?variable { ... }`` at its ``#VALUES#`` mark; IRIs
-    that could change the query's shape are left out."""
-    terms = " ".join(f"<{i}>" for i in iris if i and not _BAD_IRI.search(i))
-    return load_query(name).replace("#VALUES#", f"VALUES ?{variable} {{ {terms} }}")
+def values_query(name: str, variable: str, iris: Iterable[str | tuple[str, ...]]) -> str:
+    """A query of ``graph/queries/entities`` with the IRIs (or tuples of IRIs) as a ``VALUES`` row of ``?variable``
+    (``"a b"`` for tuples) at its ``#VALUES#`` mark, each written by :func:`graph.store.sparql_term` (checked);
+    strings that are not IRIs are left out. (A mark, not a bound variable: the engine plans it at the top.)"""
+    rows = []
+    for item in iris:
+        parts = (item,) if isinstance(item, str) else item
+        if all(p and not _BAD_IRI.search(p) for p in parts):
+            terms = " ".join(sparql_term(URIRef(p)) for p in parts)
+            rows.append(terms if isinstance(item, str) else f"({terms})")
+    names = variable.split()
+    head = f"?{names[0]}" if len(names) == 1 else "(" + " ".join(f"?{n}" for n in names) + ")"
+    return load_query(name).replace("#VALUES#", f"VALUES {head} {{ {' '.join(rows)} }}")
 
 
 def local_words(iri: str) -> str:

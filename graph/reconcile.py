@@ -151,7 +151,9 @@ class Reconciler:
             if sub is not None or level in ("Province", "Region"):
                 return sub or Match(name, reason=f"no ISO 3166-2 subdivision is called {name!r}" + _in(cc))
         variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)), bare.split(" – ")[-1])
-        candidates, primary_ids = self._candidates(variants, cc)
+        if cc == "KR":  # GeoNames writes most Korean cities and counties with their suffix: Yeongcheon-si
+            variants += tuple(f"{core(bare)}-{suffix}" for suffix in ("si", "gun", "gu"))
+        candidates, primary_ids, used = self._candidates(variants, cc)
         if not candidates:
             sub = self._subdivision(name, bare, cc) if level in (None, "", "City", "MetropolitanCity") else None
             return sub or self._fuzzy(name, bare, cc, result.reason)
@@ -163,24 +165,29 @@ class Reconciler:
                 reason = f"the nearest {name!r} is {d:.0f} km from the given point"
                 return Match(name, candidates=candidates, distance_km=d, reason=reason)
             return Match(name, best, None, f"{method}+coordinates", 0.97 if d <= 10 else 0.9, candidates, d)
-        if hint and len(candidates) > 1:
-            wanted = fold(hint)
-            narrowed = [p for p in candidates if any(wanted in fold(n) for n in (p.name, *p.alternates))]
-            if narrowed:
-                candidates, method = narrowed, method + "+region"
+        if hint and used != name:
+            candidates, method, why = self._near_hint(candidates, hint, cc, method)
+            if not candidates:
+                return Match(name, candidates=self._candidates(variants, cc)[0], reason=why)
         penalty = 0.0 if cc else 0.15
+        written = [p for p in candidates if p.name == bare or p.name == name]
+        if len(written) == 1 and len(candidates) > 1:  # "Furth" is not Fürth, "Lohne" not Löhne
+            return Match(name, written[0], None, method + "+exact-spelling", 0.8 - penalty, candidates)
         if len(candidates) == 1:
             place = candidates[0]
             primary = fold(place.name) in {fold(name), fold(bare), fold(core(bare))}
             return Match(name, place, None, method, (0.95 if primary else 0.85) - penalty, candidates)
         primary = [p for p in candidates if p.id in primary_ids]
-        if primary and candidates[0].population < DOMINANT * max(primary[0].population, 1):
+        longer = [p for p in candidates if re.match(re.escape(fold(used)) + r"\b", fold(p.name))]
+        if primary and not (longer and longer[0].population >= DOMINANT * max(primary[0].population, 1)):
             candidates = primary + [p for p in candidates if p.id not in primary_ids]  # its own name first
             if len(primary) == 1:
                 return Match(name, primary[0], None, method + "+own-name", 0.85 - penalty, candidates)
             pool = primary
-        else:
-            pool = candidates
+        else:  # "Frankfurt" is Frankfurt am Main, with 5 times the people of Frankfurt (Oder)
+            pool = longer or candidates
+            if len(pool) == 1:
+                return Match(name, pool[0], None, method + "+longer-name", 0.8 - penalty, candidates)
         first, second = pool[0], pool[1]
         if first.population >= DOMINANT * max(second.population, 1):
             return Match(name, first, None, method + "+population", 0.8 - penalty, candidates)
@@ -190,18 +197,37 @@ class Reconciler:
             name, candidates=candidates, reason=f"{len(candidates)} places share this name" + _in(cc) + "; pick one"
         )
 
-    def _candidates(self, names: tuple[str, ...], cc: str | None) -> tuple[list[Place], set[int]]:
-        """The places named so (first of ``names`` that any place has), most populous first, and the ids of those
-        whose own name it is (the others have it as an alternate name)."""
+    def _near_hint(self, candidates: list[Place], hint: str, cc: str | None, method: str) -> tuple[list, str, str]:
+        """The candidates a region hint allows: those whose names carry it, else, when the hint is a place
+        ("Chaoyang (Beijing)", "Novi Grad (Sarajevo)"), those within 50 km of it."""
+        wanted = fold(hint)
+        named = [p for p in candidates if any(wanted in fold(n) for n in (p.name, *p.alternates))]
+        if named:
+            return named, method + "+region", ""
+        codes = {code.split("-", 1)[1] for code, _ in self.gaz.subdivisions(hint, cc)}
+        in_region = [p for p in candidates if p.admin1 in codes]  # where GeoNames uses ISO codes: US states
+        if in_region:
+            return in_region, method + "+region", ""
+        around = self.gaz.places(hint, cc)[:1]
+        if not around:
+            return candidates, method, ""
+        h = around[0]
+        near = [p for p in candidates if distance_km(h.lat, h.lon, p.lat, p.lon) <= NEAR_KM]
+        why = f"no place of this name within {NEAR_KM:.0f} km of {h.name} ({h.cc})"
+        return near, method + "+region", why
+
+    def _candidates(self, names: tuple[str, ...], cc: str | None) -> tuple[list[Place], set[int], str]:
+        """The places named so (first of ``names`` that any place has), most populous first, the ids of those
+        whose own name it is (the others have it as an alternate name), and the name that found them."""
         for n in dict.fromkeys(names):
             found = self.gaz.places(n, cc) if n else []
             if found:
-                return sorted(found, key=lambda p: (-p.population, p.id)), self.gaz.primary(n, cc)
-        return [], set()
+                return sorted(found, key=lambda p: (-p.population, p.id)), self.gaz.primary(n, cc), n
+        return [], set(), ""
 
     def _fuzzy(self, name: str, bare: str, cc: str | None, reason: str) -> Match:
-        """A spelling variant within the country (at least 90/100 similar, one clear best): kept with confidence
-        0.6 and queued for review; otherwise no match."""
+        """No match, but a spelling variant within the country (at least 90/100 similar, one clear best) proposed
+        as the candidate for review (Korean romanisations one letter apart are different cities)."""
         from rapidfuzz import fuzz, process
 
         nothing = Match(name, reason=reason or "no gazetteer place has this name" + _in(cc))
@@ -218,7 +244,10 @@ class Reconciler:
         if not hits or (len(hits) > 1 and hits[1][1] >= hits[0][1]):
             return nothing
         place = self.gaz.place(names[1][hits[0][2]])
-        return Match(name, place, None, "fuzzy-name+country", 0.6, [place]) if place else nothing
+        if place is None:
+            return nothing
+        reason = f"no place has this name in {cc}; the closest spelling is {place.name} ({hits[0][1]:.0f}/100)"
+        return Match(name, None, None, "fuzzy-name+country", 0.0, [place], reason=reason)  # proposed, not applied
 
     def _subdivision(self, name: str, bare: str, cc: str | None) -> Match | None:
         for n in dict.fromkeys((name, bare, core(bare))):

@@ -82,6 +82,7 @@ def match_items(store, gaz: Gazetteer, limit: int = 100) -> list[dict[str, Any]]
                     "distance_km": None if km is None else round(km, 1),
                 }
             )
+        candidates.sort(key=lambda c: (c["distance_km"] is None, c["distance_km"] or 0, -c["population"]))
         items.append(
             {
                 "kind": "match",

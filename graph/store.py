@@ -140,35 +140,13 @@ def query_form(sparql: str) -> str:
 
 
 def strip_comments_and_strings(sparql: str) -> str:
-    """Blank out string literals and comments (same length, so positions still match the original text)."""
-    out = []
-    i, n = 0, len(sparql)
-    while i < n:
-        c = sparql[i]
-        if c == "#":
-            j = sparql.find("\n", i)
-            j = n if j < 0 else j
-            out.append(" " * (j - i))
-            i = j
-            continue
-        if c == "<":  # an IRI: keep it, its content cannot hold quotes or '#' comments
-            j = sparql.find(">", i)
-            if j > 0 and not re.search(r"\s", sparql[i:j]):
-                out.append(sparql[i : j + 1])
-                i = j + 1
-                continue
-        if c in "'\"":
-            quote = sparql[i : i + 3] if sparql[i : i + 3] in ("'''", '"""') else c
-            j = i + len(quote)
-            while j < n and not sparql.startswith(quote, j):
-                j += 2 if sparql[j] == "\\" else 1
-            end = min(n, j + len(quote))
-            out.append(quote + " " * max(0, end - i - 2 * len(quote)) + quote[: end - i - len(quote)])
-            i = end
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
+    """Blank out string literals and comments (same length, so positions still match the original text).
+
+    Read by the one SPARQL scanner (:func:`graph.sandbox.guard.blank_comments_and_strings`): escaped names such
+    as ``x:a\\#`` and IRIs holding quotes are understood."""
+    from .sandbox.guard import blank_comments_and_strings
+
+    return blank_comments_and_strings(sparql)
 
 
 @dataclass
@@ -520,6 +498,15 @@ class Store(ABC):
         """Remove quads (see :meth:`write`)."""
         self.write((), quads)
 
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> int:
+        """Add the quads not yet present, all or nothing (the embedded engine uses its bulk loader); returns how
+        many were new."""
+        quads = list(dict.fromkeys(quads))
+        there = self.present(quads)
+        new = [q for q in quads if q not in there]
+        self.write(new)
+        return len(new)
+
     def add_data(self, data: bytes, fmt: str, graph: str | None = None, base_iri: str | None = None) -> int:
         """Parse RDF and add it; return the number of quads read.
 
@@ -694,7 +681,6 @@ class OxigraphStore(Store):
         self.flush()
         return len(self._store)
 
-    # places: bulk loading of imports (engineer "places")
     def bulk_add(self, quads: Iterable[ox.Quad]) -> int:
         """Add quads with the engine's bulk loader, all or nothing: only the quads not yet present are loaded,
         and if loading fails they are removed again. Returns how many were new."""

@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import math
-import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -32,306 +29,63 @@ from . import reconcile as rc
 from .gazetteer import Gazetteer
 from .namespaces import BASE, FIELD, KIND, KP, ONTOLOGY_GRAPH
 from .normalize import (
-    PLACE_CLASSES,
     clean,
-    country_or_none,
-    exact_country,
     fold,
-    place_level,
     slugify,
 )
-from .store import OxigraphStore, Store, StoreError
+from .store import Store, StoreError
+from .table_places import Party, Places, _kind_of, check_kinds, existing_ties, kind_names
+from .table_read import (
+    DCT,
+    PROV_QUOTED,
+    PROV_VALUE,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SKOS_ALT,
+    SKOS_EXACT,
+    XSD,
+    BadRow,
+    Mapping,
+    Row,
+    RowsRefused,
+    TableError,
+    _kp,
+    check_xlsx_size,
+    parse_date,
+    read_table,
+)
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
-SKOS_EXACT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
-PROV_VALUE = ox.NamedNode("http://www.w3.org/ns/prov#value")
-PROV_QUOTED = ox.NamedNode("http://www.w3.org/ns/prov#wasQuotedFrom")
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_TARGET = re.compile(r"^(party(\d+)\.(name|country|level|id|lat|lon)|kind|date|field|type)$")
-
-
-def _kp(name: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{KP}{name}")
-
-
-class TableError(StoreError):
-    """The table or its mapping cannot be read; nothing was written."""
-
-
-@dataclass(frozen=True)
-class BadRow:
-    """A row refused by the import: its number in the file, the column at fault and why."""
-
-    row: int
-    column: str
-    reason: str
-    cells: tuple[str, ...] = ()
-
-    def text(self) -> str:
-        """One line for people: 'row 12, country2: unknown country 'Atlantis''."""
-        return f"row {self.row}, {self.column}: {self.reason}"
-
-
-class RowsRefused(StoreError):
-    """Some rows are bad, so the import wrote nothing; ``bad`` lists every one of them."""
-
-    def __init__(self, bad: list[BadRow], path: str) -> None:
-        self.bad = bad
-        lines = [b.text() for b in bad]
-        shown = lines if len(lines) <= 50 else [*lines[:50], f"... and {len(lines) - 50} more"]
-        super().__init__(
-            f"{path}: {len(bad)} bad row(s), nothing was written (use --skip-bad FILE to import the good rows "
-            "and write the rejected ones to FILE):\n  " + "\n  ".join(shown)
-        )
+__all__ = [
+    "BadRow",
+    "ImportReport",
+    "Mapping",
+    "Party",
+    "Places",
+    "Row",
+    "RowsRefused",
+    "TableError",
+    "build_quads",
+    "check_kinds",
+    "check_quads",
+    "check_xlsx_size",
+    "import_table",
+    "kind_names",
+    "parse_date",
+    "read_table",
+]
 
 
-@dataclass
-class Mapping:
-    """What each column of a table holds, fixed values, and a description of the source."""
-
-    columns: dict[str, str]
-    defaults: dict[str, str] = field(default_factory=dict)
-    source: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_pairs(cls, pairs: Iterable[str], defaults: Iterable[str] = ()) -> Mapping:
-        """A mapping from ``column=target`` pairs (``--map``) and ``target=value`` pairs (``--set``)."""
-        columns, fixed = {}, {}
-        for pair in pairs:
-            column, sep, target = pair.partition("=")
-            if not sep:
-                raise TableError(f"--map {pair!r}: write it as COLUMN=TARGET (e.g. city1=party1.name)")
-            columns[column.strip()] = target.strip()
-        for pair in defaults:
-            target, sep, value = pair.partition("=")
-            if not sep:
-                raise TableError(f"--set {pair!r}: write it as TARGET=VALUE (e.g. kind=twinning)")
-            fixed[target.strip()] = value.strip()
-        mapping = cls(columns, fixed)
-        mapping.check()
-        return mapping
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> Mapping:
-        """A mapping from a JSON file ``{"columns": {...}, "defaults": {...}, "source": {...}}``."""
-        try:
-            doc = json.loads(Path(path).read_text("utf-8"))
-        except (OSError, ValueError) as error:
-            raise TableError(f"{path}: cannot read the mapping: {error}") from None
-        if not isinstance(doc, dict) or not isinstance(doc.get("columns"), dict):
-            raise TableError(f'{path}: a mapping is a JSON object with "columns": {{"column": "target"}}')
-        mapping = cls(dict(doc["columns"]), dict(doc.get("defaults", {})), dict(doc.get("source", {})))
-        mapping.check()
-        return mapping
-
-    def check(self) -> None:
-        """Refuse unknown targets and mappings without two named parties."""
-        for target in [*self.columns.values(), *self.defaults]:
-            if not _TARGET.match(target):
-                raise TableError(
-                    f"unknown target {target!r}: use partyN.name, partyN.country, partyN.level, partyN.id, "
-                    "partyN.lat, partyN.lon, kind, date, field, type"
-                )
-        for target, value in self.defaults.items():
-            if target.endswith(".level") and value not in PLACE_CLASSES:
-                raise TableError(f"{target}={value!r}: a level is one of {', '.join(PLACE_CLASSES)}")
-        if len(self.parties()) < 2:
-            raise TableError("the mapping names fewer than two parties (map columns to party1.name and party2.name)")
-
-    def parties(self) -> list[int]:
-        """The party numbers that have a name column."""
-        found = {int(m.group(2)) for t in self.columns.values() if (m := _TARGET.match(t)) and m.group(3) == "name"}
-        return sorted(found)
-
-    def column_of(self, target: str) -> str | None:
-        """The column mapped to a target, if any."""
-        return next((c for c, t in self.columns.items() if t == target), None)
+_PLACES: list[Places] = []
 
 
-@dataclass
-class Row:
-    """One data row: its number in the file (the header is row 1), its cells by column, its verbatim text."""
+def _party(row: Row, mapping: Mapping, n: int) -> Party | BadRow:
+    """Party ``n`` of a row as an import without a store resolves it, with the gazetteer (for benchmarks that
+    name places as the import does; an import itself also knows the store's entities: :class:`Places`)."""
+    if not _PLACES:
+        from . import gazetteer
 
-    number: int
-    cells: dict[str, str]
-    text: str
-
-
-def read_table(
-    path: str | Path, sheet: str | None = None, *, delimiter: str | None = None, encoding: str | None = None
-) -> tuple[list[str], Iterator[Row]]:
-    """The header and the rows of a CSV, TSV or .xlsx file; the delimiter of a text table is sniffed from its
-    first lines unless given, its encoding is UTF-8 unless given."""
-    path = Path(path)
-    if not path.is_file():
-        raise TableError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
-    if suffix not in (".csv", ".tsv", ".tab", ".txt"):
-        raise TableError(f"{path}: cannot tell the table format from {suffix!r} (use .csv, .tsv or .xlsx)")
-    if delimiter is not None and len(delimiter.replace("\\t", "\t")) != 1:
-        raise TableError(f"--delimiter {delimiter!r}: one character (e.g. ';' or '\\t')")
-    return _read_delimited(path, delimiter.replace("\\t", "\t") if delimiter else None, encoding or "utf-8-sig")
-
-
-def _read_delimited(path: Path, delimiter: str | None, encoding: str) -> tuple[list[str], Iterator[Row]]:
-    try:
-        text = path.read_text(encoding)
-    except LookupError:
-        raise TableError(f"--encoding {encoding!r}: no such encoding (e.g. utf-8, cp1252, latin-1)") from None
-    except UnicodeDecodeError as error:
-        raise TableError(
-            f"{path}: not {encoding} text (byte {error.start}); give the table's --encoding (e.g. cp1252)"
-        ) from None
-    if delimiter is None:
-        sample = "\n".join(text[:65536].splitlines()[:50])
-        try:
-            delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-        except csv.Error:
-            delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    consumed: list[str] = []
-
-    def lines() -> Iterator[str]:
-        for line in io.StringIO(text, newline=""):
-            consumed.append(line)
-            yield line
-
-    reader = csv.reader(lines(), delimiter=delimiter)
-    try:
-        header = [clean(h) for h in next(reader)]
-    except StopIteration:
-        raise TableError(f"{path}: the table is empty") from None
-    consumed.clear()
-
-    def rows() -> Iterator[Row]:
-        number = 1
-        try:
-            for cells in reader:
-                raw = "".join(consumed).rstrip("\r\n")
-                number += len(consumed)
-                first = number - len(consumed) + 1
-                consumed.clear()
-                if not any(c.strip() for c in cells):
-                    continue
-                yield Row(first, dict(zip(header, cells, strict=False)), raw)
-        except csv.Error as error:
-            raise TableError(f"{path}: line {reader.line_num}: {error}") from None
-
-    return header, rows()
-
-
-#: Limits on a workbook, checked before it is read: its unpacked size and the rows of the sheet.
-MAX_XLSX_UNPACKED = 256 * 1024 * 1024
-MAX_XLSX_ROWS = 1_000_000
-
-
-def check_xlsx_size(path: Path, max_unpacked: int = MAX_XLSX_UNPACKED) -> None:
-    """Refuse a workbook that unpacks to more than ``max_unpacked`` bytes (a zip bomb), before it is opened."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
-        raise TableError(f"{path}: cannot read the workbook: {error}") from None
-    if unpacked > max_unpacked:
-        raise TableError(
-            f"{path}: the workbook unpacks to {unpacked // 2**20} MB, more than the limit of "
-            f"{max_unpacked // 2**20} MB: split it or save the sheet as CSV"
-        )
-
-
-def check_xlsx_rows(path: Path, rows: int | None, max_rows: int = MAX_XLSX_ROWS) -> None:
-    """Refuse a sheet that says it has more than ``max_rows`` rows."""
-    if rows is not None and rows > max_rows:
-        raise TableError(f"{path}: the sheet has {rows} rows, more than the limit of {max_rows}")
-
-
-def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator[Row]]:
-    from openpyxl import load_workbook
-
-    check_xlsx_size(path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise TableError(f"{path}: cannot read the workbook: {error}") from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise TableError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
-    ws = book[sheet] if sheet else book.worksheets[0]
-    check_xlsx_rows(path, ws.max_row)
-    it = ws.iter_rows(values_only=True)
-    try:
-        header = [clean(_cell_text(h)) for h in next(it)]
-    except StopIteration:
-        raise TableError(f"{path}: the sheet is empty") from None
-
-    def rows() -> Iterator[Row]:
-        for number, values in enumerate(it, start=2):
-            cells = [_cell_text(v) for v in values]
-            if not any(c.strip() for c in cells):
-                continue
-            yield Row(number, dict(zip(header, cells, strict=False)), "\t".join(cells).rstrip("\t"))
-        book.close()
-
-    return header, rows()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "date") and hasattr(value, "year"):  # a datetime from a date cell
-        return value.date().isoformat() if hasattr(value, "hour") else value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def parse_date(text: str) -> ox.Literal | None:
-    """A date at the precision written: '2014-09-03' (xsd:date), '2014.09' (xsd:gYearMonth), '2014' (xsd:gYear).
-
-    >>> parse_date("2001.04").value, parse_date("2001.04").datatype.value.rsplit('#')[1]
-    ('2001-04', 'gYearMonth')
-    """
-    text = clean(text)
-    if not text:
-        return None
-    m = re.fullmatch(r"(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?\.?", text)
-    if not m:
-        raise ValueError(f"bad date {text!r} (want YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = m.group(1), m.group(2), m.group(3)
-    if month and not 1 <= int(month) <= 12:
-        raise ValueError(f"bad date {text!r}: no month {month}")
-    if day:
-        import datetime
-
-        try:
-            value = datetime.date(int(year), int(month), int(day)).isoformat()
-        except ValueError:
-            raise ValueError(f"bad date {text!r}: no such day") from None
-        return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
-    if month:
-        return ox.Literal(f"{year}-{int(month):02d}", datatype=ox.NamedNode(XSD + "gYearMonth"))
-    return ox.Literal(year, datatype=ox.NamedNode(XSD + "gYear"))
-
-
-@dataclass(frozen=True)
-class Party:
-    """A normalised party: its IRI, class, country code ('' when unknown), the spelling the row used, and the
-    gazetteer's match (None for countries)."""
-
-    iri: str
-    cls: str
-    iso2: str
-    spelling: str
-    country_name: str
-    match: rc.Match | None = None
-    lat: float | None = None
-    lon: float | None = None
-    wikidata: str | None = None
+        _PLACES.append(Places(None, gazetteer.get()))
+    return _PLACES[0].party(row, mapping, n)
 
 
 @dataclass
@@ -363,136 +117,6 @@ class ImportReport:
         )
 
 
-class Places:
-    """Turns the party cells of rows into places: countries by exact name, places through the gazetteer (its
-    answers cached: a table repeats its places), IRIs shared with the entities already matched."""
-
-    def __init__(self, store: Store | None, gazetteer: Gazetteer | None) -> None:
-        self.rec = rc.Reconciler(gazetteer) if gazetteer is not None else None
-        self.known = rc.known_places(store) if store is not None and gazetteer is not None else {}
-        self.known_subs = rc.known_subdivisions(store) if store is not None and gazetteer is not None else {}
-        self._minted: dict[int, str] = {}
-        self._columns: dict[tuple[int, int], dict[str, str | None]] = {}
-        self._parties: dict[tuple, Party | BadRow] = {}
-        self._quads: dict[tuple[str, int], list[ox.Quad]] = {}
-
-    def iri_of(self, place: Any) -> str:
-        """The entity IRI of a GeoNames place."""
-        iri = self._minted.get(place.id)
-        if iri is None:
-            iri = self._minted[place.id] = rc.minted_iri(place, self.rec.gaz, self.known)  # type: ignore[union-attr]
-        return iri
-
-    def match_quads(self, iri: str, match: rc.Match, source: str) -> list[ox.Quad]:
-        """:func:`graph.reconcile.match_quads`, remembered (an import builds its quads twice)."""
-        key = (iri, id(match))
-        found = self._quads.get(key)
-        if found is None:
-            found = self._quads[key] = rc.match_quads(iri, match, self.rec.gaz, source)  # type: ignore[union-attr]
-        return found
-
-    def party(self, row: Row, mapping: Mapping, n: int) -> Party | BadRow:
-        """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer."""
-        cols = self._columns.get((id(mapping), n))
-        if cols is None:
-            targets = ("name", "country", "level", "id", "lat", "lon")
-            cols = self._columns[(id(mapping), n)] = {t: mapping.column_of(f"party{n}.{t}") for t in targets}
-        key = (id(mapping), n, *(row.cells.get(c, "") if c else "" for c in cols.values()))
-        found = self._parties.get(key)
-        if found is None or isinstance(found, BadRow):
-            found = self._parties[key] = self._party(row, mapping, n, cols)
-        return found
-
-    def _party(self, row: Row, mapping: Mapping, n: int, col: dict[str, str | None]) -> Party | BadRow:
-
-        def cell(target: str) -> str:
-            column = col[target]
-            return clean(row.cells.get(column, "")) if column else mapping.defaults.get(f"party{n}.{target}", "")
-
-        name_col = col["name"] or f"party{n}.name"
-        name = clean(row.cells.get(name_col, ""))
-        if not name:
-            return BadRow(row.number, name_col, "missing field")
-        spelling, level, ident = cell("country"), cell("level"), cell("id")
-        if level and level not in PLACE_CLASSES:
-            return BadRow(row.number, col["level"] or f"party{n}.level", f"unknown level {level!r}")
-        lat = lon = None
-        for target in ("lat", "lon"):
-            text = cell(target)
-            if text:
-                try:
-                    value = float(text.replace(",", "."))
-                except ValueError:
-                    value = math.nan
-                limit = 90 if target == "lat" else 180
-                if not -limit <= value <= limit:
-                    return BadRow(row.number, col[target] or target, f"bad {target} {text!r} (a number, WGS84 degrees)")
-                lat, lon = (value, lon) if target == "lat" else (lat, value)
-        country = None
-        if spelling:
-            country = country_or_none(spelling)
-            if country is None:
-                what = "not a country"
-                if self.rec is not None and self.rec.gaz.places(spelling):
-                    what += " but a place (map its column to a party's name, or fix the row)"
-                return BadRow(row.number, col["country"] or f"party{n}.country", f"{spelling!r} is {what}")
-        elif level in ("", "Country") and (itself := exact_country(name)) is not None:
-            return Party(f"{BASE}id/region/{itself.iso2.lower()}", "Country", itself.iso2, name, itself.name)
-        elif "," in name and (tail := exact_country(name.rpartition(",")[2])) is not None:
-            name, country = clean(name.rpartition(",")[0]), tail  # "Varna, Bulgaria"
-        if level == "Country":
-            if country is None:
-                return BadRow(row.number, name_col, f"{name!r} is not the name of a country")
-            return Party(f"{BASE}id/region/{country.iso2.lower()}", "Country", country.iso2, name, country.name)
-        gid = rc.parse_gid(ident) if ident and not re.fullmatch(r"Q\d+", ident) else None
-        wikidata = ident if re.fullmatch(r"Q\d+", ident or "") else None
-        cc = country.iso2 if country else None
-        cls = level or place_level(name)
-        implied = cls if cls != "City" else None  # "Moscow Oblast" is a province, never the city of Moscow
-        match = self.rec.match(name, cc, lat=lat, lon=lon, gid=gid, level=implied) if self.rec else None
-        if match is not None and match.place is not None and (cc is None or match.place.cc == cc):
-            place = match.place
-            if country is None:
-                country = country_or_none(place.cc)
-            return Party(
-                self.iri_of(place), cls, place.cc, name, country.name if country else "", match, lat, lon, wikidata
-            )
-        if match is not None and match.subdivision and match.subdivision in self.known_subs:
-            cls = level or "Province"
-            iri = self.known_subs[match.subdivision]
-            return Party(iri, cls, cc or "", name, country.name if country else "", match, lat, lon, wikidata)
-        slug = slugify(name)
-        if level and level != place_level(name) and level != "City":
-            slug = f"{slug}-{slugify(level)}"  # "Moscow" given as a Province is not the city of Moscow
-        if match is not None and match.subdivision and not level:
-            cls = "Province"
-        where = cc.lower() if cc else "unknown"
-        return Party(
-            f"{BASE}id/region/{where}/{slug}",
-            cls,
-            cc or "",
-            name,
-            country.name if country else "",
-            match,
-            lat,
-            lon,
-            wikidata,
-        )
-
-    def homonym(self, party: Party) -> Party | None:
-        """The other place of the same name, for a row that ties two places of one name (Falkenstein -
-        Falkenstein): the next candidate, as a low-confidence match for review."""
-        m = party.match
-        if m is None or len(m.candidates) < 2:
-            return None
-        if m.place is None:  # nothing chosen for either: two entities of their own, both for review
-            match = rc.Match(m.name, None, None, "homonym-pair", 0.0, m.candidates, reason=m.reason)
-            return Party(party.iri + "-2", party.cls, party.iso2, party.spelling, party.country_name, match)
-        other = next(p for p in m.candidates if p.id != m.place.id)
-        match = rc.Match(m.name, other, None, "homonym-pair", 0.5, m.candidates)
-        return Party(self.iri_of(other), party.cls, other.cc, party.spelling, party.country_name, match)
-
-
 def _concept(value: str, scheme: str) -> str:
     value = clean(value)
     if value.startswith(("http://", "https://")):
@@ -519,72 +143,6 @@ def _known_concepts(store: Store, scheme: str) -> set[str]:
     return {c for (c,) in rows if c}
 
 
-def kind_names(store: Store) -> dict[str, str]:
-    """Every name of every kind of tie (slug, labels, alternative labels), folded -> the kind's concept; kinds
-    that are one relation (``skos:exactMatch``: sisterhood, twinning) give one concept."""
-    skos = "http://www.w3.org/2004/02/skos/core#"
-    rows = store.select_values(
-        f"SELECT ?c ?l ?m WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c a <{skos}Concept> "
-        f'FILTER(STRSTARTS(STR(?c), "{KIND}")) OPTIONAL {{ ?c <{skos}prefLabel>|<{skos}altLabel> ?l }} '
-        f'OPTIONAL {{ ?c <{skos}exactMatch> ?m FILTER(STRSTARTS(STR(?m), "{KIND}")) }} }} }}'
-    )
-    canonical: dict[str, str] = {}
-    names: dict[str, set[str]] = {}
-    for c, label, same in rows:
-        if same:
-            canonical[c] = same
-        names.setdefault(fold(c.rsplit("/", 1)[-1]), set()).add(c)
-        if label:
-            names.setdefault(fold(label), set()).add(c)
-    out = {}
-    for key, concepts in names.items():
-        resolved = {canonical.get(c, c) for c in concepts}
-        if len(resolved) == 1:
-            out[key] = resolved.pop()
-    return out
-
-
-def _kind_of(value: str, kinds: dict[str, str]) -> str | None:
-    value = clean(value)
-    if value.startswith(("http://", "https://")):
-        return kinds.get(fold(value.rsplit("/", 1)[-1]), value)
-    return kinds.get(fold(value.removeprefix("kind:")))
-
-
-def check_kinds(rows: list[Row], mapping: Mapping, kinds: dict[str, str]) -> None:
-    """Refuse a table whose kinds are not known, naming each unknown value once with the valid kinds."""
-    if not kinds:
-        return
-    col = mapping.column_of("kind")
-    unknown: dict[str, list[int]] = {}
-    for row in rows:
-        value = (clean(row.cells.get(col, "")) if col else "") or mapping.defaults.get("kind", "twinning")
-        if _kind_of(value, kinds) is None:
-            unknown.setdefault(value, []).append(row.number)
-    if unknown:
-        valid = sorted({v.rsplit("/", 1)[-1] for v in kinds.values()})
-        where = col or "kind (--set)"
-        listed = "; ".join(
-            f"{v!r} in {len(r)} row(s) (first: row {r[0]})" for v, r in sorted(unknown.items(), key=lambda i: i[1][0])
-        )
-        raise TableError(
-            f"{where}: unknown kind of tie {listed}. Valid kinds: {', '.join(valid)} "
-            "(or their labels, e.g. 'sister cities', 'twin towns')"
-        )
-
-
-def existing_ties(store: Store) -> dict[tuple[str, frozenset[str]], str]:
-    """(kind, parties) -> the tie already in the store, so the same real tie from another source is one tie."""
-    rows = store.select_values(
-        f"SELECT ?t ?k (GROUP_CONCAT(STR(?p); separator=' ') AS ?ps) WHERE {{ ?t <{KP}party> ?p ; <{KP}tieKind> ?k }} "
-        "GROUP BY ?t ?k ORDER BY ?t"
-    )
-    found: dict[tuple[str, frozenset[str]], str] = {}
-    for tie, kind, parties in rows:
-        found.setdefault((kind, frozenset((parties or "").split())), tie)
-    return found
-
-
 def build_quads(
     rows: Iterable[Row],
     mapping: Mapping,
@@ -597,11 +155,12 @@ def build_quads(
     ties_before: dict[tuple[str, frozenset[str]], str] | None = None,
     matched: set[str] | None = None,
     progress: bool = False,
+    existing_of: Any = None,
 ) -> tuple[list[ox.Quad], ImportReport, list[Row]]:
     """Turn rows into quads in the graph ``source_iri`` (and the gazetteer's matches in its own graph); returns
     the quads, a report (with every bad row) and the bad rows themselves. ``existing`` are IRIs described by
-    other graphs (they get no second label), ``ties_before`` the ties already stored, ``matched`` the places
-    that already have a match."""
+    other graphs (they get no second label; or ``existing_of(iris)`` tells once the rows are read), ``ties_before``
+    the ties already stored, ``matched`` the places that already have a match."""
     from tqdm import tqdm
 
     report = ImportReport(source_iri)
@@ -643,7 +202,8 @@ def build_quads(
             except ValueError as error:
                 errors.append(BadRow(row.number, date_col, str(error)))
         good = [p for p in parties if isinstance(p, Party)]
-        if not errors and len({p.iri for p in good}) < 2 and len(good) == 2:
+        same_name = len(good) == 2 and fold(good[0].spelling) == fold(good[1].spelling)
+        if not errors and len({p.iri for p in good}) < 2 and same_name:  # Falkenstein - Falkenstein
             other = places.homonym(good[1])
             if other is not None and other.iri != good[0].iri:
                 good[1] = other
@@ -679,6 +239,9 @@ def build_quads(
             report.duplicates_merged += 1
         else:
             ties[tie_iri] = _Tie(tie_iri, cls, iris, kind, fld, [date] if date is not None else [], [row])
+    if existing_of is not None:  # which of the IRIs other graphs describe, asked once all of them are known
+        mentioned = {*found, *ties, *(f"{BASE}id/region/{iso.lower()}" for iso in countries)}
+        existing = existing_of(sorted(mentioned))
     g = ox.NamedNode(source_iri)
     source_slug = source_iri.rsplit("/", 1)[-1]
     quads: list[ox.Quad] = []
@@ -812,12 +375,8 @@ def _existing(store: Store, iris: list[str], source_iri: str) -> set[str]:
 
 
 def write_quads(store: Store, quads: list[ox.Quad]) -> int:
-    """Add quads all or nothing, with the engine's bulk loader when the store has one (one request to a remote
-    endpoint); returns how many were new (remote: how many were sent)."""
-    if isinstance(store, OxigraphStore):
-        return store.bulk_add(quads)
-    store.add_data("".join(f"{q} .\n" for q in quads).encode("utf-8"), "nquads")
-    return len(quads)
+    """Add quads all or nothing, with the engine's bulk loader when the store has one; returns how many were new."""
+    return store.bulk_add(quads)
 
 
 def _graph_size(store: Store, graph: str) -> int:
@@ -870,18 +429,18 @@ def import_table(
     if gaz is not None:
         matched = rc.matched_places(store) | {q.object.value for q in pre if q.predicate.value == f"{KP}place"}
     ties_before = existing_ties(store) if kinds else {}
-    # A first pass without ``existing`` finds the IRIs; a second knows which of them other graphs describe.
     common = dict(places=places, kinds=kinds, known_fields=fields, ties_before=ties_before)
-    quads, report, bad = build_quads(rows_list, mapping, source_iri, matched=set(matched), progress=progress, **common)
+    quads, report, bad = build_quads(
+        rows_list,
+        mapping,
+        source_iri,
+        matched=set(matched),
+        progress=progress,
+        existing_of=lambda iris: _existing(store, iris, source_iri),
+        **common,
+    )
     if report.rejected and skip_bad is None:
         raise RowsRefused(report.rejected, str(path))
-    g = ox.NamedNode(source_iri)
-    mentioned = sorted({q.subject.value for q in quads if q.predicate == RDF_TYPE and q.graph_name == g})
-    existing = _existing(store, mentioned, source_iri)
-    if existing:
-        quads, report, bad = build_quads(
-            rows_list, mapping, source_iri, existing=existing, matched=set(matched), **common
-        )
     quads = source_quads(source_iri, mapping.source, path) + header_quads(source_iri, header, path) + quads
     if gaz is not None:
         provinces = rc.admin1_provinces(store, gaz, pre + quads)

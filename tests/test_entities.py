@@ -227,3 +227,20 @@ def test_history_lists_the_changes_that_touched_the_entity(tmp_path) -> None:
     assert "also known as" in history and "“Hà Nội &lt;b&gt;”" in history
     assert ">Network source one</a>" in history and 'class="added"' in history
     assert "No recorded change touched it" in client.get("/id/region/kr").get_data(as_text=True)
+
+
+def test_a_quoted_row_is_read_as_the_table_wrote_it() -> None:
+    from graph.labels import local_words, table_row
+
+    assert table_row('"Varna, Bulgaria",,Berat,Albania', "city1,country1,city2,country2") == [
+        {"column": "city1", "value": "Varna, Bulgaria"},
+        {"column": "country1", "value": ""},
+        {"column": "city2", "value": "Berat"},
+        {"column": "country2", "value": "Albania"},
+    ]
+    assert table_row("Kyiv\tUkraine", "city\tcountry")[1] == {"column": "country", "value": "Ukraine"}
+    assert table_row("Paris,France", None) == [  # a table imported before headers were kept
+        {"column": "column 1", "value": "Paris"},
+        {"column": "column 2", "value": "France"},
+    ]
+    assert local_words("https://partnergraph.org/ontology#signedDate") == "signed date"

@@ -83,7 +83,9 @@ def open_explorer(browser, url: str, base_url: str, viewport: dict[str, int] | N
 
 def idle(page) -> None:
     """Wait until no request and no layout is under way."""
-    page.wait_for_function("document.body.dataset.pending === '0' || !document.body.dataset.pending", timeout=30_000)
+    page.wait_for_function(
+        "() => document.body.dataset.pending === '0' || !document.body.dataset.pending", timeout=30_000
+    )
 
 
 def settled(page) -> None:
@@ -118,7 +120,7 @@ def click_node(page, node: str) -> None:
 
 
 def selected(page, label: str) -> None:
-    page.wait_for_function(f"document.getElementById('sel-label').textContent === {label!r}")
+    page.wait_for_function(f"() => document.getElementById('sel-label').textContent === {label!r}")
     idle(page)
 
 
@@ -132,6 +134,18 @@ def find_path(page, start: str, end: str, only_ties: bool = False) -> None:
     page.set_checked("#path-only-ties", only_ties)
     page.click("#btn-path")
     page.wait_for_selector("#path-list li.path")
+    idle(page)
+
+
+def find_path_by_ids(page, start: str, end: str, only_ties: bool = False) -> None:
+    """Ask for paths between two IRIs (as a link would), without waiting for any to be found."""
+    page.evaluate(
+        """([a, b, only]) => { const f = document.getElementById('path-from'), t = document.getElementById('path-to');
+        f.value = a; f.dataset.id = a; t.value = b; t.dataset.id = b;
+        document.getElementById('path-only-ties').checked = only; document.getElementById('btn-path').click(); }""",
+        [start, end, only_ties],
+    )
+    page.wait_for_selector("#path-list li.card")
     idle(page)
 
 
@@ -246,11 +260,11 @@ def test_a_path_is_zoomed_to_labelled_and_back_and_forward_step_through(browser,
     click_node(page, HANOI)
     selected(page, "Hanoi")
     page.go_back()
-    page.wait_for_function("!location.search.includes('sel=')")
+    page.wait_for_function("() => !location.search.includes('sel=')")
     idle(page)
     assert "from=" in page.url and page.locator("#path-list li.path").count() == 1
     page.go_back()
-    page.wait_for_function("!location.search.includes('from=')")
+    page.wait_for_function("() => !location.search.includes('from=')")
     idle(page)
     assert page.locator("#paths").is_hidden()
     assert page.evaluate("window.explorer.state().from") == ""
@@ -258,7 +272,7 @@ def test_a_path_is_zoomed_to_labelled_and_back_and_forward_step_through(browser,
     page.wait_for_selector("#path-list li.path")
     idle(page)
     page.go_forward()
-    page.wait_for_function("location.search.includes('sel=')")
+    page.wait_for_function("() => location.search.includes('sel=')")
     selected(page, "Hanoi")
     no_horizontal_scroll(page)
     watch.check()
@@ -309,7 +323,7 @@ def test_markup_in_data_shows_literally_everywhere(browser, base_url: str, tmp_p
     page.wait_for_selector("#search-list li")
     assert XSS_LABEL in page.inner_text("#search-list li")
     page.press("#search", "Enter")
-    page.wait_for_function("document.getElementById('sel-label').textContent.startsWith('<img')")
+    page.wait_for_function("() => document.getElementById('sel-label').textContent.startsWith('<img')")
     idle(page)
     assert page.inner_text("#sel-label") == XSS_LABEL
     assert "<script>alert(2)</script> pact" in page.inner_text("#sel-ties")
@@ -340,7 +354,7 @@ def test_markup_in_data_shows_literally_everywhere(browser, base_url: str, tmp_p
         "**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_()
     )
     offline.goto(path.as_uri())
-    offline.wait_for_function("document.querySelector('#graph canvas') !== null")
+    offline.wait_for_function("() => document.querySelector('#graph canvas') !== null")
     assert offline.evaluate("document.getElementById('counts').textContent").startswith("14 entities")
     assert offline.locator("img[src=x]").count() == 0
     assert [u for u in offline_watch.requests if not u.startswith("file:")] == []

@@ -50,7 +50,8 @@ def test_a_quoted_table_row_is_shown_as_a_row(browser, base_url: str, viewport) 
     table = page.locator("#sel-ties table.row")
     assert table.locator("th").all_inner_texts() == ["city1", "country1", "city2", "country2"]
     assert table.locator("td").all_inner_texts() == ["Hanoi", "Vietnam", "Springfield", "China"]
-    assert table.locator("caption").inner_text() == "row 7 of Twin cities table"
+    assert table.locator("caption").inner_text() == "row 7 of the table"
+    assert "Twin cities table" in page.inner_text("#sel-ties")  # the source, cited under the row
     assert "Hanoi,Vietnam,Springfield,China" not in page.inner_text("#sel-ties")
     watch.check()
     page.close()
@@ -62,7 +63,7 @@ def test_switching_the_measure_shows_progress_never_old_figures(browser, base_ur
     page.route("**/api/scores", lambda route: held.append(route))
     page.route("**/api/rankings?*measure=betweenness*", lambda route: held.append(route))
     page.select_option("#size-by", "betweenness")
-    page.wait_for_function("document.getElementById('ranking-status').dataset.state === 'computing'")
+    page.wait_for_function("() => document.getElementById('ranking-status').dataset.state === 'computing'")
     page.wait_for_timeout(1200)
     status = page.inner_text("#ranking-status")
     assert "Computing broker (betweenness)…" in status and "sized by partners (degree) until then" in status
@@ -72,10 +73,32 @@ def test_switching_the_measure_shows_progress_never_old_figures(browser, base_ur
     assert len(held) == 2
     for route in held:
         route.continue_()
-    page.wait_for_function("document.getElementById('ranking-status').dataset.state === 'done'")
+    page.wait_for_function("() => document.getElementById('ranking-status').dataset.state === 'done'")
     assert page.locator("#ranking li").count() > 0
     assert page.inner_text(".legend-size") == "size: broker (betweenness)"
     assert "size=betweenness" in page.url
+    watch.check()
+    page.close()
+
+
+def test_a_measure_the_server_is_still_computing_shows_its_progress(browser, base_url: str, viewport) -> None:
+    page, watch = open_explorer(browser, base_url + "/", base_url, viewport)
+    answered = []
+
+    def computing(route):
+        # The first answer is the API's "not ready yet" (status and progress, no figures); later ones are real.
+        if answered:
+            route.continue_()
+        else:
+            answered.append(route.request.url)
+            route.fulfill(json={"measure": "betweenness", "status": "computing", "progress": 0.4, "results": []})
+
+    page.route("**/api/rankings?*measure=betweenness*", computing)
+    page.select_option("#size-by", "betweenness")
+    page.wait_for_function("() => document.getElementById('ranking-status').textContent.includes('40% done')")
+    assert page.locator("#ranking li").count() == 0
+    page.wait_for_function("() => document.getElementById('ranking-status').dataset.state === 'done'", timeout=30_000)
+    assert page.locator("#ranking li").count() > 0
     watch.check()
     page.close()
 
@@ -95,6 +118,12 @@ def test_the_timeline_brush_filters_the_explorer(browser, base_url: str, viewpor
     assert "from_year=2015" in page.url and "to_year=2015" in page.url
     assert page.evaluate(f"window.explorer.visibleNodes().has({COURSE!r})")
     assert page.input_value("#f-year-from") == "2015"
+    # The view zooms to what the filter left, labelled.
+    shared.settled(page)
+    drawn = set(page.evaluate("window.explorer.renderer().placedLabelKeys"))
+    assert COURSE in drawn
+    point = shared.viewport_point(page, COURSE)
+    assert 0 <= point["gx"] <= point["w"] and 0 <= point["gy"] <= point["h"]
     # The map link carries the same filters (the map reads the years as y0 and y1).
     assert "y0=2015&y1=2015" in page.get_attribute("#nav-map", "href")
     page.click("#timeline button:has-text('all years')")
@@ -172,5 +201,16 @@ def test_a_360_px_phone_scrolls_only_up_and_down(browser, base_url: str) -> None
     selected(page, "Gyeonggi Province")
     shared.no_horizontal_scroll(page)
     assert page.locator("#graph").bounding_box()["width"] == 360
+    watch.check()
+    page.close()
+
+
+def test_no_path_says_why_in_the_servers_words_and_ours(browser, base_url: str, viewport) -> None:
+    page, watch = open_explorer(browser, base_url + "/", base_url, viewport)
+    shared.find_path_by_ids(page, ID + "org/bach-mai-hospital", ID + "region/cn/springfield", only_ties=True)
+    card = page.inner_text("#path-list")
+    assert "No path between these two with these filters; without only there would be." in card  # the API's reason
+    assert "No chain of ties links them through agreements and partnerships alone" in card
+    assert "Untick the options" in card
     watch.check()
     page.close()

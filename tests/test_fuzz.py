@@ -89,3 +89,22 @@ def test_any_query_text_is_never_5xx(app: Flask, bits: list[str]) -> None:
     query = " ".join(bits)
     if query.strip():
         no_5xx(app.test_client().get("/sparql", query_string={"query": query}), f"query {query!r}")
+
+
+def test_the_api_is_described_in_openapi(app: Flask) -> None:
+    doc = app.test_client().get("/api/openapi.json").json
+    assert doc["openapi"].startswith("3.")
+    assert {"/api/search", "/api/subgraph", "/api/paths"} <= set(doc["paths"])
+    assert doc["paths"]["/api/subgraph"]["post"]["summary"].startswith("Nodes and edges")
+    assert "/api/openapi.json" not in doc["paths"]
+
+
+@FUZZ
+@given(data=st.data())
+def test_every_described_get_endpoint_with_any_parameters_is_never_5xx(app: Flask, data: st.DataObject) -> None:
+    """Driven by the OpenAPI description: every GET path it lists, with drawn parameters."""
+    doc = app.test_client().get("/api/openapi.json").json
+    gets = sorted(p for p, ops in doc["paths"].items() if "get" in ops and "{" not in p)
+    path = data.draw(st.sampled_from(gets))
+    params = data.draw(st.dictionaries(st.sampled_from(PARAMS), value, max_size=4))
+    no_5xx(app.test_client().get(path, query_string=params), f"GET {path} {params!r}")

@@ -402,3 +402,77 @@ def test_the_runner_logs_every_error_with_its_message(caplog: pytest.LogCaptureF
         assert "not supported" in caplog.text and "outcome=invalid" in caplog.text
     finally:
         runner.close()
+
+
+@pytest.mark.remote
+def test_updates_on_a_remote_store_are_previewed_in_a_worker_too(sparql_server: str, listener: Listener) -> None:
+    store = f"sparql:{sparql_server}/query|{sparql_server}/update"
+    open_store(store).update("DROP ALL")
+    app = create_app({"STORE": store, "LOAD_SHIPPED": False, "WRITE_TOKENS": f"tester:{TOKEN}", "TESTING": True})
+    app.extensions["writer"] = Writer(app.extensions["kg"], shapes=None)
+    client = app.test_client()
+    try:
+        text = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{GRAPH}> <urn:p> "remote write" }} }}'
+        assert update(client, text).status_code == 200
+        query = 'ASK { ?s <urn:p> "remote write" }'
+        assert client.get("/sparql", query_string={"query": query}).json["boolean"] is True
+        here = f"http://127.0.0.1:{listener.port}"
+        refused = update(
+            client, f"PREFIX x: <http://x/> INSERT DATA {{ GRAPH <{GRAPH}> {{ <a:> <b:> x:a\\# }} }} ; LOAD <{here}/>"
+        )
+        assert refused.status_code == 400
+        assert nobody_called(listener)
+    finally:
+        app.extensions["sparql"].close()
+        open_store(store).update("DROP ALL")
+
+
+def test_a_long_query_is_read_by_the_guard_in_a_worker(app: Flask, listener: Listener) -> None:
+    """Past 16 KB the scanner runs in a worker (bounded), not in the server: the same refusals, the same answers."""
+    from graph.sandbox.runner import INLINE_GUARD_CHARS
+
+    padding = "# " + "x" * INLINE_GUARD_CHARS + "\n"
+    client = app.test_client()
+    here = f"http://127.0.0.1:{listener.port}"
+    refused = client.post(
+        "/sparql",
+        data=padding + f"PREFIX x: <http://x/> SELECT * WHERE {{ ?s ?p x:a\\# . SERVICE <{here}/> {{ ?s ?p ?o }} }}",
+        content_type="application/sparql-query",
+    )
+    assert refused.status_code == 400 and "SERVICE is not allowed" in refused.text
+    foreign = client.post(
+        "/sparql", data=padding + f"ASK FROM <{here}/g> {{ }}", content_type="application/sparql-query"
+    )
+    assert foreign.status_code == 400 and "no such graph" in foreign.text
+    fine = client.post(
+        "/sparql",
+        data=padding + "ASK { ?s ?p ?o }",
+        content_type="application/sparql-query",
+        headers={"Accept": "text/plain"},
+    )
+    assert (fine.status_code, fine.text.strip()) == (200, "true")
+    assert nobody_called(listener)
+
+
+def test_many_slow_queries_leave_the_rest_of_the_site_answering() -> None:
+    """20 concurrent runaway queries: beyond the workers and the short queue they are refused at once (503 with
+    Retry-After), and the pages keep answering while the admitted ones run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = writable_app(QUERY_WORKERS=2, QUERY_QUEUE=2, QUERY_QUEUE_WAIT=1.0, QUERY_TIMEOUT=8.0, QUERY_FAST_LANE=0)
+    app.extensions["kg"].store.add_data(big_graph(2000), "trig")
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    try:
+        with served(app, threads=16) as base, ThreadPoolExecutor(20) as pool:
+            slow = [pool.submit(requests.get, base + "/sparql", params={"query": cross}, timeout=60) for _ in range(20)]
+            time.sleep(1.0)
+            page = requests.get(base + "/healthz", timeout=30)
+            still_running = sum(not f.done() for f in slow)
+            answers = [f.result() for f in slow]
+        assert page.status_code == 200
+        assert still_running >= 1  # the page answered while admitted queries still ran
+        refused = [a for a in answers if "busy" in a.text]
+        assert len(refused) >= 20 - 2 - 2 - 2  # at most the workers and the queue (and late comers) were admitted
+        assert all(a.status_code == 503 and a.headers["Retry-After"] == "2" for a in refused)
+    finally:
+        app.extensions["sparql"].close()

@@ -31,7 +31,9 @@ def browser():
         chromium.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/query", "/sources", "/query/partners", "/edit/", "/sparql?x=1"])
+@pytest.mark.parametrize(
+    "path", ["/", "/query", "/sources", "/query/partners", "/edit/", "/sparql?x=1", "/map", "/review", "/id/region/xa"]
+)
 def test_pages_run_under_the_csp_without_violations(browser, base_url: str, path: str) -> None:
     page = browser.new_page()
     problems: list[str] = []

@@ -65,9 +65,19 @@ def open_map(browser, url: str, base_url: str, size: tuple[int, int] = (1440, 90
     return page, watch
 
 
+def wait_until(page, expression: str, timeout_ms: int = LOAD_MS) -> None:
+    """Wait until ``expression`` is true in the page. Polled from here: Playwright's own polling evaluates a
+    string in the page, which the app's CSP (no 'unsafe-eval') refuses."""
+    for _ in range(timeout_ms // 100):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+
+
 def settle(page) -> None:
     """Wait until no request of the page is pending."""
-    page.wait_for_function("document.body.dataset.pending === '0'", timeout=LOAD_MS)
+    wait_until(page, "document.body.dataset.pending === '0'")
 
 
 def click_place(page, iri: str) -> None:
@@ -98,7 +108,7 @@ def test_draw_click_filter_path_and_share(browser, base_url: str) -> None:
 
     # A click on a place opens the panel: its ties with the words of the sources.
     click_place(page, HANOI)
-    page.wait_for_function("document.getElementById('sel-label').textContent === 'Hanoi'")
+    wait_until(page, "document.getElementById('sel-label').textContent === 'Hanoi'")
     settle(page)
     ties = page.inner_text("#sel-ties")
     assert "Liaoning signed a friendly cooperation agreement with Hanoi in 2005" in ties
@@ -106,11 +116,11 @@ def test_draw_click_filter_path_and_share(browser, base_url: str) -> None:
     assert "sources disagree" in page.inner_text("#sel-where")  # a second source puts it 1,100 km away
     assert "sel=" in page.url
     explorer = page.get_attribute("#sel-explorer", "href")
-    assert explorer.startswith("/#focus=") and "hanoi" in explorer
+    assert explorer.startswith("/?focus=") and "hanoi" in explorer
 
     # A filter redraws the map and the panel says what it hides.
     page.select_option("#f-kind", "sisterhood")
-    page.wait_for_function("document.getElementById('counts').dataset.ties === '1'")
+    wait_until(page, "document.getElementById('counts').dataset.ties === '1'")
     settle(page)
     assert page.get_attribute("#counts", "data-places") == "2"
     assert "hidden by the filters" in page.inner_text("#sel-ties-note")
@@ -121,7 +131,7 @@ def test_draw_click_filter_path_and_share(browser, base_url: str) -> None:
     page.fill("#path-from", "Gyeonggi Province")
     page.fill("#path-to", "Hanoi")
     page.click("#btn-path")
-    page.wait_for_function("document.getElementById('path-status').textContent.startsWith('No path')")
+    wait_until(page, "document.getElementById('path-status').textContent.startsWith('No path')")
     assert "widen or clear the filters" in page.inner_text("#path-status")
     page.click("#btn-clear")
     page.wait_for_selector("#path-list li.path", timeout=LOAD_MS)
@@ -157,7 +167,7 @@ def test_the_list_of_places_works_by_keyboard(browser, base_url: str) -> None:
     assert page.locator("#place-table tbody tr").count() == 1
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('sel-label').textContent === 'Liaoning Province'")
+    wait_until(page, "document.getElementById('sel-label').textContent === 'Liaoning Province'")
     settle(page)
     assert page.evaluate("document.activeElement.id") == "panel"  # the answer gets the focus
     assert page.get_attribute("#place-table tbody tr", "aria-selected") == "true"
@@ -170,7 +180,7 @@ def test_markup_in_data_is_shown_as_text(browser, base_url: str) -> None:
     page.fill("#place-filter", "img src")
     assert page.inner_text("#place-table tbody tr td button") == XSS_LABEL
     page.click("#place-table tbody tr td button")
-    page.wait_for_function("document.getElementById('sel-label').textContent.startsWith('<img')")
+    wait_until(page, "document.getElementById('sel-label').textContent.startsWith('<img')")
     settle(page)
     assert page.inner_text("#sel-label") == XSS_LABEL
     ties = page.inner_text("#sel-ties")
@@ -182,7 +192,7 @@ def test_markup_in_data_is_shown_as_text(browser, base_url: str) -> None:
 
 def test_phone_stacks_map_and_panel_without_horizontal_scroll(browser, base_url: str) -> None:
     page, watch = open_map(browser, f"{base_url}/map?sel={HANOI}", base_url, size=(390, 844))
-    page.wait_for_function("document.getElementById('sel-label').textContent === 'Hanoi'")
+    wait_until(page, "document.getElementById('sel-label').textContent === 'Hanoi'")
     settle(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     stage = page.locator("#map").bounding_box()
@@ -192,6 +202,18 @@ def test_phone_stacks_map_and_panel_without_horizontal_scroll(browser, base_url:
     assert page.locator("#filters").get_attribute("open") is None  # filters folded away on a phone
     page.wait_for_timeout(300)
     page.screenshot(path=str(ROOT / "docs" / "map-phone.png"), full_page=True)
+    watch.check()
+    page.close()
+
+
+def test_a_link_from_the_explorer_opens_the_same_view(browser, base_url: str) -> None:
+    # The explorer writes a country as its ISO code and the years as from_year / to_year.
+    page, watch = open_map(browser, base_url + "/map?country=vn&from_year=2000&to_year=2010", base_url)
+    assert page.input_value("#f-country") == ID + "region/vn"
+    assert page.input_value("#f-y0") == "2000" and page.input_value("#f-y1") == "2010"
+    assert page.get_attribute("#counts", "data-ties") == "1"  # Liaoning–Hanoi, 2005
+    assert "country=vn" in page.get_attribute("#to-explorer", "href")
+    assert "from_year=2000" in page.get_attribute("#to-explorer", "href")
     watch.check()
     page.close()
 
@@ -225,7 +247,7 @@ def test_the_map_works_under_a_strict_content_security_policy(browser) -> None:
         page, watch = open_map(browser, base + "/map", base)  # a CSP violation is a console error
         assert page.evaluate("window.pgmap.timings.tiesDrawn") > 0
         page.click("#place-table tbody tr td button")
-        page.wait_for_function("document.getElementById('sel-label').textContent === 'Gyeonggi Province'")
+        wait_until(page, "document.getElementById('sel-label').textContent === 'Gyeonggi Province'")
         settle(page)
         watch.check()
         page.close()

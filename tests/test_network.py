@@ -441,4 +441,4 @@ def test_an_empty_answer_says_which_filter_emptied_it(shipped: KnowledgeGraph) -
     why = net.why_empty(only_ties)
     # Ties only, none of them from 1900: dropping either filter would leave something.
     assert [c["parameter"] for c in why["emptiedBy"]] == ["only", "from_year/to_year"]
-    assert why["undated"]["ties"] == 13 and "left out 13 undated ties" in why["message"]
+    assert why["undated"]["ties"] == 15 and "left out 15 undated ties" in why["message"]

@@ -227,6 +227,11 @@ def test_a_homonym_pair_without_coordinates_is_kept_and_queued(kg, tmp_path):
     assert "homonym-pair" in {i["method"] for i in queued} and len(queued[0]["candidates"]) >= 2
 
 
+def test_two_names_of_one_place_in_one_row_are_a_tie_with_itself(kg, tmp_path):
+    with pytest.raises(RowsRefused, match="row 2, city2: a tie of a place with itself"):
+        import_table(kg.store, write(tmp_path, "city1,country1,city2,country2\nMünchen,DE,Munich,DE\n"), TWIN_MAP)
+
+
 def test_one_real_tie_from_two_sources_is_one_tie_with_two_pieces_of_evidence(kg, tmp_path):
     first = write(tmp_path, "city1,country1,city2,country2\nMünchen,Germany,Verona,Italy\n", "one.csv")
     second = write(tmp_path, "a;b;kind\nVerona, Italy;Munich, Germany;sister cities\n", "two.csv")
@@ -357,3 +362,18 @@ def test_a_path_from_gyeonggi_reaches_a_twin_town_of_suwon_through_suwon(kg, tmp
     asheville = net.resolve("Asheville")
     path = net.paths(net.resolve("경기도"), asheville, k=1)[0]
     assert path == [ID + "region/kr/gyeonggi-province", ID + "region/kr/suwon", asheville]
+
+
+def test_spelling_alternate_names_and_hints_decide_between_homonyms(rec):
+    assert rec.match("Stavropol", "RU").place.name == "Stavropol"  # not Tolyatti, once called Stavropol
+    assert rec.match("Waterloo", "US").place.name == "Waterloo"  # not Austin, once called Waterloo
+    coventry = rec.match("Coventry, Rhode Island", "US")
+    assert coventry.place.admin1 == "RI" and coventry.method.endswith("+region")
+    changchun = rec.match("Chaoyang (Changchun)", "CN")  # the district near Changchun, not the city in Liaoning
+    assert rc.distance_km(changchun.place.lat, changchun.place.lon, 43.88, 125.32) < 50
+
+
+def test_a_spelling_variant_is_only_proposed(rec):
+    variant = rec.match("Gangneungg", "KR")
+    assert variant.place is None and variant.method == "fuzzy-name+country"
+    assert variant.candidates and "closest spelling" in variant.reason

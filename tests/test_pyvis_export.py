@@ -92,3 +92,11 @@ def test_the_pyvis_page_works_offline_and_shows_hostile_text_as_text(network, tm
         assert [u for u in requests if not u.startswith("file:")] == []
         assert errors == [] and dialogs == []
         browser.close()
+
+
+def test_the_examples_in_network_export_run() -> None:
+    import doctest
+
+    from graph import network_export
+
+    assert doctest.testmod(network_export).failed == 0

@@ -247,6 +247,24 @@ def test_a_repeated_query_is_answered_from_the_cache_until_the_store_changes() -
         runner.close()
 
 
+def test_a_dead_zygote_is_replaced_and_the_query_answered() -> None:
+    """The kernel's OOM killer may pick the zygote (it shares the server's pages): the next query still works."""
+    import os
+    import signal
+
+    store = open_store("memory:")
+    store.add_data(big_graph(100), "trig")
+    runner = QueryRunner(store, workers=1)
+    try:
+        os.kill(runner.pool._zygote_pid, signal.SIGKILL)
+        assert gone(runner.pool._zygote_pid)
+        outcome = runner.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert outcome.status == "ok", outcome.message
+        assert json.loads(outcome.body)["results"]["bindings"][0]["n"]["value"] == "100"
+    finally:
+        runner.close()
+
+
 def test_on_disk_store_runs_in_forked_workers(tmp_path) -> None:
     store = open_store(f"oxigraph:{tmp_path / 'db'}")
     store.add_data(big_graph(500), "trig")

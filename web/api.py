@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from graph import entities, pathfinder
 from graph import network as nw
@@ -363,11 +363,9 @@ def _overview_body(network: nw.Network, limit: int) -> bytes:
     return current_app.json.dumps(body).encode("utf-8")
 
 
-@bp.record_once
-def _warm_up(state) -> None:
+def init_app(app: Flask) -> None:
     """Outside tests, build the projection, its layout and the overview in the background when the app starts,
-    so that the first visitor does not wait for them."""
-    app = state.app
+    so that the first visitor does not wait for them (called by ``create_app`` after the query workers fork)."""
     if app.testing or not app.config.get("EXPLORER_WARMUP", True):
         return
 

@@ -14,8 +14,9 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from graph.namespaces import BASE
 from graph.sandbox import Outcome, QueryRefused, QueryRunner, check_query
+from graph.sandbox.runner import INLINE_GUARD_CHARS
 from graph.sandbox.workers import default_workers
-from graph.store import RDF_FORMATS
+from graph.store import RDF_FORMATS, OxigraphStore
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("partnergraph.sparql")
@@ -65,6 +66,7 @@ CORS = {
     "Access-Control-Max-Age": "86400",
     "Access-Control-Expose-Headers": "X-Partnergraph-Truncated, X-Partnergraph-Rows, X-Partnergraph-Time-Ms",
 }
+NOT_ACCEPTABLE = "none of the accepted media types can be served for this query"
 SD_FORMATS = {"text/turtle": "turtle", **{m: f for m, f in GRAPH_MEDIA.items() if m != "text/plain"}}
 
 
@@ -220,28 +222,33 @@ def sparql() -> Response:
     query = queries[0]
     if len(query.encode("utf-8")) > limit:
         return plain(f"the query is longer than {limit} bytes (MAX_QUERY_BYTES)", 413)
-    try:
-        form = check_query(query, max_depth=int(current_app.config["MAX_QUERY_DEPTH"])).form
-    except QueryRefused:
-        form = ""  # the runner refuses it with the same message
+    checked = None  # a long text is read by the guard in a worker (see QueryRunner.run)
+    if len(query) <= INLINE_GUARD_CHARS or not isinstance(runner().store, OxigraphStore):
+        try:
+            checked = check_query(query, runner().graphs(), int(current_app.config["MAX_QUERY_DEPTH"]))
+        except QueryRefused:
+            pass  # the runner refuses it, logged, with the same message
     fmt_values = [v.strip().lower() for v in params.get("format", [])]
     accept = request.headers.get("Accept")
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        chosen = _by_name(GRAPH_NAMES, fmt_values) or negotiate(GRAPH_MEDIA, accept)
-    elif form == "ASK":
-        chosen = _by_name(BOOLEAN_NAMES, fmt_values) or negotiate(BOOLEAN_MEDIA, accept)
-    else:
-        chosen = _by_name(RESULT_NAMES, fmt_values) or negotiate(RESULT_MEDIA, accept)
-    if chosen is None and form:
-        return plain("none of the accepted media types can be served for this query", 406)
+    chosen = {
+        "SELECT": _by_name(RESULT_NAMES, fmt_values) or negotiate(RESULT_MEDIA, accept),
+        "ASK": _by_name(BOOLEAN_NAMES, fmt_values) or negotiate(BOOLEAN_MEDIA, accept),
+        "CONSTRUCT": _by_name(GRAPH_NAMES, fmt_values) or negotiate(GRAPH_MEDIA, accept),
+    }
+    chosen["DESCRIBE"] = chosen["CONSTRUCT"]
+    if checked is not None and checked.form and chosen[checked.form] is None:
+        return plain(NOT_ACCEPTABLE, 406)
     outcome = runner().run(
         query,
-        result_format=chosen if form in ("SELECT", "") and chosen else "json",
-        graph_format=chosen if form in ("CONSTRUCT", "DESCRIBE") and chosen else "turtle",
-        boolean_format=chosen if form == "ASK" and chosen else "json",
+        result_format=chosen["SELECT"] or "json",
+        graph_format=chosen["CONSTRUCT"] or "turtle",
+        boolean_format=chosen["ASK"] or "json",
         default_graphs=params.get("default-graph-uri") or None,
         named_graphs=params.get("named-graph-uri") or None,
+        checked=checked,
     )
+    if outcome.status == "ok" and chosen.get(outcome.form) is None:
+        return plain(NOT_ACCEPTABLE, 406)
     return outcome_response(outcome)
 
 

@@ -4,6 +4,7 @@
   deep nesting before any parser sees the text.
 - :mod:`.results`: runs a request on the embedded engine and serialises with the engine's own serialisers.
 - :mod:`.workers`: the zygote, the worker processes (no network, memory limit, killable) and the bounded queue.
+- :mod:`.cache`: answers of repeated queries per store version, bounded in bytes.
 - :mod:`.runner`: :class:`QueryRunner`, what the web layer calls.
 """
 

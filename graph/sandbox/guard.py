@@ -104,6 +104,21 @@ def tokens(text: str) -> list[Token]:
     ]
 
 
+def blank_comments_and_strings(text: str) -> str:
+    """The text with comments blanked and the inside of string literals blanked (quotes kept), same length."""
+    out = []
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "comment":
+            out.append(" " * len(value))
+        elif kind == "string":
+            quote = value[:3] if value[:3] in ("'''", '"""') else value[0]
+            out.append(quote + " " * (len(value) - 2 * len(quote)) + quote)
+        else:
+            out.append(value)
+    return "".join(out)
+
+
 def where(text: str, index: int) -> str:
     """'line L, column C' of an offset (both counted from 1)."""
     line = text.count("\n", 0, index) + 1

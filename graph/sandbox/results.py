@@ -9,13 +9,14 @@ CONSTRUCT / DESCRIBE triples are cut after ``cap`` and serialised by the engine.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 
 from ..store import RDF_FORMATS, RESULT_FORMATS, _position_message
-from .guard import QueryRefused, check_update, settle_with_engine
+from .guard import QueryRefused, check_query, check_update, settle_with_engine
 
 #: ASK answers may also be asked for as plain text.
 BOOLEAN_TEXT = "text"
@@ -154,14 +155,17 @@ def evaluate(store: ox.Store, request: dict[str, Any]) -> Outcome:
     neither (and no FROM), the default graph is the union of all graphs.
     """
     started = time.perf_counter()
-    kwargs: dict[str, Any] = {}
-    if request.get("default_graphs") is not None or request.get("named_graphs") is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.get("default_graphs") or []]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.get("named_graphs") or []]
-    elif not request.get("query_dataset"):
-        kwargs["use_default_graph_as_union"] = True
     cap = int(request["max_rows"])
     try:
+        if request.get("guard"):  # a long text: the guard reads it here, under the worker's limits
+            checked = check_query(request["sparql"], set(request["graphs"]), int(request["max_depth"]))
+            request.update(suspects=checked.suspects, query_dataset=bool(checked.from_graphs or checked.from_named))
+        kwargs: dict[str, Any] = {}
+        if request.get("default_graphs") is not None or request.get("named_graphs") is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in request.get("default_graphs") or []]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.get("named_graphs") or []]
+        elif not request.get("query_dataset"):
+            kwargs["use_default_graph_as_union"] = True
         settle_with_engine(request["sparql"], request.get("suspects") or [], parses_as_query)
         if request.get("settle_only"):
             outcome = Outcome("ok")
@@ -196,6 +200,23 @@ def evaluate(store: ox.Store, request: dict[str, Any]) -> Outcome:
     return outcome
 
 
+def scoped_quads(store: ox.Store, sparql: str, base_iri: str) -> Iterable[ox.Quad]:
+    """The quads of the named graphs an update can read or change (:mod:`graph.update_scope`), so that its
+    effect is computed on them alone; every quad when that cannot be told."""
+    from ..update_scope import update_scope
+
+    scope = update_scope(sparql, base_iri)
+    if scope is None:
+        return store.quads_for_pattern(None, None, None, None)
+    patterns, graphs = scope
+    found: set[ox.Quad] = set()
+    for s, p, o in patterns:
+        found.update(q for q in store.quads_for_pattern(s, p, o, None) if isinstance(q.graph_name, ox.NamedNode))
+    for graph in graphs:
+        found.update(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    return found
+
+
 def preview_update(store: ox.Store, request: dict[str, Any]) -> Outcome:
     """What an update would add and remove, computed on a scratch copy of the store (in a worker).
 
@@ -211,7 +232,7 @@ def preview_update(store: ox.Store, request: dict[str, Any]) -> Outcome:
         source = (
             ox.parse(request["nquads"], format=ox.RdfFormat.N_QUADS)
             if request.get("nquads") is not None
-            else store.quads_for_pattern(None, None, None, None)
+            else scoped_quads(store, sparql, request.get("base_iri") or "")
         )
         before = {
             q for q in source if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(exclude))

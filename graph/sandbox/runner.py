@@ -1,7 +1,8 @@
 """The runner: every public query and every SPARQL update goes through here, guarded, bounded and logged.
 
-- A query is checked by the guard (in this process: the text is capped in size by the web layer), then run
-  in a worker (embedded store) or sent through the store seam (remote store) under the time limit.
+- A query is answered from the result cache when the same request met the same snapshot before; else it is
+  checked by the guard (in this process for short texts, in the worker past 16 KB), then run in a worker
+  (embedded store) or sent through the store seam (remote store) under the time limit.
 - An update is checked and previewed in a worker: the worker computes what it would add and remove on a
   scratch copy, so the engine's parser and the update's WHERE never run in the server process.
 """
@@ -11,9 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import logging
-import threading
 import time
-from collections import OrderedDict
 from typing import Any
 
 import pyoxigraph as ox
@@ -26,7 +25,8 @@ from ..store import (
     Store,
     StoreError,
 )
-from .guard import DEFAULT_MAX_DEPTH, QueryRefused, check_query, query_hash
+from .cache import ResultCache
+from .guard import DEFAULT_MAX_DEPTH, Checked, QueryRefused, check_query, check_update, query_hash
 from .results import (
     BOOLEAN_TEXT,
     Outcome,
@@ -38,6 +38,9 @@ from .results import (
 from .workers import Pool
 
 log = logging.getLogger("partnergraph.sparql")
+#: Query texts longer than this are read by the guard in a worker, not in the server process (a 256 KB text
+#: takes the scanner about a second of CPU on a busy machine).
+INLINE_GUARD_CHARS = 16 * 1024
 
 
 class UpdateRefused(Exception):
@@ -51,47 +54,6 @@ class UpdateRefused(Exception):
 def generation_changed(runner: QueryRunner) -> bool:
     """True when the store was written since the workers' snapshot (the next query takes a new one first)."""
     return getattr(runner.store, "generation", None) != runner._snapshot
-
-
-class ResultCache:
-    """Answers of recent queries, by request and snapshot, bounded in bytes (least recently used out first)."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._items: OrderedDict[tuple, Outcome] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Outcome | None:
-        """The cached outcome for ``key``, or None."""
-        with self._lock:
-            outcome = self._items.get(key)
-            if outcome is not None:
-                self._items.move_to_end(key)
-            return outcome
-
-    def put(self, key: tuple, outcome: Outcome) -> None:
-        """Keep an outcome (one bigger than an eighth of the capacity is not kept)."""
-        size = len(outcome.body) + len(key[0]) + 200
-        if size > self.capacity // 8:
-            return
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = outcome
-            self._size += size
-            while self._size > self.capacity and self._items:
-                old_key, old = self._items.popitem(last=False)
-                self._size -= len(old.body) + len(old_key[0]) + 200
-
-    def clear(self) -> None:
-        """Forget everything (the store changed)."""
-        with self._lock:
-            self._items.clear()
-            self._size = 0
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 class QueryRunner:
@@ -168,8 +130,11 @@ class QueryRunner:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         boolean_format: str | None = None,
+        checked: Checked | None = None,
     ) -> Outcome:
-        """Check then run a query under the time, memory and row limits; log it; return the outcome."""
+        """Check then run a query under the time, memory and row limits; log it; return the outcome.
+
+        ``checked``: the guard's reading of this very text, when the caller already has it (not read twice)."""
         started = time.perf_counter()
         key = self._cache_key(sparql, result_format, graph_format, default_graphs, named_graphs, boolean_format)
         cached = self.cache.get(key) if key is not None else None
@@ -177,8 +142,12 @@ class QueryRunner:
             outcome = dataclasses.replace(cached, seconds=time.perf_counter() - started)
             self._log(sparql, outcome, cached=True)
             return outcome
+        in_worker = checked is None and len(sparql) > INLINE_GUARD_CHARS and isinstance(self.store, OxigraphStore)
         try:
-            checked = check_query(sparql, self.graphs(), self.max_depth)
+            if in_worker:  # a long text is read by the guard in the worker, under its time and memory limits
+                checked = Checked("")
+            elif checked is None:
+                checked = check_query(sparql, self.graphs(), self.max_depth)
             for iri in [*(default_graphs or []), *(named_graphs or [])]:
                 if iri not in self.graphs():
                     raise QueryRefused(f"<{iri}>: no such graph in this store (this endpoint never fetches graphs)")
@@ -198,6 +167,8 @@ class QueryRunner:
                 "named_graphs": named_graphs,
                 "query_dataset": bool(checked.from_graphs or checked.from_named),
             }
+            if in_worker:
+                request.update(guard=True, graphs=sorted(self.graphs()), max_depth=self.max_depth)
             if isinstance(self.store, OxigraphStore):
                 self._fresh()
                 outcome = self.pool.call(request, self.timeout)
@@ -249,11 +220,6 @@ class QueryRunner:
 
     def _run_remote(self, request: dict[str, Any]) -> Outcome:
         """Through the store seam, under our time limit; the answer capped and re-serialised by the engine."""
-        if request["default_graphs"] or request["named_graphs"]:
-            return Outcome(
-                "refused",
-                message="default-graph-uri / named-graph-uri are not supported on a remote store: write FROM",
-            )
         if request["suspects"]:
             settled = self.pool.call({**request, "op": "query", "max_rows": 0, "settle_only": True}, self.timeout)
             if settled.status in ("refused", "busy"):
@@ -271,15 +237,22 @@ class QueryRunner:
         except (SyntaxError, ValueError) as error:
             return Outcome("error", message=f"the store's answer did not parse: {error}")
 
+    @staticmethod
+    def _dataset(request: dict[str, Any]) -> dict[str, Any]:
+        """The protocol's dataset, for the store seam (nothing when the request names none)."""
+        if request["default_graphs"] is None and request["named_graphs"] is None:
+            return {}
+        return {"default_graphs": request["default_graphs"] or [], "named_graphs": request["named_graphs"] or []}
+
     def _remote_answer(self, request: dict[str, Any]) -> Outcome:
         cap = self.max_rows
         form = request["form"]
         if form in ("CONSTRUCT", "DESCRIBE"):
-            body, _ = self.store.query_serialized(request["sparql"], "nt")
+            body, _ = self.store.query_serialized(request["sparql"], "nt", **self._dataset(request))
             triples, truncated = cap_triples(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), cap)
             out = serialize_triples(triples, request["graph_format"])
             return Outcome("ok", out, RDF_FORMATS[request["graph_format"]][1], form, len(triples), truncated)
-        body, _ = self.store.query_serialized(request["sparql"], "json")
+        body, _ = self.store.query_serialized(request["sparql"], "json", **self._dataset(request))
         parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         if isinstance(parsed, ox.QueryBoolean):
             fmt = request["boolean_format"]
@@ -308,8 +281,15 @@ class QueryRunner:
         }
         if isinstance(self.store, OxigraphStore):
             self._fresh()
-        else:
-            request["nquads"] = self.store.dump("nquads")
+        else:  # the worker cannot read a remote store: send it the quads the update can touch
+            from ..update_scope import scope_quads
+
+            try:
+                check_update(sparql, protected, self.max_depth)  # before rdflib's parser reads it here
+            except QueryRefused as refusal:
+                raise UpdateRefused("refused", str(refusal)) from None
+            quads = scope_quads(self.store, sparql, base_iri or "")
+            request["nquads"] = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
         started = time.perf_counter()
         outcome = self.pool.call(request, self.update_timeout, keep=False)
         outcome.seconds = time.perf_counter() - started

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import faulthandler
+import logging
 import os
 import queue
 import resource
@@ -30,6 +31,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from .results import Outcome, evaluate, preview_update
+
+log = logging.getLogger("partnergraph.sparql")
 
 
 def isolate_network() -> bool:
@@ -50,8 +53,15 @@ def _vm_size_bytes() -> int:
     return 0
 
 
+def _prefer_to_be_killed(score: int) -> None:
+    """Tell the kernel's OOM killer to pick this process before the server (a worker is cheap to replace)."""
+    with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as adj:
+        adj.write(str(score))
+
+
 def _worker_main(conn: Connection, store: ox.Store, memory_mb: int) -> None:
     """A worker: answer requests on ``conn`` until it closes. Runs in a forked child, never returns."""
+    _prefer_to_be_killed(1000)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -74,6 +84,7 @@ def _worker_main(conn: Connection, store: ox.Store, memory_mb: int) -> None:
 
 def _zygote_main(control: socket.socket, store: ox.Store, memory_mb: int) -> None:
     """The zygote: fork a fresh worker whenever asked, hand its socket back. Never returns."""
+    _prefer_to_be_killed(900)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -197,12 +208,25 @@ class Pool:
         self._zygote_pid, self._control = pid, ours
 
     def _spawn(self) -> Worker:
-        with self._lock:
-            assert self._control is not None
-            self._control.sendall(b"w")
-            data, fds, _, _ = socket.recv_fds(self._control, 8, 1)
-            generation = self.generation
-        return Worker(int.from_bytes(data, "little"), Connection(fds[0]), generation)
+        """A fresh worker from the zygote; a zygote found dead (the kernel's OOM killer picks big processes, and
+        a zygote shares the server's pages) is replaced by a new one from the store as it is, once."""
+        for attempt in (1, 2):
+            with self._lock:
+                try:
+                    if self._control is None:
+                        raise OSError("no zygote")
+                    self._control.sendall(b"w")
+                    data, fds, _, _ = socket.recv_fds(self._control, 8, 1)
+                    if not fds:
+                        raise OSError("the zygote closed its socket")
+                    return Worker(int.from_bytes(data, "little"), Connection(fds[0]), self.generation)
+                except OSError as error:
+                    if attempt == 2 or self._closed:
+                        raise
+                    log.warning("the query zygote is gone (%s): starting a new one", error)
+                    self._stop_zygote(self._control, self._zygote_pid)
+                    self._start_zygote()
+        raise AssertionError("unreachable")
 
     def acquire(self) -> Worker:
         """An idle worker of the current snapshot, a new one while fewer than ``size`` live, else wait in the
@@ -270,6 +294,8 @@ class Pool:
             worker = self.acquire()
         except Busy as busy:
             return Outcome("busy", message=f"the server is busy ({busy}); try again in a moment")
+        except OSError as error:
+            return Outcome("error", message=f"no query worker could be started: {error}")
         self._busy[worker.pid] = time.monotonic()
         try:
             worker.conn.send(request)

@@ -192,7 +192,7 @@
     var out = [];
     var quotes = s.quotes && s.quotes.length ? s.quotes : s.quote ? [s.quote] : [];
     quotes.forEach(function (q) { out.push(quoteNode({ quote: q, source: s.source })); });
-    (s.rows || []).forEach(function (r) { out.push(X.rowTable({ row: r.row, cells: r.cells, file: s.title })); });
+    (s.rows || []).forEach(function (r) { out.push(X.rowTable({ row: r.row, cells: r.cells })); });
     return out;
   }
 

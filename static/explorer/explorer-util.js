@@ -15,7 +15,7 @@
 
   /** An address that is safe to link: our own page (a path starting with one "/") or http(s); else null. */
   function safeHref(href) {
-    if (window.PGSafe && typeof window.PGSafe.safeHref === "function") return window.PGSafe.safeHref(href);
+    if (typeof window.safeHref === "function") return window.safeHref(href);  // static/js/safe.js, the site's rule
     if (typeof href !== "string" || !href) return null;
     if (/^\/(?!\/)/.test(href)) return href;
     try {
@@ -130,7 +130,7 @@
     var tr = el("tr");
     cells.forEach(function (c) { tr.appendChild(el("td", c.value)); });
     table.appendChild(tr);
-    var where = "row " + (row.row || "?") + (row.file ? " of " + row.file : "");
+    var where = "row " + (row.row || "?") + " of the table";  // the source is cited under it
     table.appendChild(el("caption", where));
     return table;
   }

@@ -23,6 +23,8 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var graph = new PG.Graph({ multi: false, type: "undirected" });
+  var layout = X.layout.create(graph, $("graph").dataset.worker, $("layout-status"));
+  var relax = layout.relax;
   var renderer = null;
   var facets = null;
   var timeline = null;
@@ -193,97 +195,11 @@
     return fresh.length;
   }
 
-  // -- layout: ForceAtlas2 in a web worker ---------------------------------------------------------------
-
-  var worker = null;
-  var layoutId = 0;
-  var layoutDone = Promise.resolve();
-  var layoutResolve = null;
-  var afterLayout = null;
-
-  function layoutWorker() {
-    if (worker === null) {
-      try {
-        worker = new Worker($("graph").dataset.worker);
-        worker.onmessage = onLayout;
-      } catch (e) {
-        worker = false;
-      }
-    }
-    return worker;
-  }
-
-  /** Lay the drawn graph out with ForceAtlas2 (in the worker, drawn as it settles); ``fixed`` nodes stay put. */
-  function relax(iterations, fixed) {
-    var nodes = graph.nodes();
-    if (nodes.length < 2) return Promise.resolve();
-    var index = {};
-    var n = nodes.length;
-    var msg = { id: ++layoutId, x: new Float32Array(n), y: new Float32Array(n), size: new Float32Array(n),
-      fixed: new Float32Array(n), edges: new Uint32Array(graph.size * 2), weights: new Float32Array(graph.size),
-      iterations: iterations, every: n > 800 ? 10 : 25 };
-    nodes.forEach(function (id, i) {
-      var a = graph.getNodeAttributes(id);
-      index[id] = i;
-      msg.x[i] = a.x; msg.y[i] = a.y; msg.size[i] = a.size || 3;
-      msg.fixed[i] = fixed && fixed.indexOf(id) >= 0 ? 1 : 0;
-    });
-    var e = 0;
-    graph.forEachEdge(function (edge, attrs, s, t) {
-      msg.edges[2 * e] = index[s];
-      msg.edges[2 * e + 1] = index[t];
-      msg.weights[e] = Math.min(3, 1 + (attrs.ties || []).length * 0.5);
-      e++;
-    });
-    // Strong gravity keeps the small separate pieces near the big one; LinLog pulls communities apart.
-    msg.settings = { barnesHutOptimize: n > 400, barnesHutTheta: 0.6, scalingRatio: n > 1000 ? 30 : 10, gravity: 0.5,
-      strongGravityMode: true, linLogMode: n > 150, slowDown: 1 + Math.log(n), adjustSizes: false,
-      outboundAttractionDistribution: n > 150 };
-    layoutNodes = nodes;
-    var w = layoutWorker();
-    if (!w) {
-      if (n <= 1500) PG.forceAtlas2.assign(graph, { iterations: Math.min(iterations, 150), settings: msg.settings });
-      return Promise.resolve();
-    }
-    if (layoutResolve) layoutResolve();
-    $("layout-status").textContent = "arranging…";
-    X.busy(1);
-    var resolved = false;
-    layoutDone = new Promise(function (resolve) {
-      layoutResolve = function () {
-        if (resolved) return;
-        resolved = true;
-        layoutResolve = null;
-        X.busy(-1);
-        resolve();
-      };
-    });
-    w.postMessage(msg, [msg.x.buffer, msg.y.buffer, msg.size.buffer, msg.fixed.buffer, msg.edges.buffer, msg.weights.buffer]);
-    return layoutDone;
-  }
-
-  var layoutNodes = [];
-
-  function onLayout(ev) {
-    var d = ev.data;
-    if (d.id !== layoutId) return;
-    layoutNodes.forEach(function (id, i) {
-      if (graph.hasNode(id) && isFinite(d.x[i]) && isFinite(d.y[i])) {
-        graph.mergeNodeAttributes(id, { x: d.x[i], y: d.y[i] });
-      }
-    });
-    if (d.done) {
-      $("layout-status").textContent = "";
-      if (afterLayout) { var f = afterLayout; afterLayout = null; f(); }
-      if (layoutResolve) layoutResolve();
-    }
-  }
-
   // -- the camera ----------------------------------------------------------------------------------------
 
   /** Zoom to ``ids`` (all of them in view, with a margin), once the layout has settled. */
   function fitTo(ids) {
-    afterLayout = function () {
+    layout.whenSettled(function () {
       if (!renderer) return;
       var xs = [], ys = [];
       ids.forEach(function (id) {
@@ -297,12 +213,11 @@
       var aspect = Math.max(dims.width, dims.height) / Math.max(1, Math.min(dims.width, dims.height));
       var ratio = Math.max(0.06, Math.min(1.2, Math.max(x1 - x0, y1 - y0) * 1.5 * Math.sqrt(aspect)));
       renderer.getCamera().animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio: ratio, angle: 0 }, { duration: 400 });
-    };
-    if (!layoutResolve) { var f = afterLayout; afterLayout = null; f(); }
+    });
   }
 
   function resetCamera() {
-    afterLayout = null;
+    layout.whenSettled(null);
     if (renderer) renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
   }
 
@@ -446,7 +361,10 @@
     return { nodes: nodes, edges: edges, ties: ties };
   }
 
+  var filtered = false;
+
   function computeVisibility() {
+    filtered = filtersActive(state);
     var v = visibility(state);
     visibleNodes = v.nodes;
     visibleEdges = v.edges;
@@ -610,6 +528,15 @@
 
   var measureJob = { seq: 0, controller: null, timer: null };
 
+  /** An answer that is still computing on the server (``status`` queued/computing, with ``progress``) is asked
+   * again a second later; an error status rejects; a ready one is the answer. */
+  function pending(data, onProgress, again) {
+    if (!data || !data.status || data.status === "ready") return data;
+    if (data.status === "error") throw new Error(data.error || "the server could not compute it");
+    if (onProgress) onProgress(data.progress || 0);
+    return new Promise(function (r) { setTimeout(r, 1000); }).then(again);
+  }
+
   /** Sizes and ranking for the chosen measure: until they arrive, the page says what is computing and for how
    * long, and keeps the old sizes under their own name (never old figures under the new heading). */
   function loadMeasure() {
@@ -642,12 +569,9 @@
     var poll = function (url, body) {
       return X.api(url, body, signal).then(function (data) {
         if (job !== measureJob.seq) throw new Error("stale");
-        // A server that answers "still computing" (with a progress share) is asked again a little later.
-        if (data && data.progress !== undefined && !data.scores && !data.results) {
-          progress(" (" + Math.round(100 * data.progress) + "% done)");
-          return new Promise(function (r) { setTimeout(r, 1000); }).then(function () { return poll(url, body); });
-        }
-        return data;
+        return pending(data, function (share) { progress(" (" + Math.round(100 * share) + "% done)"); }, function () {
+          return poll(url, body);
+        });
       });
     };
     var sized = measure === "degree" || !ids.length ? Promise.resolve(null)
@@ -696,9 +620,24 @@
 
   function loadCommunities() {
     var ids = graph.nodes();
-    var jobs = [X.api("/api/scores", { measure: "community", ids: ids }).then(function (d) { communities = d.scores; })];
-    if (!communityList) jobs.push(X.api("/api/communities").then(function (d) { communityList = d.communities || []; }));
-    return Promise.all(jobs).then(function () { showCommunities(); });
+    var status = $("community-status");
+    var scoresOf = function () {
+      return X.api("/api/scores", { measure: "community", ids: ids }).then(function (d) {
+        return pending(d, function (share) {
+          status.textContent = "Finding communities… " + Math.round(100 * share) + "% done";
+        }, scoresOf);
+      });
+    };
+    var listOf = function () {
+      return X.api("/api/communities").then(function (d) { return pending(d, null, listOf); });
+    };
+    status.textContent = "Finding communities…";
+    var jobs = [scoresOf().then(function (d) { communities = d.scores; })];
+    if (!communityList) jobs.push(listOf().then(function (d) { communityList = d.communities || []; }));
+    return Promise.all(jobs).then(function () {
+      status.textContent = "";
+      showCommunities();
+    }).catch(function (error) { status.textContent = "Could not find communities: " + error.message; });
   }
 
   function showCommunities() {
@@ -748,6 +687,10 @@
       if (!empty && $("stage-note").classList.contains("empty")) note("");
       filterSummary();
       if (listOpen()) renderList();
+      // A filter's answer is where the eye goes: the view zooms to what it left (labelled when few).
+      if (push && !graphChanged && filtersActive(state) && visibleNodes.size && visibleNodes.size < graph.order) {
+        fitTo(Array.from(visibleNodes));
+      }
       draw();
       writeUrl(push);
     };
@@ -926,6 +869,8 @@
       show.addEventListener("click", function () { highlightPath(pi); });
       head.appendChild(show);
       li.appendChild(head);
+      var why = data.ranking && data.ranking[pi] && data.ranking[pi].why;
+      if (why) li.appendChild(el("p", why, "muted small"));
       var ol = el("ol", null, "hops");
       hops.forEach(function (h) {
         var hop = el("li", null, "hop");
@@ -952,6 +897,8 @@
     });
     if (!data.paths.length) {
       var why = el("li", null, "card");
+      // The API's own reason (which filter emptied it, what the year range left out) when it gives one.
+      if (data.empty && data.empty.message) why.appendChild(el("p", data.empty.message.replace(/`/g, "")));
       why.appendChild(el("p", "No chain of ties links them" + (state.onlyTies ? " through agreements and partnerships alone" :
         state.avoidLocated ? " without “located in” hops" : "") + "."));
       why.appendChild(el("p", state.onlyTies || state.avoidLocated ? "Untick the options under Find a path to allow " +
@@ -1005,70 +952,6 @@
       tr.appendChild(td);
       ebody.appendChild(tr);
     });
-  }
-
-  // -- autocompletion ------------------------------------------------------------------------------------
-
-  function autocomplete(input, list, onPick) {
-    var items = [];
-    var active = -1;
-    var timer = null;
-    var seq = 0;
-    if (!list.id) list.id = input.id + "-list";
-    input.setAttribute("role", "combobox");
-    input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-controls", list.id);
-    input.setAttribute("aria-expanded", "false");
-    list.setAttribute("role", "listbox");
-    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); active = -1; }
-    function render() {
-      list.textContent = "";
-      items.forEach(function (item, i) {
-        var li = el("li", null, i === active ? "active" : "");
-        li.id = list.id + "-" + i;
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", i === active ? "true" : "false");
-        li.appendChild(el("span", item.label, "ac-label"));
-        var extra = [item.type, countryLabel(item.country)].filter(Boolean).join(" · ");
-        if (item.matched && item.matched !== item.label) extra = "“" + item.matched + "” " + extra;
-        li.appendChild(el("span", extra, "muted"));
-        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(i); });
-        list.appendChild(li);
-      });
-      list.hidden = !items.length;
-      input.setAttribute("aria-expanded", items.length ? "true" : "false");
-      if (active >= 0) input.setAttribute("aria-activedescendant", list.id + "-" + active);
-    }
-    function pick(i) {
-      var item = items[i];
-      if (!item) return;
-      input.value = item.label;
-      input.dataset.id = item.id;
-      close();
-      onPick(item);
-    }
-    input.addEventListener("input", function () {
-      delete input.dataset.id;
-      clearTimeout(timer);
-      var q = input.value.trim();
-      if (!q) { items = []; close(); return; }
-      timer = setTimeout(function () {
-        var mine = ++seq;
-        X.api("/api/search?limit=10&q=" + encodeURIComponent(q)).then(function (data) {
-          if (mine !== seq) return;
-          items = data.results;
-          active = items.length ? 0 : -1;
-          render();
-        });
-      }, 120);
-    });
-    input.addEventListener("keydown", function (ev) {
-      if (ev.key === "ArrowDown") { active = Math.min(items.length - 1, active + 1); render(); ev.preventDefault(); }
-      else if (ev.key === "ArrowUp") { active = Math.max(0, active - 1); render(); ev.preventDefault(); }
-      else if (ev.key === "Enter") { if (!list.hidden && active >= 0) { pick(active); ev.preventDefault(); } }
-      else if (ev.key === "Escape") close();
-    });
-    input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
 
   // -- controls ------------------------------------------------------------------------------------------
@@ -1292,10 +1175,11 @@
 
   function wire() {
     wireTabs();
-    autocomplete($("search"), $("search-list"), function (item) { goTo(item.id); });
+    var describe = function (item) { return [item.type, countryLabel(item.country)].filter(Boolean).join(" · "); };
+    X.autocomplete($("search"), $("search-list"), function (item) { goTo(item.id); }, describe);
     var fromBox = $("path-from"), toBox = $("path-to");
-    autocomplete(fromBox, fromBox.nextElementSibling, function () {});
-    autocomplete(toBox, toBox.nextElementSibling, function () {});
+    X.autocomplete(fromBox, fromBox.nextElementSibling, function () {}, describe);
+    X.autocomplete(toBox, toBox.nextElementSibling, function () {}, describe);
     $("btn-path").addEventListener("click", function () { findPaths(true); });
     $("btn-overview").addEventListener("click", function () {
       state.focus = ""; state.expand = [];
@@ -1350,58 +1234,6 @@
 
   // -- drawing: sigma, started once its container has a size -------------------------------------------
 
-  var labelQueue = [];
-
-  function collectLabel(context, data) { labelQueue.push(data); }
-
-  /** Draw the collected labels, most important first, skipping any that would cover one already drawn. */
-  function placeLabels() {
-    if (!renderer) return;
-    var canvas = renderer.getCanvases().labels;
-    var ctx = canvas.getContext("2d");
-    var settings = renderer.getSettings();
-    var placed = [];
-    var queue = labelQueue;
-    labelQueue = [];
-    queue.sort(function (a, b) { return (b.labelPriority || 0) - (a.labelPriority || 0) || b.size - a.size; });
-    var fontSize = settings.labelSize;
-    ctx.font = settings.labelWeight + " " + fontSize + "px " + settings.labelFont;
-    ctx.textBaseline = "middle";
-    ctx.lineJoin = "round";
-    var drawn = [];
-    var width = renderer.getDimensions().width;
-    var longest = width < 500 ? 30 : 48;
-    queue.forEach(function (d) {
-      if (!d.label) return;
-      var text = d.label.length > longest ? d.label.slice(0, longest - 2) + "…" : d.label;
-      var w = ctx.measureText(text).width + 4, h = fontSize + 4, r = d.size + 3;
-      // Right of the node, else left, else above, else below: the first place that covers no other label.
-      var spots = [[d.x + r, d.y - h / 2], [d.x - r - w, d.y - h / 2], [d.x - w / 2, d.y - r - h], [d.x - w / 2, d.y + r]];
-      var box = null;
-      for (var k = 0; k < 2 * spots.length && !box; k++) {
-        var c = { x: spots[k % 4][0], y: spots[k % 4][1], w: w, h: h };
-        if (k < 4 && (c.x < 0 || c.x + w > width)) continue;  // inside the drawing first, then anywhere
-        var free = true;
-        for (var i = 0; i < placed.length && free; i++) {
-          var p = placed[i];
-          if (c.x < p.x + p.w && p.x < c.x + c.w && c.y < p.y + p.h && p.y < c.y + c.h) free = false;
-        }
-        if (free) box = c;
-      }
-      if (!box) return;
-      placed.push(box);
-      drawn.push(d.key);
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = "rgba(255,255,255,.9)";
-      ctx.strokeText(text, box.x + 2, box.y + h / 2);
-      ctx.fillStyle = d.labelPriority >= 2 ? "#111" : "#333";
-      ctx.fillText(text, box.x + 2, box.y + h / 2);
-    });
-    $("graph").dataset.labels = String(drawn.length);
-    renderer.placedLabels = placed;
-    renderer.placedLabelKeys = drawn;
-  }
-
   function startRenderer() {
     var container = $("graph");
     renderer = new PG.Sigma(graph, container, {
@@ -1414,14 +1246,17 @@
       labelGridCellSize: 70,
       labelSize: 12,
       labelFont: "system-ui, sans-serif",
-      defaultDrawNodeLabel: collectLabel,
+      defaultDrawNodeLabel: X.labels.collect,
       defaultEdgeColor: "#c3cad6",
       zIndex: true,
       nodeReducer: function (node, data) {
         var res = Object.assign({}, data);
         if (!visibleNodes.has(node)) { res.hidden = true; return res; }
         res.labelPriority = 0;
-        if (neighbours.has(node) || node === state.focus) { res.forceLabel = true; res.labelPriority = 1; }
+        if (neighbours.has(node) || node === state.focus || (filtered && visibleNodes.size <= 80)) {
+          res.forceLabel = true;
+          res.labelPriority = 1;
+        }
         if (pathNodes.size) {
           if (pathNodes.has(node)) { res.forceLabel = true; res.zIndex = 2; res.labelPriority = 2; }
           else { res.color = "#d5dae3"; res.labelPriority = -1; }
@@ -1439,7 +1274,7 @@
         return res;
       },
     });
-    renderer.on("afterRender", placeLabels);
+    renderer.on("afterRender", function () { X.labels.place(renderer, container); });
     renderer.on("clickNode", function (ev) { select(ev.node); });
     renderer.on("enterNode", function () { container.style.cursor = "pointer"; });
     renderer.on("leaveNode", function () { container.style.cursor = ""; });
@@ -1493,5 +1328,5 @@
   // For tests and power users: the graph, the renderer and a few actions.
   window.explorer = { graph: graph, renderer: function () { return renderer; }, select: select, expand: expand,
     focusOn: focusOn, findPaths: findPaths, state: function () { return state; },
-    visibleNodes: function () { return visibleNodes; }, layoutDone: function () { return layoutDone; } };
+    visibleNodes: function () { return visibleNodes; }, layoutDone: layout.done };
 })();

@@ -2,8 +2,8 @@
  * drawn with MapLibre GL JS (WebGL; its worker is a same-origin module, so no blob: workers are needed).
  * Data from /api/map/places and /api/map/ties (compact rows), the panel from /api/entity, paths from /api/paths.
  * Every text from the data is put on the page with textContent; links go to our own pages or http(s) only.
- * The view's state lives in the query string (kind, country, type, y0, y1, sel, focus, from, to, k), the names
- * the explorer uses, so that a link restores it. */
+ * The view's state lives in the query string (kind, country, type, y0, y1, sel, focus, from, to, k, ot), the
+ * explorer's names (it also reads from_year / to_year, and the fragment of older explorer links). */
 import * as maplibregl from "../vendor/maplibre/maplibre-gl.mjs";
 import { ArcLayer, greatCircle } from "./arcs.js";
 
@@ -13,6 +13,7 @@ const BASE_MAP = "/static/vendor/natural-earth/countries-110m.geojson";
 const DETAILED_MAP = "/static/vendor/natural-earth/countries-50m.geojson";
 const DETAIL_ZOOM = 2.5;
 const LIST_LIMIT = 200;
+const SMALL_TIES = 2000;
 const TIES_SHOWN = 30;
 const $ = (id) => document.getElementById(id);
 const started = performance.now();
@@ -97,15 +98,26 @@ function readState() {
     state[name] = (p.get(name) || "").trim();
   }
   for (const name of ["sel", "focus", "from", "to"]) state[name] = fullId(state[name]);
+  // The explorer writes a country as its ISO code and the years as from_year / to_year.
+  if (/^[A-Za-z]{2}$/.test(state.country)) state.country = ID_NS + "region/" + state.country.toLowerCase();
+  state.y0 = state.y0 || (p.get("from_year") || "").trim();
+  state.y1 = state.y1 || (p.get("to_year") || "").trim();
   if (!/^-?\d{1,4}$/.test(state.y0)) state.y0 = "";
   if (!/^-?\d{1,4}$/.test(state.y1)) state.y1 = "";
   state.k = Math.min(10, Math.max(1, parseInt(p.get("k") || "3", 10) || 3));
   state.ot = p.get("ot") === "1";
 }
 
+/** A country as the explorer writes it: its ISO code when it is one of ours, else as it is. */
+function countryParam(iri) {
+  const m = /^https:\/\/partnergraph\.org\/id\/region\/([a-z]{2})$/.exec(iri || "");
+  return m ? m[1] : iri;
+}
+
 function stateParams() {
   const p = new URLSearchParams();
   for (const name of ["kind", "country", "type", "y0", "y1", "focus", "sel"]) if (state[name]) p.set(name, state[name]);
+  if (state.country) p.set("country", countryParam(state.country));
   if (state.from && state.to) {
     p.set("from", state.from);
     p.set("to", state.to);
@@ -133,21 +145,27 @@ function filterParams() {
   return p;
 }
 
-/** A link to the explorer with the same filters, focused on ``iri`` (the explorer reads its fragment). */
+/** A link to the explorer with the same filters (its names: from_year / to_year for the years), focused on
+ * ``iri``. */
 function explorerHref(iri) {
   const p = new URLSearchParams();
   if (iri) {
     p.set("focus", iri);
     p.set("sel", iri);
   }
-  for (const name of ["kind", "country", "y0", "y1"]) if (state[name]) p.set(name, state[name]);
+  if (state.kind) p.set("kind", state.kind);
+  if (state.country) p.set("country", countryParam(state.country));
+  if (state.type) p.set("type", state.type);
+  if (state.y0) p.set("from_year", state.y0);
+  if (state.y1) p.set("to_year", state.y1);
   if (state.from && state.to) {
     p.set("from", state.from);
     p.set("to", state.to);
     p.set("k", String(state.k));
+    if (state.ot) p.set("ot", "1");
   }
   const qs = p.toString();
-  return "/" + (qs ? "#" + qs : "");
+  return "/" + (qs ? "?" + qs : "");
 }
 
 function updateExplorerLinks() {
@@ -198,8 +216,16 @@ function addLayers() {
   });
   map.addSource("highlight", { type: "geojson", data: EMPTY });
   map.addSource("path", { type: "geojson", data: EMPTY });
+  map.addSource("ties-small", { type: "geojson", data: EMPTY });
   arcs = new ArcLayer("ties");
   map.addLayer(arcs);
+  map.addLayer({
+    id: "ties-lines", type: "line", source: "ties-small", layout: { "line-cap": "round" },
+    paint: {
+      "line-color": "#d9822b", "line-opacity": 0.8,
+      "line-width": ["interpolate", ["linear"], ["get", "n"], 1, 1.5, 10, 4],
+    },
+  });
   map.addLayer({
     id: "ties-selected", type: "line", source: "ties-selected", layout: { "line-cap": "round" },
     paint: { "line-color": "#a64d00", "line-opacity": 0.9, "line-width": ["interpolate", ["linear"], ["get", "n"], 1, 1.5, 10, 3] },
@@ -277,11 +303,21 @@ function lonLat(row) {
   return [row[3], row[2]];
 }
 
-/** Draw the ties first (one buffer, one frame), then hand the places to MapLibre's worker for clustering. */
+/** Draw the ties first, then hand the places to MapLibre's worker for clustering. Up to SMALL_TIES ties are
+ * drawn as GeoJSON lines (widths by number of ties); more as hairlines in one buffer, in one frame. */
 function drawData() {
+  const pairs = data.ties.map(([a, b]) => [lonLat(data.places[a]), lonLat(data.places[b])]);
+  const small = data.ties.length <= SMALL_TIES;
+  map.getSource("ties-small").setData({
+    type: "FeatureCollection",
+    features: small ? data.ties.map(([, , n], k) => ({
+      type: "Feature", properties: { n }, geometry: { type: "LineString", coordinates: greatCircle(...pairs[k]) },
+    })) : [],
+  });
   arcs.setAlpha(tieAlpha());
-  arcs.setArcs(data.ties.map(([a, b]) => [lonLat(data.places[a]), lonLat(data.places[b])]));
+  arcs.setArcs(small ? [] : pairs);
   mark("arcs");
+  if (small && data.ties.length) map.once("idle", () => mark("tiesDrawn"));
   const points = () => {
     map.getSource("places").setData({
       type: "FeatureCollection",
@@ -291,7 +327,7 @@ function drawData() {
     });
     mark("points");
   };
-  if (!data.ties.length) return points();
+  if (small) return points();
   return new Promise((resolve) => {
     arcs.onFirstDraw = () => {
       mark("tiesDrawn");
@@ -487,6 +523,7 @@ function highlightSelection() {
   }
   map.getSource("ties-selected").setData({ type: "FeatureCollection", features });
   arcs.setAlpha(on ? Math.min(0.08, tieAlpha() / 2) : tieAlpha());
+  map.setPaintProperty("ties-lines", "line-opacity", on ? 0.3 : 0.8);
   drawHighlights();
 }
 
@@ -581,13 +618,29 @@ function tieItem(tie, self) {
     const ul = el("ul", null, "sources");
     for (const s of sources) {
       const item = el("li");
-      if (s.quote) item.append(el("blockquote", s.quote, "quote"));
+      for (const quote of s.quotes || (s.quote ? [s.quote] : [])) item.append(el("blockquote", quote, "quote"));
+      for (const row of s.rows || []) item.append(rowTable(row));
       item.append("Source: ", link(s.source, s.title || s.source));
       ul.append(item);
     }
     li.append(ul);
   }
   return li;
+}
+
+/** A row of an imported table as a table: its column names over its values, its row number as the caption. */
+function rowTable(row) {
+  const table = el("table", null, "row");
+  table.append(el("caption", `row ${row.row}`));
+  const head = el("tr"), values = el("tr");
+  for (const cell of row.cells || []) {
+    const th = el("th", cell.column);
+    th.scope = "col";
+    head.append(th);
+    values.append(el("td", cell.value));
+  }
+  table.append(head, values);
+  return table;
 }
 
 // -- paths -----------------------------------------------------------------------------------------------------
@@ -842,8 +895,9 @@ async function main() {
   window.pgmap = { map, state, data: () => data, selection: () => selection, paths: () => lastPaths, started, timings };
   const fetched = fetchData(); // at once, while the map loads
   fetched.catch(() => {});
-  await new Promise((resolve) => map.once("load", resolve));
-  mark("baseMap");
+  // Our layers go in as soon as the style is parsed: the ties need not wait for the base map's shapes.
+  if (!map.isStyleLoaded()) await new Promise((resolve) => map.once("style.load", resolve));
+  mark("style");
   addLayers();
   detailWhenZoomed();
   try {
