@@ -64,7 +64,7 @@ def test_the_wheel_holds_code_queries_ontology_data_templates_and_assets(wheel):
         "graph/store_remote.py",
         "web/__init__.py",
         "graph/queries/partners.rq",
-        "graph/queries/network/edges.rq",
+        "graph/queries/network/neighbours.rq",
         "graph/queries/store/quads.rq",
         "graph/queries/knowledge/shipped-version.rq",
         "graph/queries/changes/get.rq",
