@@ -65,6 +65,15 @@ def _raise_open_files_limit(wanted: int) -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
+def serve_app(app: Flask, host: str, port: int, threads: int) -> None:
+    """Serve the app with waitress under the limits of :func:`serve_options` (until the process is stopped)."""
+    from waitress import serve
+
+    options = serve_options(app, threads)
+    _raise_open_files_limit(options["connection_limit"] + 64)
+    serve(app, host=host, port=port, **options)
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
@@ -83,12 +92,8 @@ def main(host: str, port: int, store: str | None, threads: int) -> None:
         app = create_app(**({"STORE": store} if store else {}))
     except StoreError as error:
         raise click.ClickException(str(error)) from None
-    from waitress import serve
-
-    options = serve_options(app, threads)
-    _raise_open_files_limit(options["connection_limit"] + 64)
     click.echo(f"Partnergraph on http://{host}:{port}/ (store: {app.extensions['kg'].store.url})")
-    serve(app, host=host, port=port, **options)
+    serve_app(app, host, port, threads)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,42 @@ def wait_until_serving(url: str, process: subprocess.Popen, what: str, seconds: 
             time.sleep(0.1)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium through Playwright (never 'playwright install'), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watch:
+    """What a page did: every request, console errors, page errors and dialogs (a dialog would mean that
+    injected script ran). ``check`` fails on any of them, or on a request that left ``base_url``."""
+
+    def __init__(self, page, base_url: str) -> None:
+        self.base = base_url
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    @property
+    def problems(self) -> list[str]:
+        """Console and page errors, then dialogs."""
+        return self.errors + [f"dialog: {message}" for message in self.dialogs]
+
+    def check(self) -> None:
+        outside = [u for u in self.requests if not u.startswith((self.base + "/", "data:", "blob:"))]
+        assert outside == [], f"requests left 127.0.0.1: {outside}"
+        assert self.problems == []
+
+
 @contextmanager
 def serve_in_thread(app) -> Iterator[str]:
     """Serve a Flask app with waitress on a free port of 127.0.0.1 in a thread; yields its base URL."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, network_app, serve_in_thread
+from tests.conftest import Watch, network_app, serve_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -37,39 +37,9 @@ def base_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture(params=sorted(VIEWPORTS))
 def viewport(request) -> dict[str, int]:
     return VIEWPORTS[request.param]
-
-
-class Watch:
-    """What a page did: every request, console errors, page errors and dialogs (an alert would mean XSS)."""
-
-    def __init__(self, page, base_url: str) -> None:
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        page.on("request", lambda r: self.requests.append(r.url))
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.base = base_url
-
-    def check(self) -> None:
-        outside = [u for u in self.requests if not u.startswith((self.base + "/", "data:", "blob:"))]
-        assert outside == [], f"requests left 127.0.0.1: {outside}"
-        assert self.errors == []
-        assert self.dialogs == []
 
 
 def open_explorer(browser, url: str, base_url: str, viewport: dict[str, int] | None = None):

@@ -12,7 +12,6 @@ pytestmark = pytest.mark.browser
 
 # The same server, browser and two viewports as tests/test_explorer_browser.py.
 base_url = shared.base_url
-browser = shared.browser
 viewport = shared.viewport
 
 

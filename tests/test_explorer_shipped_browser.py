@@ -13,7 +13,6 @@ from tests.test_explorer_browser import ID, open_explorer, selected
 
 pytestmark = pytest.mark.browser
 
-browser = shared.browser
 viewport = shared.viewport
 GYEONGGI = ID + "region/kr/gyeonggi-province"
 

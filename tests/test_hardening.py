@@ -353,11 +353,21 @@ def test_revert_never_pastes_its_value_into_sparql(app: Flask) -> None:
 
 
 def test_csv_downloads_neutralise_formula_cells(app: Flask) -> None:
-    from web.workbench import neutralise_formulas
+    from web.sparql import neutralise_formulas
 
     body = b'v,w\r\n"=HYPERLINK(""http://x"")",ok\r\n+1,@SUM(A1)\r\n-2,plain\r\n'
     rows = neutralise_formulas(body).decode().splitlines()
     assert rows == ["v,w", '"\'=HYPERLINK(""http://x"")",ok', "'+1,'@SUM(A1)", "'-2,plain"]
+
+
+def test_the_workbench_csv_download_neutralises_formulas_and_the_protocol_answer_does_not(app: Flask) -> None:
+    query = 'SELECT ?v WHERE { VALUES ?v { "=1+1" } }'
+    client = app.test_client()
+    download = client.get("/sparql", query_string={"query": query, "format": "csv", "download": "1"})
+    assert download.status_code == 200 and download.get_data(as_text=True).splitlines() == ["v", "'=1+1"]
+    assert download.headers["Content-Disposition"] == 'attachment; filename="results.csv"'
+    plain_csv = client.get("/sparql", query_string={"query": query, "format": "csv"})
+    assert plain_csv.get_data(as_text=True).splitlines() == ["v", "=1+1"]  # SPARQL's CSV keeps the value
 
 
 def test_control_characters_are_refused_on_write(app: Flask) -> None:
@@ -476,3 +486,12 @@ def test_many_slow_queries_leave_the_rest_of_the_site_answering() -> None:
         assert all(a.status_code == 503 and a.headers["Retry-After"] == "2" for a in refused)
     finally:
         app.extensions["sparql"].close()
+
+
+def test_a_neutralised_download_leaves_the_cached_answer_as_the_engine_gave_it(app: Flask) -> None:
+    query = 'SELECT ?v WHERE { VALUES ?v { "+cached" } }'
+    client = app.test_client()
+    first = client.get("/sparql", query_string={"query": query, "format": "csv"})
+    client.get("/sparql", query_string={"query": query, "format": "csv", "download": "1"})
+    again = client.get("/sparql", query_string={"query": query, "format": "csv"})
+    assert first.get_data() == again.get_data() and "'+cached" not in again.get_data(as_text=True)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, network_app, serve_in_thread
+from tests.conftest import network_app, serve_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -19,16 +19,6 @@ def base_url() -> Iterator[str]:
     with serve_in_thread(app) as url:
         yield url
     app.extensions["sparql"].close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_in_thread
+from tests.conftest import Watch, serve_in_thread
 from tests.test_map import map_app
 
 pytestmark = pytest.mark.browser
@@ -26,34 +26,6 @@ LOAD_MS = 120_000  # software WebGL on a shared machine: generous, never a speed
 def base_url() -> Iterator[str]:
     with serve_in_thread(map_app()) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Watch:
-    """Requests, console errors, page errors and dialogs of a page (a dialog would mean injected script ran)."""
-
-    def __init__(self, page, base_url: str) -> None:
-        self.base = base_url
-        self.requests: list[str] = []
-        self.problems: list[str] = []
-        page.on("request", lambda r: self.requests.append(r.url))
-        page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.problems.append(str(e)))
-        page.on("dialog", lambda d: (self.problems.append("dialog: " + d.message), d.dismiss()))
-
-    def check(self) -> None:
-        outside = [u for u in self.requests if not u.startswith((self.base + "/", "data:", "blob:"))]
-        assert outside == [], f"requests left 127.0.0.1: {outside}"
-        assert self.problems == []
 
 
 def open_map(browser, url: str, base_url: str, size: tuple[int, int] = (1440, 900)):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, network_app, serve_in_thread
+from tests.conftest import network_app, serve_in_thread
 
 SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 SIZES = [(1440, 900), (390, 844)]
@@ -18,16 +18,6 @@ SIZES = [(1440, 900), (390, 844)]
 def base_url() -> Iterator[str]:
     with serve_in_thread(network_app()) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, base_url: str, size: tuple[int, int], path: str):

@@ -50,11 +50,7 @@ def test_the_explorer_api_answers_from_the_remote_engine(remote_app):
 
 
 def test_the_endpoint_and_entity_pages_answer_from_the_remote_engine(remote_app):
-    if remote_app.extensions["kg"].store.capabilities.engine == "virtuoso":
-        pytest.xfail(
-            "the query sandbox (graph/sandbox.py) posts the query as an application/sparql-query body, which Virtuoso "
-            "does not take; it should go through Store.query_serialized (form-encoded, caps checked)"
-        )
+    # The query sandbox goes through Store.query_serialized (form-encoded, caps checked), so Virtuoso too.
     client = remote_app.test_client()
     answer = client.get(
         "/sparql",

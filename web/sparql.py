@@ -7,7 +7,11 @@ time, memory and row limits); this module only speaks the protocol.
 from __future__ import annotations
 
 import atexit
+import csv
+import dataclasses
+import io
 import logging
+import mimetypes
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
@@ -58,6 +62,8 @@ GRAPH_NAMES = {
     **{"json-ld": "jsonld", "jsonld": "jsonld", "json": "jsonld", "xml": "xml", "rdf": "xml", "rdfxml": "xml"},
     **{"rdf+xml": "xml", "nquads": "nquads", "n-quads": "nquads", "nq": "nquads", "trig": "trig"},
 }
+#: How a spreadsheet recognises a formula: such a cell of a CSV download gets a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 STATUS = {"ok": 200, "syntax": 400, "refused": 400, "invalid": 400, "timeout": 503, "memory": 503, "busy": 503}
 CORS = {
     "Access-Control-Allow-Origin": "*",
@@ -249,7 +255,25 @@ def sparql() -> Response:
     )
     if outcome.status == "ok" and chosen.get(outcome.form) is None:
         return plain(NOT_ACCEPTABLE, 406)
-    return outcome_response(outcome)
+    download = outcome.status == "ok" and bool(params.get("download"))
+    if download and outcome.media_type == "text/csv":
+        outcome = dataclasses.replace(outcome, body=neutralise_formulas(outcome.body))  # the cache keeps its own
+    response = outcome_response(outcome)
+    if download:
+        extension = mimetypes.guess_extension(outcome.media_type) or ""
+        response.headers["Content-Disposition"] = f'attachment; filename="results{extension}"'
+    return response
+
+
+def neutralise_formulas(body: bytes) -> bytes:
+    """CSV for spreadsheets: a cell that starts like a formula (``= + - @``, tab, CR) gets a leading ``'``, so
+    that opening the download never runs it (OWASP CSV injection)."""
+    rows = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["'" + cell if cell[:1] in FORMULA_STARTS else cell for cell in row])
+    return out.getvalue().encode("utf-8")
 
 
 def _by_name(names: dict[str, str], values: list[str]) -> str | None:

@@ -6,8 +6,7 @@ come from one batched VALUES query.
 
 from __future__ import annotations
 
-import csv
-import io
+import dataclasses
 import json
 import re
 from urllib.parse import quote, urlencode
@@ -19,12 +18,11 @@ from graph.queries import NamedQuery, QueryError, get_query, named_queries
 from graph.store import StoreError
 
 from .security import safe_href
-from .sparql import outcome_response, plain, runner
+from .sparql import neutralise_formulas, outcome_response, plain, runner
 
 bp = Blueprint("workbench", __name__)
 
 MAX_LABEL_IRIS = 1000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _IRI = re.compile(r'^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|^`\\]*$')
 VOCABULARY_QUERY = """
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -167,7 +165,7 @@ def named(name: str) -> Response | str:
     if ext == "csv":
         outcome = runner().run(text, result_format="csv")
         if outcome.status == "ok":
-            outcome.body = neutralise_formulas(outcome.body)
+            outcome = dataclasses.replace(outcome, body=neutralise_formulas(outcome.body))  # not the cached one
         response = outcome_response(outcome)
         if outcome.status == "ok":
             response.headers["Content-Disposition"] = f'inline; filename="{stem}.csv"'
@@ -211,17 +209,6 @@ def _cell(cell: dict | None, found: dict[str, str]) -> dict:
         iri = cell["value"]
         return {"text": found.get(iri) or shorten(iri), "href": entity_url(iri) or safe_href(iri), "title": iri}
     return {"text": cell["value"]}
-
-
-def neutralise_formulas(body: bytes) -> bytes:
-    """CSV for spreadsheets: a cell that starts like a formula (``= + - @``, tab, CR) gets a leading ``'``, so
-    that opening the download never runs it (OWASP CSV injection)."""
-    rows = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow(["'" + cell if cell[:1] in FORMULA_STARTS else cell for cell in row])
-    return out.getvalue().encode("utf-8")
 
 
 def _named_page(query: NamedQuery, values: dict, result: dict | None, error: str | None) -> str:

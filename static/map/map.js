@@ -522,9 +522,15 @@ function highlightSelection() {
     }
   }
   map.getSource("ties-selected").setData({ type: "FeatureCollection", features });
-  arcs.setAlpha(on ? Math.min(0.08, tieAlpha() / 2) : tieAlpha());
-  map.setPaintProperty("ties-lines", "line-opacity", on ? 0.3 : 0.8);
   drawHighlights();
+}
+
+/** The ties step back while a place's ties or a path are drawn over them. */
+function dimTies() {
+  const i = data && state.sel ? data.index.get(shortId(state.sel)) : undefined;
+  const dim = i !== undefined || Boolean(lastPaths && lastPaths.answer.paths.length);
+  arcs.setAlpha(dim ? Math.min(0.06, tieAlpha() / 2) : tieAlpha());
+  map.setPaintProperty("ties-lines", "line-opacity", dim ? 0.3 : 0.8);
 }
 
 function drawHighlights() {
@@ -543,6 +549,7 @@ function drawHighlights() {
     add(sel, p.lon, p.lat, "selected", selection.entity.label);
   }
   map.getSource("highlight").setData({ type: "FeatureCollection", features });
+  dimTies();
 }
 
 function renderPanel() {
@@ -731,7 +738,9 @@ function renderPaths() {
       const head = el("div", null, "tie-head");
       head.append(link(hop.from.id, hop.from.label), " → ", link(hop.to.id, hop.to.label));
       div.append(head);
-      for (const tie of hop.ties) div.append(tieItem(tie, hop.from.id));
+      const ties = el("ul", null, "ties");
+      for (const tie of hop.ties) ties.append(tieItem(tie, hop.from.id));
+      div.append(ties);
       for (const l of hop.links) div.append(el("div", `${l.subject.label} ${l.role} ${l.object.label}`, "tie-meta"));
       li.append(div);
     }

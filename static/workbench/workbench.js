@@ -45,7 +45,7 @@ LIMIT 100
 
   // -- running ----------------------------------------------------------------------------------------------
   function downloadUrl(fmt) {
-    const params = new URLSearchParams({ query: editor.getValue(), format: fmt });
+    const params = new URLSearchParams({ query: editor.getValue(), format: fmt, download: "1" });
     return settings.endpoint + "?" + params.toString();
   }
 
