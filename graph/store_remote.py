@@ -292,7 +292,10 @@ class RemoteStore(Store):
         # One VALUES row for every bound position: engines look the pattern up by all of them (Oxigraph joins
         # separate single-value VALUES one after the other, scanning every quad of the first).
         bindings = {tuple(k for k, _ in bound): [tuple(v for _, v in bound)]} if bound else None
-        text = store_query("quads" if self.row_cap() else "quads-unordered")
+        cap = self.row_cap()
+        # Ordered (so that it can be paged) only where the answer may reach the cap: sorting every quad is slow.
+        ordered = cap is not None and (bool(bound) or self.quad_count() >= cap)
+        text = store_query("quads" if ordered else "quads-unordered")
         names, rows = self._rows(bind_values(text, bindings))
         hidden = set(self.capabilities.hidden_graphs)
         for binding in rows:

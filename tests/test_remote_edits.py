@@ -86,3 +86,44 @@ def test_a_command_that_only_reads_writes_nothing_to_a_remote_store(remote_kg):
     shown = json.loads(result.stdout)
     assert shown["by_source"][ID + "source/mini-a"]["triples"] == 26
     assert not any("openlinksw" in g or g.endswith("/sparql") for g in shown["by_source"])  # no system graphs
+
+
+@pytest.fixture
+def virtuoso(request):
+    store = open_store(remote_store_url(request, "virtuoso"))
+    yield store
+    store.close()
+
+
+def fail_on_update(store, number: int, monkeypatch) -> None:
+    """Make the store's ``number``-th update request from now on fail as an unreachable endpoint would."""
+    from graph.store import StoreError
+
+    original, seen = store._post, [0]
+
+    def post(url, data, accept, what, **kwargs):
+        seen[0] += what == "update"
+        if what == "update" and seen[0] == number:
+            raise StoreError("cannot reach the SPARQL endpoint (injected)")
+        return original(url, data, accept, what, **kwargs)
+
+    monkeypatch.setattr(store, "_post", post)
+
+
+def test_a_write_too_big_for_one_request_is_undone_when_a_chunk_fails(virtuoso, monkeypatch):
+    from graph.store import StoreError
+
+    graph = ox.NamedNode(ID + "source/chunks")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    kept = [ox.Quad(ox.NamedNode(f"{ID}kept/{i}"), label, ox.Literal(f"kept {i}"), graph) for i in range(1200)]
+    virtuoso.write(kept)
+    other = ox.NamedNode(ID + "source/chunks-new")  # a new graph: nothing to check before adding
+    new = [ox.Quad(ox.NamedNode(f"{ID}new/{i}"), label, ox.Literal(f"new {i}"), other) for i in range(600)]
+    # Too big for one request: removals go 500 at a time; the third fails after 1,000 were removed; they are put back.
+    fail_on_update(virtuoso, 3, monkeypatch)
+    with pytest.raises(StoreError, match="undone"):
+        virtuoso.write(new, kept)
+    monkeypatch.undo()
+    assert virtuoso.present(kept) == set(kept)
+    assert virtuoso.present(new[:10]) == set()
+    assert virtuoso.quad_count() == 1200
