@@ -20,7 +20,7 @@ from .changes import PROV, RDF_TYPE, RDFS_LABEL
 from .knowledge import KnowledgeGraph
 from .namespaces import BASE, KP
 from .queries import query_text
-from .store import OxigraphStore, StoreError, to_oxigraph
+from .store import StoreError
 
 KP_NS = str(KP)
 KIND_NS = BASE + "vocab/tie-kind/"
@@ -115,13 +115,7 @@ class FormEdit:
         return self.store.ask(query_text("forms/exists"), {"s": URIRef(iri)})
 
     def _quads(self, subject: ox.NamedNode, predicate: ox.NamedNode | None = None) -> list[ox.Quad]:
-        if isinstance(self.store, OxigraphStore):
-            return list(self.store.native.quads_for_pattern(subject, predicate, None, None))
-        bindings: dict = {"s": URIRef(subject.value)}
-        if predicate is not None:
-            bindings["p"] = URIRef(predicate.value)
-        rows = self.store.select(query_text("forms/statements"), bindings)
-        return [ox.Quad(subject, to_oxigraph(pp), to_oxigraph(o), to_oxigraph(g)) for pp, o, g in rows]
+        return list(self.store.quads(subject, predicate))
 
     def _iri(self, iri: str, what: str) -> ox.NamedNode:
         """An entity given by its IRI: ours and in the graph."""

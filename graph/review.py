@@ -226,11 +226,8 @@ def decide_merge(store, keep: str, other: str, accept: bool) -> tuple[list[ox.Qu
     g = ox.NamedNode(rc.GEONAMES_GRAPH)
     if not accept:
         return [ox.Quad(ox.NamedNode(keep), ox.NamedNode(OWL_DIFFERENT), ox.NamedNode(other), g)], []
-    native = getattr(store, "native", None)
-    if native is None:
-        raise ReviewError("merging needs the embedded store")
     k, o = ox.NamedNode(keep), ox.NamedNode(other)
-    removed = list(native.quads_for_pattern(o, None, None, None)) + list(native.quads_for_pattern(None, None, o, None))
+    removed = list(dict.fromkeys([*store.quads(o), *store.quads(None, None, o)]))
     if not removed:
         raise ReviewError(f"no entity {other}")
     label = ox.NamedNode(rc.RDFS_LABEL)

@@ -20,7 +20,7 @@ from graph.namespaces import BASE
 from graph.sandbox import Outcome, QueryRefused, QueryRunner, check_query
 from graph.sandbox.runner import INLINE_GUARD_CHARS
 from graph.sandbox.workers import default_workers
-from graph.store import RDF_FORMATS, OxigraphStore
+from graph.store import RDF_FORMATS
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("partnergraph.sparql")
@@ -229,7 +229,7 @@ def sparql() -> Response:
     if len(query.encode("utf-8")) > limit:
         return plain(f"the query is longer than {limit} bytes (MAX_QUERY_BYTES)", 413)
     checked = None  # a long text is read by the guard in a worker (see QueryRunner.run)
-    if len(query) <= INLINE_GUARD_CHARS or not isinstance(runner().store, OxigraphStore):
+    if len(query) <= INLINE_GUARD_CHARS or not runner().store.capabilities.embedded:
         try:
             checked = check_query(query, runner().graphs(), int(current_app.config["MAX_QUERY_DEPTH"]))
         except QueryRefused:

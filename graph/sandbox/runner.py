@@ -20,7 +20,6 @@ import pyoxigraph as ox
 from ..store import (
     RDF_FORMATS,
     RESULT_FORMATS,
-    OxigraphStore,
     QuerySyntaxError,
     Store,
     StoreError,
@@ -88,11 +87,11 @@ class QueryRunner:
             self._engine, size=self.size, memory_mb=memory_mb, queue_size=queue_size, queue_wait=wait, burst=fast_lane
         )
         self.cache = ResultCache(int(cache_mb * 1024 * 1024))
-        self._remote = None if isinstance(store, OxigraphStore) else concurrent.futures.ThreadPoolExecutor(self.size)
+        self._remote = None if store.capabilities.embedded else concurrent.futures.ThreadPoolExecutor(self.size)
 
     def _engine(self) -> ox.Store:
         """The engine the workers read: the store's own, or an empty one (a remote store: workers only check)."""
-        return self.store.native if isinstance(self.store, OxigraphStore) else ox.Store()
+        return self.store.native if self.store.capabilities.embedded else ox.Store()
 
     # -- the pool --------------------------------------------------------------------------------------------
 
@@ -101,7 +100,7 @@ class QueryRunner:
         self._graphs = None
         self.cache.clear()
         self._snapshot = getattr(self.store, "generation", None)
-        if isinstance(self.store, OxigraphStore):
+        if self.store.capabilities.embedded:
             self.pool.refresh()
 
     def close(self) -> None:
@@ -142,7 +141,7 @@ class QueryRunner:
             outcome = dataclasses.replace(cached, seconds=time.perf_counter() - started)
             self._log(sparql, outcome, cached=True)
             return outcome
-        in_worker = checked is None and len(sparql) > INLINE_GUARD_CHARS and isinstance(self.store, OxigraphStore)
+        in_worker = checked is None and len(sparql) > INLINE_GUARD_CHARS and self.store.capabilities.embedded
         try:
             if in_worker:  # a long text is read by the guard in the worker, under its time and memory limits
                 checked = Checked("")
@@ -169,7 +168,7 @@ class QueryRunner:
             }
             if in_worker:
                 request.update(guard=True, graphs=sorted(self.graphs()), max_depth=self.max_depth)
-            if isinstance(self.store, OxigraphStore):
+            if self.store.capabilities.embedded:
                 self._fresh()
                 outcome = self.pool.call(request, self.timeout)
                 if outcome.status in ("timeout", "memory"):
@@ -186,7 +185,7 @@ class QueryRunner:
     def _version(self) -> tuple[int, int] | None:
         """What the workers see: the pool's snapshot and the store's generation (None: a remote store)."""
         generation = getattr(self.store, "generation", None)
-        if generation is None or not isinstance(self.store, OxigraphStore):
+        if generation is None or not self.store.capabilities.embedded:
             return None
         return (self.pool.generation, generation)
 
@@ -279,7 +278,7 @@ class QueryRunner:
             "max_depth": self.max_depth,
             "nquads": None,
         }
-        if isinstance(self.store, OxigraphStore):
+        if self.store.capabilities.embedded:
             self._fresh()
         else:  # the worker cannot read a remote store: send it the quads the update can touch
             from ..update_scope import scope_quads
