@@ -737,6 +737,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench", help="Where datasets and stores go.")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md", help="The Markdown file to write.")
     parser.add_argument(
+        "--measures-wait", type=float, default=3600.0, help="Seconds to wait for the background measures."
+    )
+    parser.add_argument(
         "--only",
         default="",
         help="Comma-separated measurements to run alone (on stores already imported: with --skip import), e.g. "
@@ -757,6 +760,7 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()  # before the run: the load average says whether the machine was quiet
     skip = frozenset(x.strip() for x in args.skip.split(",") if x.strip())
     ONLY.update(x.strip() for x in args.only.split(",") if x.strip())
+    versus.MEASURES_WAIT["seconds"] = args.measures_wait
     table = run(sizes, args.work, reps, not args.no_browser, seconds, args.rdflib_max, skip)
     notes = ROOT / "bench" / "notes.md"
     text = "# Benchmarks\n\n" + info + "\n- Command: `python bench/run.py " + " ".join(argv or sys.argv[1:]) + "`\n\n"

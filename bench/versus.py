@@ -25,6 +25,8 @@ from urllib.parse import quote
 import requests
 
 KP = "https://partnergraph.org/ontology#"
+#: How long a run waits for the background measures to be ready (``--measures-wait``).
+MEASURES_WAIT = {"seconds": 3600.0}
 PREFIXES = "PREFIX kp: <https://partnergraph.org/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 
 
@@ -238,16 +240,20 @@ def measure_restart_to_path(table: Any, ds: Any, server_factory: Callable, persi
         )
         ready: dict[str, float] = {}
         details: dict[str, dict] = {}
-        deadline = time.monotonic() + 3600
+        deadline = time.monotonic() + MEASURES_WAIT["seconds"]
         while len(ready) < 2 and time.monotonic() < deadline:
             for m in requests.get(server.base + "/api/measures", timeout=60).json()["measures"]:
+                details[m["measure"]] = m
                 if m["status"] in ("ready", "failed") and m["measure"] not in ready:
                     ready[m["measure"]] = time.perf_counter() - start
-                    details[m["measure"]] = m
             time.sleep(0.5)
         ranking = requests.get(server.base + "/api/rankings?measure=betweenness&limit=1", timeout=60).json()
         for name in ("communities", "betweenness"):
-            text = f"{ms(ready[name])} after start" if name in ready else "not ready within an hour"
+            if name in ready:
+                text = f"{ms(ready[name])} after start"
+            else:
+                progress = details.get(name, {}).get("progress", 0.0)
+                text = f"not ready {ms(time.perf_counter() - start)} after start ({progress:.0%} done)"
             if name == "betweenness" and ranking.get("status") == "ready":
                 text += f"; {ranking.get('method', '')}"
                 if ranking.get("results") and "standardError" in ranking["results"][0]:
