@@ -252,6 +252,7 @@ def test_facets(net: nw.Network) -> None:
     facets = net.facets()
     assert facets["groups"] == {"organization": 3, "program": 1, "region": 8}
     assert facets["years"] == [1993, 2014]
+    assert facets["undated"] == {"ties": 1, "entities": 1} and facets["entityYears"] is None  # the undated program
     assert facets["ties"] == 4
     assert [k["id"] for k in facets["kinds"]] == ["friendly-cooperation", "mou", "sisterhood", "twinning"]
     assert [(c["label"], c["count"]) for c in facets["countries"]] == [("South Korea", 4), ("Vietnam", 4), ("China", 3)]

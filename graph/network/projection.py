@@ -25,7 +25,7 @@ from .model import Network
 
 log = logging.getLogger(__name__)
 #: Version of the persisted file's layout: a file of another version is ignored (and rebuilt).
-FILE_FORMAT = 4
+FILE_FORMAT = 5
 
 
 def store_version(kg: KnowledgeGraph) -> Any:
