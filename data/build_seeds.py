@@ -13,8 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from curate import ENTITIES, ID, KP, ORG, SCHEMA, Document, date, entity, integer  # noqa: E402
+from curate import ENTITIES, ID, KP, ORG, SCHEMA, Document, date, english, entity, integer  # noqa: E402
 from rdflib import Literal  # noqa: E402
+from rdflib.namespace import DCTERMS, RDFS  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -125,6 +126,24 @@ entity(
     hidden=("Naboi",),
     comment="The only source spelling is 'Naboi' (presumably Navoi/Navoiy, Uzbekistan); kept as label and hidden "
     "label, no other name is stated by a source.",
+)
+entity(
+    "north-korea",
+    "region/kp",
+    C,
+    "North Korea",
+    alt=("the North",),
+    iso="KP",
+    comment="The Incheon article (2013) calls it 'the North' and speaks of 'the two Koreas'; 'Korea' "
+    "(id/region/kr) is South Korea.",
+)
+entity(
+    "yeonpyeong",
+    "region/kr/yeonpyeong-island",
+    R,
+    "Yeonpyeong Island",
+    comment="Named by the Incheon article (2013) as the place of the North's attack; the article does not say "
+    "where the island lies or to which region it belongs.",
 )
 entity(
     "iraq-krg",
@@ -306,6 +325,10 @@ def contest_2018() -> Document:
             "sisterhood agreements and friendly relations and contributing to fostering a global mindset",
         ],
         {
+            KP.topic: english(
+                "Cases of increasing positive relations with local governments overseas through sisterhood agreements "
+                "and friendly relations and contributing to fostering a global mindset"
+            ),
             KP.organizer: "gak",
             SCHEMA.startDate: date("2018-10-23"),
             KP.finalist: entry_nodes,
@@ -315,13 +338,15 @@ def contest_2018() -> Document:
         comment="The page gives 'October 23' without a year; 2018 is the year of the page (created 2018-10-29).",
     )
     contest_node = ID["event/contest-exemplary-internationalization-cases-2018"]
-    d.node(
+    q_daejeon = "– Daejeon Metropolitan City / Successful Hosting of 2017 Asia Pacific City Summit"
+    summit = d.node(
         "event/asia-pacific-city-summit-2017",
         KP.Summit,
         "2017 Asia Pacific City Summit",
-        "– Daejeon Metropolitan City / Successful Hosting of 2017 Asia Pacific City Summit",
+        q_daejeon,
         {KP.organizer: "daejeon", KP.location: "daejeon", SCHEMA.startDate: date("2017")},
     )
+    d.facts(entry_nodes[1], q_daejeon, {KP.presents: summit})
     q243 = "○ Participants: 243 local governments in Korea (17 metropolitan and 226 regular cities)"
     d.count(
         "korea-local-governments-2018",
@@ -426,6 +451,9 @@ def contest_2018() -> Document:
             KP.field: ["field:medical", "field:human-resources"],
             KP.participantCount: integer(539),
             SCHEMA.startDate: date("2011"),
+            KP.programKind: "pkind:training",
+            KP.trainingDirection: "direction:inbound",
+            KP.audience: "audience:medical-personnel",
         },
         comment="Start year 2011 is the start of the human resource exchange initiatives of which these programs "
         "are one.",
@@ -459,7 +487,55 @@ def contest_2018() -> Document:
             KP.field: "field:medical",
             SCHEMA.startDate: date("2018"),
             SCHEMA.endDate: date("2020"),
+            KP.programKind: "pkind:plan",
         },
+    )
+    plan = ID["program/gyeonggi-international-medical-initiative-basic-plan-2018-2020"]
+    q_headline = (
+        "Gyeonggi Province’s International Medical Initiative Receives Grand Prize in Contest for Exemplary "
+        "Internationalization Cases"
+    )
+    q_final = (
+        "In the final round, 6 local government initiatives for international exchange and cooperation were "
+        "selected as contenders including Gyeonggi Province’s international medical initiative."
+    )
+    initiative = d.node(
+        "program/gyeonggi-international-medical-initiative",
+        KP.Program,
+        "Gyeonggi Province’s international medical initiative",
+        [q_headline, q_final, q23],
+        {
+            KP.organizer: "gyeonggi",
+            KP.field: "field:medical",
+            KP.programKind: "pkind:initiative",
+            KP.underAgreement: ID["agreement/gyeonggi-kazakhstan-health-medical"],
+            SCHEMA.startDate: date("2009"),
+            KP.purpose: english("expand the international medical business sector"),
+        },
+        comment="The initiative the contest entry presented. It groups the health and medical agreements (23 with 12 "
+        "countries since 2009; only Kazakhstan is named), the training of foreign medical personnel (since 2011) "
+        "and the Basic Plan (2018 to 2020). Start 2009: the first of the agreements.",
+    )
+    d.facts(program, q539, {KP.partOf: initiative})
+    d.facts(
+        plan,
+        "To ensure systematic implementation, Gyeonggi Province has accepted and is following the Gyeonggi Province "
+        "International Medical Initiative Basic Plan (2018 to 2020).",
+        {KP.partOf: initiative},
+    )
+    for statement in ("gyeonggi-health-medical-agreements", "gyeonggi-health-medical-agreement-countries"):
+        d.facts(ID[f"statement/{statement}"], q23, {KP.about: initiative})
+    winner = entry_nodes[0]
+    d.facts(winner, [q_headline, q_final], {KP.presents: initiative})
+    d.contradiction(
+        "contest-2018-winning-entry-title",
+        "Winning entry: 'International Medical Initiative' (headline) vs 'Global Healthcare Support Project' (list)",
+        [winner, initiative],
+        [q_headline, "– Gyeonggi Province / Gyeonggi Province Global Healthcare Support Project"],
+        "The headline says Gyeonggi Province's 'International Medical Initiative' received the grand prize; the list "
+        "of the final round gives Gyeonggi Province's case title as 'Gyeonggi Province Global Healthcare Support "
+        "Project'. The entry keeps the listed title as its label and kp:presents the initiative; which name the "
+        "award was given under is not settled by the page.",
     )
     return d
 
@@ -513,7 +589,7 @@ def medical_tourism_mou_2014() -> Document:
         "To that end, and for the first time among Korean local governments, the Gyeonggi Medical Tourism "
         "Information Center will be established under the Gyeonggi Tourism Organization."
     )
-    d.mention(
+    gmtic = d.mention(
         "gmtic",
         [
             q_gmtic,
@@ -521,8 +597,9 @@ def medical_tourism_mou_2014() -> Document:
             "provision of medical tourism information, consultation, cooperative network management, promotional "
             "marketing and more – will be sponsored by the province, cities and counties.",
         ],
-        {ORG.subOrganizationOf: "gto", KP.field: "field:medical-tourism"},
-        comment="Planned in 2014 ('will be established').",
+        {ORG.subOrganizationOf: "gto", KP.field: "field:medical-tourism", KP.sponsor: "gyeonggi"},
+        comment="Planned in 2014 ('will be established'). Sponsored by 'the province, cities and counties': the "
+        "province is Gyeonggi; the cities and counties are not named (the seven of the MOU are likely, not stated).",
     )
     ceremony = d.node(
         "event/gyeonggi-medical-tourism-mou-signing-2014",
@@ -561,6 +638,17 @@ def medical_tourism_mou_2014() -> Document:
         },
         comment="Parties: the province, the seven cities/counties and the seven organizations named as attending "
         "the signing ceremony (7 + 7 = the '14 organizations' of the headline).",
+    )
+    # the center comes out of the MOU: 'To that end' = the MOU parties' plan of a one-stop service
+    d.facts(
+        gmtic,
+        [
+            "They also plan to create a database by integrating medical tourism information from widespread sources "
+            "for the convenience of foreigners, and to provide a one-stop medical tourism service through a website in "
+            "which medical information and tourism information are well balanced.",
+            q_gmtic,
+        ],
+        {KP.resultsFrom: mou},
     )
     d.count(
         "medical-tourism-mou-2014-organizations",
@@ -616,7 +704,24 @@ def medical_tourism_mou_2014() -> Document:
         field="field:medical-tourism",
         period="2013",
         comment="'last year' in a page of 2014; the 22.1% annual average growth and the rank (second of 17) are "
-        "in the quote.",
+        "the statistic id/statistic/gyeonggi-medical-tourists-annual-growth.",
+    )
+    d.statistic(
+        "gyeonggi-medical-tourists-annual-growth",
+        "Gyeonggi Province: medical tourists up 22.1% a year on average, second of 17 local governments (to 2013)",
+        "gyeonggi",
+        "22.1",
+        "unit:percent",
+        "measure:annual-average-growth-rate",
+        q_tour,
+        period="2013",
+        rank=2,
+        out_of=17,
+        counted="counted:tourist",
+        field="field:medical-tourism",
+        comment="Annual average growth of the number of medical tourists visiting Gyeonggi Province, up to 'last "
+        "year' (2013, a page of 2014); the years averaged over are not stated. 'ranking second out of the 17 local "
+        "governments' is read as the rank of this growth; the sentence could also rank the number of tourists.",
     )
     d.count(
         "korea-local-governments-17-2014",
@@ -654,6 +759,18 @@ def bulletin_vol3() -> Document:
     d.mention("gdpd", [q_formed, q_teams], {ORG.unitOf: "gyeonggi", SCHEMA.foundingDate: date("2014-10")})
     d.mention("gfpd", "Writer/ Foreign Policy Division of GyeongGi-do Province", {ORG.unitOf: "gyeonggi"})
     d.mention("ggcf", "Writer/ GyeongGi Cultural Foundation", {KP.locatedIn: "gyeonggi"})
+    d.possible_identity(
+        "gyeonggi-diplomatic-policy-department-foreign-policy-division",
+        "Gyeonggi Diplomatic Policy Department possibly the same as the Foreign Policy Division",
+        "gdpd",
+        "gfpd",
+        "Same document: the bulletin describes the Diplomatic Policy Department's tasks and policies and is written "
+        "by the Foreign Policy Division; both are units of Gyeonggi Province for international policy. Not "
+        "confirmed: the division may instead be a team of the department ('three teams').",
+        "0.4",
+        [q_formed, "Writer/ Foreign Policy Division of GyeongGi-do Province", q_teams],
+        "Kept as two organisations; kp:possiblySameAs links them so that a reader or a later source can decide.",
+    )
     d.count("gyeonggi-dpd-teams", "Diplomatic Policy Department: 3 teams", "gdpd", 3, "counted:team", q_teams)
     d.count(
         "gyeonggi-dpd-persons",
@@ -762,6 +879,7 @@ def bulletin_vol3() -> Document:
             KP.location: "china",
             KP.beneficiary: "china",
             KP.field: ["field:agriculture-forestry", "field:official-development-assistance"],
+            KP.programKind: "pkind:official-development-assistance",
         },
         comment="The three provinces are not named by the source.",
     )
@@ -778,7 +896,12 @@ def bulletin_vol3() -> Document:
         KP.ExchangeProgram,
         "Gyeonggi – Aichi Prefecture exchange program involving adolescents",
         q_asia,
-        {KP.organizer: "gyeonggi", KP.participantOrigin: ["gyeonggi", "aichi"], KP.field: "field:youth"},
+        {
+            KP.organizer: "gyeonggi",
+            KP.participantOrigin: ["gyeonggi", "aichi"],
+            KP.field: "field:youth",
+            KP.programKind: "pkind:exchange",
+        },
     )
     d.node(
         "program/gyeonggi-civil-servant-dispatch",
@@ -790,6 +913,8 @@ def bulletin_vol3() -> Document:
             KP.participantOrigin: "gyeonggi",
             KP.location: ["kanagawa", "liaoning"],
             KP.field: ["field:public-administration", "field:human-resources"],
+            KP.programKind: "pkind:exchange",
+            KP.trainingDirection: "direction:outbound",
         },
     )
     d.node(
@@ -798,7 +923,11 @@ def bulletin_vol3() -> Document:
         "Gyeonggi civil servant exchange programs",
         "To be more specific, it has strengthened its civil servant exchange programs while also increasing the "
         "number of civil servants dispatched.",
-        {KP.organizer: "gyeonggi", KP.field: ["field:public-administration", "field:human-resources"]},
+        {
+            KP.organizer: "gyeonggi",
+            KP.field: ["field:public-administration", "field:human-resources"],
+            KP.programKind: "pkind:exchange",
+        },
     )
 
     q_eu = (
@@ -815,20 +944,60 @@ def bulletin_vol3() -> Document:
         ("ile-de-france", "france"),
     ]:
         d.mention(key, q_eu, {KP.locatedIn: country, KP.country: country})
+    q_renewal = (
+        "Renewal of the implementation plan with Canada’s British Columbia and Australia’s Queensland (2017 to 2019)"
+    )
+    renewed = []
     for key, label in [("british-columbia", "British Columbia"), ("queensland", "Queensland")]:
-        d.node(
-            f"agreement/gyeonggi-{key}-implementation-plan-2017-2019",
+        earlier = d.node(
+            f"agreement/gyeonggi-{key}-implementation-plan-before-2017",
             KP.Agreement,
-            f"Gyeonggi Province – {label} implementation plan (2017 to 2019)",
-            q_eu,
-            {
-                KP.party: ["gyeonggi", key],
-                KP.tieKind: "kind:implementation-plan",
-                KP.validFrom: date("2017"),
-                KP.validUntil: date("2019"),
-            },
-            comment="A renewal of an earlier implementation plan, which the source does not describe.",
+            f"Gyeonggi Province – {label} implementation plan (the plan renewed for 2017 to 2019)",
+            q_renewal,
+            {KP.party: ["gyeonggi", key], KP.tieKind: "kind:implementation-plan"},
+            comment="The plan the 2017 to 2019 plan renews; the source states only that it was renewed, not its "
+            "dates or terms.",
         )
+        renewed.append(
+            d.node(
+                f"agreement/gyeonggi-{key}-implementation-plan-2017-2019",
+                KP.Agreement,
+                f"Gyeonggi Province – {label} implementation plan (2017 to 2019)",
+                [q_eu, q_renewal],
+                {
+                    KP.party: ["gyeonggi", key],
+                    KP.tieKind: "kind:implementation-plan",
+                    KP.validFrom: date("2017"),
+                    KP.validUntil: date("2019"),
+                    KP.renews: earlier,
+                },
+                comment="A renewal (kp:renews) of an earlier implementation plan, which the source does not describe. "
+                "One plan with both regions or one per region: see id/contradiction/bc-queensland-plan-joint-or-"
+                "bilateral.",
+            )
+        )
+    d.contradiction(
+        "bc-queensland-plan-joint-or-bilateral",
+        "Renewed implementation plan: one joint plan or one plan per region?",
+        renewed,
+        ["Renewal of the implementation plan", "Canada’s British Columbia and Australia’s Queensland"],
+        "The bulletin names one plan ('Renewal of the implementation plan', singular) with two partners in two "
+        "countries, British Columbia (Canada) and Queensland (Australia). A joint three-party plan and two bilateral "
+        "plans renewed together both fit the words. The data keeps two bilateral plans (the usual form of Gyeonggi's "
+        "ties with a region, each with its own partner), each citing the sentence; no source settles it.",
+    )
+    d.contradiction(
+        "europe-americas-partners-include-queensland",
+        "'Partners in Europe and the Americas' include Australia's Queensland",
+        ["queensland", renewed[1]],
+        [
+            "GyeongGi-do Province has strengthened international exchange activities linked to its major projects "
+            "with partners in Europe and the Americas as follows:",
+            "Australia’s Queensland (2017 to 2019)",
+        ],
+        "The sentence introduces its list as partners 'in Europe and the Americas', but the list includes "
+        "Australia's Queensland, which is in neither; Queensland is kept as the source places it (in Australia).",
+    )
     d.node(
         "partnership/gyeonggi-virginia",
         KP.Partnership,
@@ -871,6 +1040,7 @@ def bulletin_vol3() -> Document:
             KP.organizer: ["gyeonggi", "ggcf"],
             KP.beneficiary: ["ile-de-france", "ggcf"],
             KP.field: "field:culture-arts",
+            KP.programKind: "pkind:plan",
         },
     )
 
@@ -888,13 +1058,33 @@ def bulletin_vol3() -> Document:
         field="field:official-development-assistance",
         comment="The seven countries are not listed.",
     )
+    q_ddabok = (
+        "In relation to its major projects, the province has shared its best practices including the Ddabok House "
+        "(the province’s housing project) through ODA."
+    )
+    ddabok_house = d.node(
+        "program/gyeonggi-ddabok-house",
+        KP.Program,
+        "Ddabok House",
+        q_ddabok,
+        {
+            KP.organizer: "gyeonggi",
+            KP.field: "field:housing",
+            KP.programKind: ["pkind:policy-case", "pkind:housing-project"],
+        },
+        comment="'the province’s housing project', shared as a best practice through ODA.",
+    )
     d.node(
         "program/gyeonggi-ddabok-house-oda",
         KP.AidProject,
         "Ddabok House shared through ODA",
-        "In relation to its major projects, the province has shared its best practices including the Ddabok House "
-        "(the province’s housing project) through ODA.",
-        {KP.organizer: "gyeonggi", KP.field: ["field:housing", "field:official-development-assistance"]},
+        q_ddabok,
+        {
+            KP.organizer: "gyeonggi",
+            KP.field: ["field:housing", "field:official-development-assistance"],
+            KP.programKind: "pkind:official-development-assistance",
+            KP.sharedCase: ddabok_house,
+        },
     )
     q_brand = (
         "GyeongGi-do Province’s Smart Class in Mongolia (the province’s brand project), Project for “independent "
@@ -924,9 +1114,35 @@ def bulletin_vol3() -> Document:
                 "field:ict",
                 "field:official-development-assistance",
             ],
+            KP.programKind: ["pkind:official-development-assistance", "pkind:brand-project"],
         },
         alt=("Smart Class in Mongolia",),
+        comment="'the province’s brand project'.",
     )
+    # the four achievements of the Smart Class, as the bulletin lists them
+    q_achieved = "This project had the following achievements:"
+    for slug, text, about in [
+        ("korean-diplomacy", "Invigoration of Korea’s diplomacy using the Korean Wave", "korea"),
+        (
+            "teachers-association",
+            "Basis for the founding of Mongolia’s first association of Korean language teachers",
+            "mongolia-teachers",
+        ),
+        (
+            "students-interest",
+            "Local students’ interest in learning the Korean language thanks to the combination of ICT and language "
+            "learning",
+            "mongolia",
+        ),
+        ("positive-image", "Positive image of Korea", "korea"),
+    ]:
+        d.node(
+            f"outcome/smart-class-mongolia-{slug}",
+            KP.Outcome,
+            f"Smart Class in Mongolia: {text}",
+            [q_achieved, text + "."],
+            {KP.resultsFrom: smart, KP.about: about},
+        )
     d.node(
         "program/gyeonggi-independent-villages-cambodia-myanmar",
         KP.AidProject,
@@ -937,7 +1153,9 @@ def bulletin_vol3() -> Document:
             KP.location: ["cambodia", "myanmar"],
             KP.beneficiary: ["cambodia", "myanmar"],
             KP.field: ["field:rural-development", "field:official-development-assistance"],
+            KP.programKind: ["pkind:official-development-assistance", "pkind:brand-project"],
         },
+        comment="'the province’s brand project'.",
     )
     q_invite = (
         "GyeongGi-do Province has also invited civil servants from its partner countries such as Cambodia, Vietnam "
@@ -945,6 +1163,51 @@ def bulletin_vol3() -> Document:
     )
     d.mention("vietnam", q_invite)
     d.mention("indonesia", q_invite)
+    q_cases = (
+        "On the occasion of such training programs, the province shared its exemplary cases of public "
+        "administration including its overseas Ddabok community, Young Ideas (public contest), urban regeneration "
+        "projects and new town development policy."
+    )
+    cases = [
+        d.node(
+            f"program/gyeonggi-{slug}",
+            KP.Program,
+            label,
+            q_cases,
+            {KP.organizer: "gyeonggi", KP.programKind: ["pkind:policy-case", *kinds], KP.field: fields},
+            comment=comment,
+        )
+        for slug, label, kinds, fields, comment in [
+            (
+                "overseas-ddabok-community",
+                "Overseas Ddabok community",
+                [],
+                "field:public-administration",
+                "'its overseas Ddabok community'; the bulletin does not say more about it.",
+            ),
+            (
+                "young-ideas",
+                "Young Ideas",
+                ["pkind:public-contest"],
+                "field:public-administration",
+                "'Young Ideas (public contest)'.",
+            ),
+            (
+                "urban-regeneration",
+                "Gyeonggi urban regeneration projects",
+                ["pkind:urban-regeneration"],
+                "field:urban-development",
+                None,
+            ),
+            (
+                "new-town-development",
+                "Gyeonggi new town development policy",
+                ["pkind:new-town-development"],
+                "field:urban-development",
+                None,
+            ),
+        ]
+    ]
     training = d.node(
         "program/gyeonggi-partner-country-civil-servant-training",
         KP.TrainingProgram,
@@ -952,9 +1215,7 @@ def bulletin_vol3() -> Document:
         [
             q_brand,
             q_invite,
-            "On the occasion of such training programs, the province shared its exemplary cases of public "
-            "administration including its overseas Ddabok community, Young Ideas (public contest), urban regeneration "
-            "projects and new town development policy.",
+            q_cases,
         ],
         {
             KP.organizer: "gyeonggi",
@@ -965,6 +1226,10 @@ def bulletin_vol3() -> Document:
                 "field:urban-development",
                 "field:official-development-assistance",
             ],
+            KP.programKind: ["pkind:training", "pkind:official-development-assistance"],
+            KP.trainingDirection: "direction:inbound",
+            KP.audience: "audience:public-official",
+            KP.sharedCase: cases,
         },
         comment="Cambodia, Vietnam and Indonesia are examples ('such as') of the five countries; the other two are "
         "not named.",
@@ -1107,66 +1372,110 @@ def training_2016() -> Document:
         "* According to the training agreement, an organization to which the trainees belongs covers airfare and "
         "traveling expenses and the other country assumes responsibility for accommodation and education expenses."
     )
+    q_ways = (
+        "Gyeonggi-do → China (province, city and county public officials), China → Gyeonggi-do (public "
+        "officials from five provinces in China)"
+    )
+    q_independent = "China sub Total 1 course 14 Independent Project"
+    five = ["liaoning", "guangdong", "jiangsu", "hebei", "shandong"]
+    costs = ["costs:independent-project", "costs:travel-by-sender-stay-by-host"]
+    rule = "costs:travel-by-sender-stay-by-host"  # the outbound courses are not in the table, whose remark it is
     china_program = d.node(
         "program/gyeonggi-china-public-officials-exchange-training",
         KP.TrainingProgram,
         "Mutual exchange and training of public officials between Gyeonggi-do and China",
-        [
-            q_agr,
-            "Gyeonggi-do → China (province, city and county public officials), China → Gyeonggi-do (public "
-            "officials from five provinces in China)",
-            q_cost,
-        ],
+        [q_agr, q_ways, q_cost, q_independent],
         {
             KP.organizer: "gyeonggi",
             KP.participantOrigin: ["gyeonggi", "china"],
             KP.location: ["gyeonggi", "china"],
             KP.underAgreement: list(agreements.values()),
             KP.field: "field:public-administration",
+            KP.programKind: ["pkind:training", "pkind:exchange"],
+            KP.trainingDirection: ["direction:inbound", "direction:outbound"],
+            KP.costSharing: costs,
+            KP.audience: "audience:public-official",
         },
-        comment="Remarks in the training table: 'Independent Project'.",
+        comment="Two ways: China → Gyeonggi-do (inbound, the courses of the training table) and Gyeonggi-do → "
+        "China (outbound). Remarks in the training table: 'Independent Project'; costs per the training agreement.",
+    )
+    inbound = d.node(
+        "program/gyeonggi-china-officials-training-inbound",
+        KP.TrainingProgram,
+        "China → Gyeonggi-do: training of public officials from five provinces of China",
+        [q_ways, q_cost, q_independent, "Overseas Public Officials’ Training in Gyeonggi-do (Last 3 Years)"],
+        {
+            KP.partOf: china_program,
+            KP.organizer: "gyeonggi",
+            KP.participantOrigin: five,
+            KP.location: "gyeonggi",
+            KP.field: "field:public-administration",
+            KP.programKind: "pkind:training",
+            KP.trainingDirection: "direction:inbound",
+            KP.costSharing: costs,
+            KP.audience: "audience:public-official",
+        },
+        comment="Under the training agreement the trainees' provinces pay airfare and travel, Gyeonggi-do pays "
+        "accommodation and education. Its courses are the 'China' rows of the training table.",
+    )
+    outbound = d.node(
+        "program/gyeonggi-china-officials-training-outbound",
+        KP.TrainingProgram,
+        "Gyeonggi-do → China: training of province, city and county public officials in China",
+        [q_ways, q_cost],
+        {
+            KP.partOf: china_program,
+            KP.organizer: "gyeonggi",
+            KP.participantOrigin: "gyeonggi",
+            KP.location: "china",
+            KP.field: "field:public-administration",
+            KP.programKind: "pkind:training",
+            KP.trainingDirection: "direction:outbound",
+            KP.costSharing: rule,
+            KP.audience: "audience:public-official",
+        },
+        comment="Under the training agreement Gyeonggi-do (or the trainees' city or county) pays airfare and "
+        "travel, the Chinese province pays accommodation and education.",
     )
     q_in = "China → Gyeonggi-do: 1 course (14 trainees) (from Shandong Province)"
     q_out = "Gyeonggi-do → China: 4 courses (64 trainees) (in Liaoning, Jiangsu, Hebei and Shandong)"
-    d.count(
-        "china-to-gyeonggi-2016-courses",
-        "China → Gyeonggi-do 2016: 1 course",
-        china_program,
-        1,
-        "counted:course",
-        q_in,
-        period="2016",
+    outbound_2016 = d.node(
+        "program/gyeonggi-china-officials-training-outbound-2016",
+        KP.TrainingProgram,
+        "Gyeonggi-do → China 2016: 4 courses in Liaoning, Jiangsu, Hebei and Shandong",
+        [q_out, "Promotion Status in 2016"],
+        {
+            KP.partOf: outbound,
+            KP.organizer: "gyeonggi",
+            KP.participantOrigin: "gyeonggi",
+            KP.location: ["liaoning", "jiangsu", "hebei", "shandong"],
+            KP.courseCount: integer(4),
+            KP.traineeCount: integer(64),
+            SCHEMA.startDate: date("2016"),
+            SCHEMA.endDate: date("2016"),
+            KP.field: "field:public-administration",
+            KP.programKind: "pkind:training",
+            KP.trainingDirection: "direction:outbound",
+            KP.costSharing: rule,
+            KP.audience: "audience:public-official",
+        },
+        comment="The four outbound courses of 2016 are not listed one by one (the training table lists inbound "
+        "courses only).",
     )
-    d.count(
-        "china-to-gyeonggi-2016-trainees",
-        "China → Gyeonggi-do 2016: 14 trainees",
-        china_program,
-        14,
-        "counted:trainee",
-        q_in,
-        period="2016",
-    )
-    out_c = d.count(
-        "gyeonggi-to-china-2016-courses",
-        "Gyeonggi-do → China 2016: 4 courses",
-        china_program,
-        4,
-        "counted:course",
-        q_out,
-        period="2016",
-    )
-    out_t = d.count(
-        "gyeonggi-to-china-2016-trainees",
-        "Gyeonggi-do → China 2016: 64 trainees",
-        china_program,
-        64,
-        "counted:trainee",
-        q_out,
-        period="2016",
-    )
-    for node in (out_c, out_t):
-        for key in ("liaoning", "jiangsu", "hebei", "shandong"):
-            d.graph.add((node, KP.location, ENTITIES[key]["iri"]))
+    for slug, label, about, n, counted, quote in [
+        ("china-to-gyeonggi-2016-courses", "China → Gyeonggi-do 2016: 1 course", inbound, 1, "course", q_in),
+        ("china-to-gyeonggi-2016-trainees", "China → Gyeonggi-do 2016: 14 trainees", inbound, 14, "trainee", q_in),
+        ("gyeonggi-to-china-2016-courses", "Gyeonggi-do → China 2016: 4 courses", outbound_2016, 4, "course", q_out),
+        (
+            "gyeonggi-to-china-2016-trainees",
+            "Gyeonggi-do → China 2016: 64 trainees",
+            outbound_2016,
+            64,
+            "trainee",
+            q_out,
+        ),
+    ]:
+        d.count(slug, label, about, n, f"counted:{counted}", quote, period="2016")
 
     d.mention(
         "koica",
@@ -1186,6 +1495,11 @@ def training_2016() -> Document:
             "Full cost sharing by the Korea International Cooperation Agency (KOICA)",
             "Consignment operation of KOICA global training public invitation course",
             q_358,
+            "Mid-level and high-ranking officials from each country",
+            "To foster public officials capable of leading social and economic development in developing countries",
+            "Developing Countries sub Total 1 course 14 KOICA Cost Sharing",
+            "Consignment of training projects to invite overseas public officials to Korea by the Korea "
+            "International Cooperation Agency (KOICA)",
         ],
         {
             KP.organizer: "gyeonggi",
@@ -1195,8 +1509,16 @@ def training_2016() -> Document:
             KP.traineeCount: integer(358),
             KP.courseCount: integer(22),
             KP.field: ["field:public-administration", "field:official-development-assistance"],
+            KP.programKind: ["pkind:training", "pkind:official-development-assistance"],
+            KP.trainingDirection: "direction:inbound",
+            KP.costSharing: "costs:koica-cost-sharing",
+            KP.audience: ["audience:mid-level-official", "audience:high-ranking-official"],
+            KP.purpose: english(
+                "foster public officials capable of leading social and economic development in developing countries"
+            ),
         },
-        comment="Remarks in the training table: 'KOICA Cost Sharing'.",
+        comment="Remarks in the training table: 'KOICA Cost Sharing' (full cost sharing by KOICA). Inbound: "
+        "officials of developing countries are invited to Gyeonggi-do.",
     )
     d.count(
         "koica-training-trainees",
@@ -1251,7 +1573,7 @@ def training_2016() -> Document:
             quotes.append("* Course: Iraq Development and Strategic Planning Competency Improvement (Aug. 23 – Sep. 2)")
             quotes.append(q_iraq_text)
         facts = {
-            KP.partOf: china_program if group == "china" else koica_program,
+            KP.partOf: inbound if group == "china" else koica_program,
             SCHEMA.startDate: start,
             SCHEMA.endDate: end,
             KP.traineeCount: integer(n),
@@ -1288,7 +1610,7 @@ def training_2016() -> Document:
         (2014, "china", "China sub Total 3 courses 50 Independent Project", 3, 50),
         (2014, "koica", "Developing Countries sub Total 5 courses 79 KOICA Cost Sharing", 5, 79),
     ]:
-        about = {"all": "gyeonggi", "china": china_program, "koica": koica_program}[scope]
+        about = {"all": "gyeonggi", "china": inbound, "koica": koica_program}[scope]
         what = {
             "all": "all overseas officials' training",
             "china": "China sub total",
@@ -1389,6 +1711,22 @@ def incheon_2013() -> Document:
         created="2013-03-28",
         creator="By matthew",
     )
+    # the dates of the page: the article's byline (with its time) and the page's own header date
+    d.facts(
+        d.iri,
+        ["March 28, 2013, 08:52", "Thursday, January 23, 2020"],
+        {DCTERMS.issued: date("2013-03-28T08:52:00"), KP.pageDate: date("2020-01-23")},
+    )
+    d.graph.add(
+        (
+            d.iri,
+            RDFS.comment,
+            english(
+                "Article of 2013-03-28, 08:52 (byline); the page header shows Thursday, January 23, 2020, the day the "
+                "page was displayed or crawled, not the article's date."
+            ),
+        )
+    )
     q_ico = (
         "The International Cooperation Office of Incheon City (Director General Yoo Byeong-yoon) is busy these days "
         "organizing its schedule for this year."
@@ -1405,6 +1743,28 @@ def incheon_2013() -> Document:
         {ORG.unitOf: "incheon", KP.field: ["field:diplomacy", "field:investment"]},
     )
     d.mention("yoo", q_ico, {ORG.headOf: "incheon-ico"})
+    d.node(
+        "program/incheon-international-exchange-master-plans",
+        KP.Plan,
+        "Incheon master plans for international exchange and cooperation",
+        q_tasks,
+        {KP.organizer: "incheon-ico", KP.programKind: "pkind:plan", KP.field: "field:diplomacy"},
+    )
+    d.node(
+        "program/incheon-foreign-investment-attraction",
+        KP.Program,
+        "Incheon foreign investment attraction to the IFEZ and non-IFEZ regions",
+        q_tasks,
+        {
+            KP.organizer: "incheon-ico",
+            KP.programKind: "pkind:investment-attraction",
+            KP.beneficiary: ["ifez", "incheon"],
+            KP.location: ["ifez", "incheon"],
+            KP.field: "field:investment",
+        },
+        comment="The office 'takes charge of' it; the non-IFEZ regions are the parts of Incheon outside the IFEZ "
+        "(the article names no other region), hence Incheon as a beneficiary besides the IFEZ.",
+    )
     d.mention(
         "ifez",
         q_tasks,
@@ -1443,13 +1803,29 @@ def incheon_2013() -> Document:
         "better use of human resources to bring the GCF and the 2014 Asian Games into success."
     )
     d.mention("gcf", q_games)
-    d.node(
+    games = d.node(
         "event/asian-games-2014",
-        KP.Conference,
+        [KP.SportingEvent, KP.Event],
         "2014 Asian Games",
         q_games,
         {SCHEMA.startDate: date("2014")},
-        comment="The article names the games as a goal of the office's work; their place is not stated.",
+        comment="The article names the games as a goal of the office's work; their place is not stated. Typed "
+        "kp:Event as well, so that consumers without inference see an event.",
+    )
+    d.node(
+        "program/incheon-gcf-asian-games-support",
+        KP.Program,
+        "Incheon International Cooperation Office: human resources for the GCF and the 2014 Asian Games",
+        q_games,
+        {
+            KP.organizer: "incheon-ico",
+            KP.programKind: "pkind:event-support",
+            KP.supports: ["gcf", games],
+            KP.purpose: english("bring the GCF and the 2014 Asian Games into success"),
+            KP.field: ["field:human-resources", "field:diplomacy"],
+            SCHEMA.startDate: date("2013"),
+        },
+        comment="The office's emphasis for 2013, the year of the article.",
     )
     d.node(
         "program/incheon-sister-city-relations",
@@ -1457,7 +1833,12 @@ def incheon_2013() -> Document:
         "Incheon: furthering amicable relations with sister cities",
         "The office’s emphasis for this year lies in widening the scope of international exchange by furthering "
         "its amicable relations with sister cities.",
-        {KP.organizer: "incheon-ico", KP.field: "field:diplomacy", KP.tieKind: "kind:sisterhood"},
+        {
+            KP.organizer: "incheon-ico",
+            KP.field: "field:diplomacy",
+            KP.tieKind: "kind:sisterhood",
+            KP.programKind: "pkind:exchange",
+        },
     )
     q_34 = "At present, Incheon City is engaged in mutual exchange programs with 34 cities in 17 countries."
     d.node(
@@ -1465,7 +1846,7 @@ def incheon_2013() -> Document:
         KP.ExchangeProgram,
         "Incheon mutual exchange programs",
         q_34,
-        {KP.organizer: "incheon", KP.field: "field:diplomacy"},
+        {KP.organizer: "incheon", KP.field: "field:diplomacy", KP.programKind: "pkind:exchange"},
     )
     d.count(
         "incheon-exchange-cities-2013",
@@ -1512,6 +1893,7 @@ def incheon_2013() -> Document:
         {
             KP.organizer: ["incheon-ico", "incheon", "gil", "inha-hospital"],
             KP.field: ["field:humanitarian-aid", "field:medical"],
+            KP.programKind: "pkind:humanitarian-aid",
         },
         comment="The list of places ends with 'etc.': more places than the four named.",
     )
@@ -1534,6 +1916,7 @@ def incheon_2013() -> Document:
                 KP.beneficiary: key,
                 KP.organizer: "incheon-ico",
                 KP.field: ["field:humanitarian-aid", "field:medical"],
+                KP.programKind: "pkind:humanitarian-aid",
             },
         )
     d.count(
@@ -1554,32 +1937,72 @@ def incheon_2013() -> Document:
         q_aid,
         field="field:medical",
     )
-    d.node(
+    q_halted = (
+        "Moreover, the agency is making cautious preparations to re-launch inter-Korean cooperation projects, which "
+        "have been halted since the North’s attack on Yeonpyeong Island and the sinking of the Cheonan Ship."
+    )
+    q_north = "business in the North"
+    d.mention("north-korea", [q_halted, q_north])
+    d.mention("yeonpyeong", q_halted)
+    attack = d.node(
+        "event/attack-on-yeonpyeong-island",
+        [KP.Incident, KP.Event],
+        "The North's attack on Yeonpyeong Island",
+        q_halted,
+        {KP.perpetrator: "north-korea", KP.location: "yeonpyeong"},
+        comment="The article gives no date; it names the attack as one of the two events since which the "
+        "inter-Korean cooperation projects have been halted.",
+    )
+    sinking = d.node(
+        "event/sinking-of-the-cheonan",
+        [KP.Incident, KP.Event],
+        "Sinking of the Cheonan",
+        q_halted,
+        comment="'the sinking of the Cheonan Ship'; the article gives no date, place or cause.",
+        alt=("Cheonan Ship",),
+    )
+    inter_korean = d.node(
         "program/incheon-inter-korean-cooperation",
         KP.Program,
         "Incheon inter-Korean cooperation projects",
-        "Moreover, the agency is making cautious preparations to re-launch inter-Korean cooperation projects, which "
-        "have been halted since the North’s attack on Yeonpyeong Island and the sinking of the Cheonan Ship.",
-        {KP.organizer: "incheon-ico", KP.field: "field:inter-korean-cooperation"},
-        comment="Halted in 2013; preparations to re-launch them.",
+        [q_halted, q_north],
+        {
+            KP.organizer: "incheon-ico",
+            KP.field: "field:inter-korean-cooperation",
+            KP.programKind: "pkind:inter-korean-cooperation",
+            KP.haltedBy: [attack, sinking],
+        },
+        comment="Halted in 2013 (since the attack on Yeonpyeong Island and the sinking of the Cheonan); "
+        "preparations to re-launch them.",
+    )
+    q_academy = (
+        "To this end, it is going to run without a hitch the Incheon Academy for Inter-Korean Economic Cooperation "
+        "for those small businesses, citizens, public employees and NGOs that wish to take part in inter-Korean "
+        "exchange and joint economic projects."
+    )
+    q_lectures = (
+        "The Academy provides special lectures, in-depth knowledge and information regarding the economic "
+        "cooperation between the two Koreas and business in the North, and helps them establish human networks "
+        "for the purpose."
     )
     d.node(
         "program/incheon-academy-inter-korean-economic-cooperation",
         KP.TrainingProgram,
         "Incheon Academy for Inter-Korean Economic Cooperation",
-        [
-            "To this end, it is going to run without a hitch the Incheon Academy for Inter-Korean Economic Cooperation "
-            "for those small businesses, citizens, public employees and NGOs that wish to take part in inter-Korean "
-            "exchange and joint economic projects.",
-            "The Academy provides special lectures, in-depth knowledge and information regarding the economic "
-            "cooperation between the two Koreas and business in the North, and helps them establish human networks "
-            "for the purpose.",
-        ],
+        [q_academy, q_lectures],
         {
             KP.organizer: "incheon-ico",
             KP.location: "incheon",
             KP.field: ["field:inter-korean-cooperation", "field:economy"],
+            KP.programKind: "pkind:training",
+            KP.audience: ["audience:small-business", "audience:citizen", "audience:public-official", "audience:ngo"],
+            KP.supports: inter_korean,
+            KP.purpose: [
+                english("take part in inter-Korean exchange and joint economic projects"),
+                english("establish human networks"),
+            ],
         },
+        comment="Run 'to this end', i.e. for the re-launch of the inter-Korean cooperation projects (kp:supports).",
     )
     return d
 

@@ -16,6 +16,12 @@ ID = Namespace("https://partnergraph.org/id/")
 KIND = Namespace("https://partnergraph.org/vocab/tie-kind/")
 FIELD = Namespace("https://partnergraph.org/vocab/field/")
 COUNTED = Namespace("https://partnergraph.org/vocab/counted/")
+PKIND = Namespace("https://partnergraph.org/vocab/program-kind/")
+DIRECTION = Namespace("https://partnergraph.org/vocab/direction/")
+COSTS = Namespace("https://partnergraph.org/vocab/cost-sharing/")
+AUDIENCE = Namespace("https://partnergraph.org/vocab/audience/")
+UNIT = Namespace("https://partnergraph.org/vocab/unit/")
+MEASURE = Namespace("https://partnergraph.org/vocab/measure/")
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 WD = Namespace("http://www.wikidata.org/entity/")
@@ -26,6 +32,12 @@ PREFIXES = {
     "kind": KIND,
     "field": FIELD,
     "counted": COUNTED,
+    "pkind": PKIND,
+    "direction": DIRECTION,
+    "costs": COSTS,
+    "audience": AUDIENCE,
+    "unit": UNIT,
+    "measure": MEASURE,
     "schema": SCHEMA,
     "org": ORG,
     "prov": PROV,
@@ -35,6 +47,11 @@ PREFIXES = {
     "rdfs": RDFS,
     "xsd": XSD,
     "wd": WD,
+}
+
+# the concept schemes facts may name as `prefix:name`
+CONCEPT_SCHEMES = {
+    p: PREFIXES[p] for p in ("kind", "field", "counted", "pkind", "direction", "costs", "audience", "unit", "measure")
 }
 
 # key -> description of an entity shared across documents
@@ -51,25 +68,34 @@ def entity(key, path, types, label, alt=(), hidden=(), iso=None, exact=None, com
 
 
 def iri(x):
-    """Resolve an entity key, a `kind:`/`field:`/`counted:` name or an IRI."""
+    """Resolve an entity key, a concept written `scheme:name` (`kind:mou`, `pkind:training`) or an IRI."""
     if isinstance(x, URIRef | Literal):
         return x
     if x in ENTITIES:
         return ENTITIES[x]["iri"]
-    for prefix, ns in (("kind:", KIND), ("field:", FIELD), ("counted:", COUNTED)):
-        if x.startswith(prefix):
-            return ns[x[len(prefix) :]]
+    prefix, _, name = x.partition(":")
+    if name and prefix in CONCEPT_SCHEMES:
+        return CONCEPT_SCHEMES[prefix][name]
     raise KeyError(x)
 
 
 def date(value: str) -> Literal:
-    """A typed literal at the precision written: 2014, 2014-09, 2014-09-03."""
-    dtype = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(value)]
+    """A typed literal at the precision written: 2014, 2014-09, 2014-09-03, 2014-09-03T08:52:00."""
+    dtype = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date, 19: XSD.dateTime}[len(value)]
     return Literal(value, datatype=dtype)
 
 
 def integer(n: int) -> Literal:
     return Literal(n, datatype=XSD.integer)
+
+
+def decimal(text: str) -> Literal:
+    """A decimal exactly as written (no float rounding): "22.1" -> 22.1."""
+    return Literal(text, datatype=XSD.decimal)
+
+
+def english(text: str) -> Literal:
+    return Literal(text, lang="en")
 
 
 class Document:
@@ -176,6 +202,22 @@ class Document:
                 value = date(value)
             facts[names[name]] = value
         return self.node(f"statement/{slug}", KP.CountStatement, label, quote, facts, comment)
+
+    def statistic(self, slug, label, about, value, unit, measure, quote, comment=None, **extra):
+        """A figure with its unit and what it measures; optional period, rank out of a number, counted thing."""
+        facts = {KP.about: about, KP.value: decimal(value), KP.unit: unit, KP.measure: measure}
+        names = {"period": KP.period, "rank": KP.rank, "out_of": KP.rankOutOf, "counted": KP.countedThing}
+        names["field"] = KP.field
+        for name, v in extra.items():
+            facts[names[name]] = date(v) if name == "period" else integer(v) if name in ("rank", "out_of") else v
+        return self.node(f"statistic/{slug}", KP.Statistic, label, quote, facts, comment)
+
+    def possible_identity(self, slug, label, a, b, method, confidence, quotes, comment):
+        """Two IRIs that may name one thing: kept apart, linked by kp:possiblySameAs and a node saying why."""
+        a, b = iri(a), iri(b)
+        self.graph.add((a, KP.possiblySameAs, b))
+        facts = {KP.candidate: [a, b], KP.method: english(method), KP.confidence: decimal(confidence)}
+        return self.node(f"identity/{slug}", KP.PossibleIdentity, label, quotes, facts, comment)
 
     def contradiction(self, slug, label, about, evidence, comment):
         """Two statements that disagree; both are kept, this node says so."""

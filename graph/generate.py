@@ -20,7 +20,7 @@ from typing import TextIO
 import pycountry
 
 from .namespaces import BASE
-from .store import OxigraphStore, Store, StoreError, format_for_path
+from .store import Store
 
 KP = BASE + "ontology#"
 ID = BASE + "id/"
@@ -204,33 +204,7 @@ def iter_sizes() -> Iterator[tuple[str, int]]:
     yield from (("10k", 10_000), ("100k", 100_000), ("1M", 1_000_000))
 
 
-def bulk_load(store: Store, path: str | Path, chunk: int = 200_000) -> int:
-    """Load a big RDF file fast: Oxigraph's bulk loader on the embedded store (not one transaction: meant for a
-    fresh store; a failure leaves what was loaded), chunks of ``chunk`` N-Quads lines on a remote store.
-    Returns the number of quads in the store afterwards."""
-    path = Path(path)
-    fmt = format_for_path(path)
-    if isinstance(store, OxigraphStore):
-        import pyoxigraph as ox
-
-        from .store import RDF_FORMATS
-
-        try:
-            store.native.bulk_load(path=str(path), format=RDF_FORMATS[fmt][0], lenient=True)
-        except (SyntaxError, ValueError) as error:
-            raise StoreError(f"{path}: {error}") from None
-        store.flush()
-        assert isinstance(store.native, ox.Store)
-        return store.quad_count()
-    if fmt != "nquads":
-        raise StoreError("bulk loading into a remote store takes N-Quads")
-    with open(path, "rb") as f:
-        batch: list[bytes] = []
-        for line in f:
-            batch.append(line)
-            if len(batch) >= chunk:
-                store.add_data(b"".join(batch), "nquads")
-                batch.clear()
-        if batch:
-            store.add_data(b"".join(batch), "nquads")
-    return store.quad_count()
+def bulk_load(store: Store, path: str | Path) -> int:
+    """Load a big RDF file fast into a fresh store (:meth:`Store.bulk_load`: the engine's bulk loader, or chunks on a
+    remote store; not one transaction, no validation). Returns the number of quads in the store afterwards."""
+    return store.bulk_load(path)

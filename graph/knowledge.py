@@ -13,13 +13,12 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from .namespaces import BASE, KP, ONTOLOGY_GRAPH, sparql_prologue
-from .queries import get_query
+from .namespaces import BASE, KP, ONTOLOGY_GRAPH
+from .queries import get_query, query_text
 from .store import (
     QUAD_FORMATS,
     RDF_FORMATS,
     DataSyntaxError,
-    OxigraphStore,
     SelectResult,
     Store,
     StoreError,
@@ -91,24 +90,40 @@ class KnowledgeGraph:
         self.store = store
 
     @classmethod
-    def open(cls, url: str | None = None, *, load_shipped: bool = True) -> KnowledgeGraph:
-        """Open the store named by ``url`` (default: the ``PARTNERGRAPH_STORE`` setting, else memory)."""
+    def open(cls, url: str | None = None, *, load_shipped: bool | str = True) -> KnowledgeGraph:
+        """Open the store named by ``url`` (default: the ``PARTNERGRAPH_STORE`` setting, else memory).
+
+        ``load_shipped``: True loads the shipped ontology and data unless the store holds this very version;
+        ``"read-only"`` is for commands that only read: the shipped data is loaded into a private ``memory:`` store
+        (nothing else could hold it) and never written to a store others share, whatever it holds; False: never.
+        """
         kg = cls(open_store(url or os.environ.get("PARTNERGRAPH_STORE")))
-        if load_shipped:
+        if load_shipped is True or (load_shipped == "read-only" and kg.store.url == "memory:"):
             kg.load_shipped()
         return kg
 
     # -- loading -------------------------------------------------------------------------------------------
 
+    def shipped_version(self) -> str:
+        """The version (a hash) of the shipped ontology, shapes and data files."""
+        files = shipped_files()
+        return _hash_files([*files, *([SHAPES_FILE] if SHAPES_FILE.exists() else [])])
+
+    def shipped_status(self) -> str:
+        """``current`` when the store holds this version of the shipped data, ``outdated`` when another one,
+        ``missing`` when none."""
+        held = self._stored_shipped_version()
+        return "missing" if held is None else "current" if held == self.shipped_version() else "outdated"
+
     def load_shipped(self, *, force: bool = False, validate: bool = True) -> bool:
         """Load the ontology and the curated data unless the store already holds this very version.
 
         Returns True when something was (re)loaded. The shipped files are parsed and validated against the
-        SHACL shapes before the store is touched; the old shipped graphs are then replaced.
+        SHACL shapes before the store is touched; the old shipped graphs are then replaced in one write.
         """
         files = shipped_files()
-        version = _hash_files([*files, *([SHAPES_FILE] if SHAPES_FILE.exists() else [])])
-        if not force and self._shipped_version() == version:
+        version = self.shipped_version()
+        if not force and self._stored_shipped_version() == version:
             return False
         quads: list[ox.Quad] = []
         for path in files:
@@ -122,33 +137,23 @@ class KnowledgeGraph:
             report = _validate_shipped(version, quads)
             if not report.conforms:
                 raise ValidationError(report, "the shipped ontology and data")
-        for graph in {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}:
-            self.store.drop_graph(graph)
-        self.store.drop_graph(META_GRAPH)
         meta = ox.Quad(
             ox.NamedNode(META_GRAPH),
             ox.NamedNode(str(_SHIPPED_HASH)),
             ox.Literal(version),
             ox.NamedNode(META_GRAPH),
         )
-        self._add_quads([*quads, meta])
+        graphs = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
+        self.store.write([*quads, meta], drop_graphs=[*graphs, META_GRAPH])
         return True
 
-    def _shipped_version(self) -> str | None:
+    def _stored_shipped_version(self) -> str | None:
         rows = list(
             self.store.select_values(
-                f"SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_SHIPPED_HASH}> ?v }} }}"
+                query_text("knowledge/shipped-version"), {"meta": URIRef(META_GRAPH), "hash": _SHIPPED_HASH}
             )
         )
         return rows[0][0] if rows else None
-
-    def _add_quads(self, quads: list[ox.Quad]) -> None:
-        if isinstance(self.store, OxigraphStore):
-            self.store.add_quads(quads)
-        else:
-            nquads = "".join(f"{q} .\n" for q in quads).encode("utf-8")
-            # The default graph cannot be written as N-Quads without a name; we never ship default-graph data.
-            self.store.add_data(nquads, "nquads")
 
     def import_file(
         self,
@@ -180,7 +185,7 @@ class KnowledgeGraph:
             report = self.validate_quads(quads)
             if not report.conforms:
                 raise ValidationError(report, str(path))
-        self._add_quads(quads)
+        self.store.add_quads(quads)
         return len(quads)
 
     # -- querying ------------------------------------------------------------------------------------------
@@ -208,11 +213,13 @@ class KnowledgeGraph:
 
     def ontology(self) -> Graph:
         """The ontology and vocabularies as stored (the class hierarchy the shapes rely on)."""
-        return self.store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
+        return self.store.construct(query_text("knowledge/graph-triples"), {"g": URIRef(ONTOLOGY_GRAPH)})
 
     def validate(self) -> ValidationReport:
         """Validate everything in the store against the shapes (meant for stores that fit in memory)."""
-        data = self.store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        data = Graph()
+        for q in self.store.quads():  # paged where the engine caps results
+            data.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))  # type: ignore[arg-type]
         return validate_graph(data, self.shapes())
 
     def validate_quads(self, quads: list[ox.Quad]) -> ValidationReport:
@@ -237,11 +244,8 @@ class KnowledgeGraph:
         """Types and labels the store already holds for these IRIs (so new data may point at old entities)."""
         context = Graph()
         for start in range(0, len(iris), 500):
-            values = " ".join(f"<{iri}>" for iri in iris[start : start + 500])
-            context += self.store.construct(
-                sparql_prologue() + f"CONSTRUCT {{ ?x a ?t ; rdfs:label ?l }} WHERE {{ VALUES ?x {{ {values} }} "
-                "?x a ?t . OPTIONAL { ?x rdfs:label ?l } }"
-            )
+            batch = [URIRef(iri) for iri in iris[start : start + 500]]
+            context += self.store.construct(query_text("knowledge/context"), {"x": batch})
         return context
 
     # -- statistics and export -----------------------------------------------------------------------------
@@ -249,22 +253,9 @@ class KnowledgeGraph:
     def stats(self) -> dict:
         """Counts: ``triples`` is every statement of every source graph (the ontology's included, the store's own
         bookkeeping not), ``distinct_triples`` the union's; then by class and by source graph."""
-        by_graph = {
-            g: int(n)
-            for g, n in self.store.select_values(
-                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-            )
-            if g != META_GRAPH
-        }
-        by_class = {
-            c: int(n)
-            for c, n in self.store.select_values(
-                "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c"
-            )
-        }
-        titles = dict(
-            self.store.select_values("SELECT ?g ?t WHERE { GRAPH ?g { ?g <http://purl.org/dc/terms/title> ?t } }")
-        )
+        by_graph = {g: n for g, n in sorted(self.store.quads_per_graph().items()) if g != META_GRAPH}
+        by_class = {c: int(n) for c, n in self.store.select_values(query_text("knowledge/classes")) if c}
+        titles = dict(self.store.select_values(query_text("knowledge/graph-titles")))
         return {
             "store": self.store.url,
             "triples": sum(by_graph.values()),
@@ -275,10 +266,7 @@ class KnowledgeGraph:
         }
 
     def _distinct_triples(self) -> int:
-        rows = self.store.select_values(
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
-            f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>) }} }}"
-        )
+        rows = self.store.select_values(query_text("knowledge/distinct-triples"), {"meta": URIRef(META_GRAPH)})
         return int(next(iter(rows))[0] or 0)
 
     def export(self, fmt: str) -> bytes:

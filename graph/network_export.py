@@ -1,4 +1,5 @@
-"""A view of the network as a file: GraphML and GEXF (for Gephi), or one standalone HTML page that works offline.
+"""A view of the network as a file: GraphML and GEXF (for Gephi), or one standalone HTML page that works offline
+(sigma, or vis-network through pyvis); and any subgraph as a pyvis network for a notebook.
 
 The HTML page inlines the vendored sigma/graphology bundle and the view's data as JSON (with ``<``, ``>`` and
 ``&`` escaped, so no text of the data can close the script or become markup); its script shows every text with
@@ -19,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,8 @@ from .network import Network, NetworkError
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT / "static" / "vendor" / "sigma" / "pg-graph.min.js"
 TEMPLATE = ROOT / "static" / "explorer" / "standalone.html"
+PYVIS_TEMPLATE = ROOT / "static" / "explorer" / "pyvis.html"
+SHAPES = {"region": "dot", "organization": "square", "program": "diamond", "course": "diamond", "event": "triangle"}
 
 #: Colours of the entity groups, shared with the explorer's legend.
 GROUP_COLOURS = {
@@ -112,7 +116,10 @@ def export_view(
         return "\n".join(nx.generate_gexf(graph, version="1.2draft")).encode("utf-8"), "application/gexf+xml", ".gexf"
     if fmt == "html":
         return standalone_html(network, graph, title or "Partnergraph view").encode("utf-8"), "text/html", ".html"
-    raise NetworkError(f"unknown export format {fmt!r} (known: graphml, gexf, html)")
+    if fmt == "pyvis":
+        net = to_pyvis(network, ids, positions=positions, title=title or "Partnergraph view")
+        return net.generate_html().encode("utf-8"), "text/html", ".html"
+    raise NetworkError(f"unknown export format {fmt!r} (known: graphml, gexf, html, pyvis)")
 
 
 def script_json(value: Any) -> str:
@@ -144,3 +151,78 @@ def standalone_html(network: Network, graph: nx.Graph, title: str) -> str:
     # Plain substitution in one pass (never a template engine), so no inserted text is ever looked at again.
     values = {"TITLE": html.escape(title), "BUNDLE": bundle, "DATA": script_json(data)}
     return re.sub(r"@@(TITLE|BUNDLE|DATA)@@", lambda m: values[m.group(1)], page)
+
+
+def _tooltip(lines: list[str]) -> str:
+    """A tooltip: plain text (vis-network shows a string title as text, never as markup)."""
+    return "\n".join(line for line in lines if line)
+
+
+@cache
+def _pyvis_env():
+    """The Jinja environment of our pyvis template: autoescaped, with vis-network's files from pyvis itself."""
+    import jinja2
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PYVIS_TEMPLATE.parent)), autoescape=True)
+    env.globals["vis_js"] = (lib / "vis-network.min.js").read_text("utf-8").replace("</script", "<\\/script")
+    env.globals["vis_css"] = (lib / "vis-network.css").read_text("utf-8").replace("</style", "<\\/style")
+    return env
+
+
+def to_pyvis(
+    network: Network,
+    ids: list[str] | None = None,
+    *,
+    positions: dict[str, Any] | None = None,
+    title: str = "Partnergraph view",
+    height: str = "640px",
+):
+    """A pyvis ``Network`` of the entities ``ids`` (every entity when None) and the links among them.
+
+    Its resources are inline (``cdn_resources="in_line"``, vis-network from pyvis's own package) and it renders with
+    Partnergraph's template, so ``net.generate_html()`` or ``net.show("view.html", notebook=True)`` needs no network
+    and shows every label and tooltip as text.
+
+    >>> import networkx as nx
+    >>> from graph.network import Network
+    >>> g = nx.Graph(); g.add_node("a", label="<b>A</b>"); g.add_node("b", label="B")
+    >>> g.add_edge("a", "b", ties=[], links=[], relations={"located-in"})
+    >>> net = to_pyvis(Network(g))
+    >>> [n["label"] for n in net.nodes], "<b>A</b>" in net.generate_html()
+    (['<b>A</b>', 'B'], False)
+    """
+    from pyvis.network import Network as PyvisNetwork
+
+    view = view_graph(network, list(network.graph.nodes) if ids is None else ids, positions)
+    net = PyvisNetwork(height=height, width="100%", heading=title, cdn_resources="in_line", notebook=False)
+    net.templateEnv = _pyvis_env()
+    net.path = PYVIS_TEMPLATE.name
+    net.template = net.templateEnv.get_template(PYVIS_TEMPLATE.name)
+    scale = _scale(view)
+    for node, data in view.nodes(data=True):
+        net.add_node(
+            node,
+            label=data["label"],
+            title=_tooltip(
+                [data["label"], data["type"], data["country"].rsplit("/", 1)[-1].upper(), f"{data['degree']} partners"]
+            ),
+            color=GROUP_COLOURS.get(data["group"], "#777777"),
+            shape=SHAPES.get(data["group"], "dot"),
+            size=8 + 2 * min(data["degree"], 20) ** 0.5 * 2,
+            x=data["x"] * scale,
+            y=-data["y"] * scale,
+        )
+    for a, b, data in view.edges(data=True):
+        net.add_edge(a, b, title=_tooltip([data["label"], data["ties"]]), width=1 + min(data["weight"], 5) / 2)
+    net.toggle_physics(len(view) <= 300)
+    return net
+
+
+def _scale(view: nx.Graph) -> float:
+    """A factor that spreads the positions over a few thousand pixels, whatever units the layout used."""
+    xs = [d["x"] for _, d in view.nodes(data=True)] or [0.0]
+    ys = [d["y"] for _, d in view.nodes(data=True)] or [0.0]
+    extent = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    return min(1000.0, 40.0 * len(view) ** 0.5) / extent

@@ -1,8 +1,10 @@
 """Normalising names from tables: countries to ISO 3166 codes, places to matching keys, slugs and levels.
 
-Countries are resolved with pycountry's maintained ISO 3166 data (exact lookup, then the name of a
-constituent country or state such as "England" -> GB-ENG -> GB, then an unambiguous fuzzy search); only what
-pycountry cannot resolve comes from the small commented alias table ``data/datasets/country-aliases.csv``.
+Countries are resolved with pycountry's maintained ISO 3166 data (exact lookup, then a country's name in any of
+the languages pycountry translates it to: "Deutschland", "대한민국", "中国", then the name of a constituent country
+or state such as "England" -> GB-ENG -> GB); only what pycountry cannot resolve comes from the small commented
+alias table ``data/datasets/country-aliases.csv``. There is no fuzzy matching: "Republic of Korea" is South Korea
+because it is one of its names, never North Korea because it looks alike.
 Place names are matched on a key with accents and case folded, so "Bérat" and "BERAT" in one country are one
 place; a level word ("Oblast", "County", "District"...) makes a different place of a different class, so
 "Moscow" and "Moscow Oblast" stay apart.
@@ -11,7 +13,9 @@ place; a level word ("Oblast", "County", "District"...) makes a different place 
 from __future__ import annotations
 
 import csv
+import gettext
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -114,11 +118,15 @@ def _display_name(country: object) -> str:
     return getattr(country, "common_name", None) or country.name  # type: ignore[attr-defined]
 
 
+def _alias_rows(path: Path = ALIASES_FILE) -> list[tuple[str, str]]:
+    lines = [line for line in path.read_text("utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    return [(row["spelling"], row["iso2"].strip().upper()) for row in csv.DictReader(lines)]
+
+
 @cache
 def _aliases(path: Path = ALIASES_FILE) -> dict[str, str]:
     """The alias table: folded spelling -> ISO code."""
-    lines = [line for line in path.read_text("utf-8").splitlines() if line.strip() and not line.startswith("#")]
-    return {fold(row["spelling"]): row["iso2"].strip().upper() for row in csv.DictReader(lines)}
+    return {fold(spelling): iso2 for spelling, iso2 in _alias_rows(path)}
 
 
 @cache
@@ -161,6 +169,9 @@ def resolve_country(spelling: str) -> Country:
         return _country(pycountry.countries.lookup(text).alpha_2)
     except LookupError:
         pass
+    named = country_index().get(key)
+    if named:
+        return _country(named)
     subs = _subdivisions().get(key, [])
     if len({country for _, country in subs}) == 1:
         return _country(subs[0][1], subs[0][0])
@@ -169,13 +180,75 @@ def resolve_country(spelling: str) -> Country:
         country = resolve_country(tail)
         sub = next((code for code, c in _subdivisions().get(fold(head), []) if c == country.iso2), None)
         return Country(country.iso2, country.name, sub)
-    try:
-        hits = pycountry.countries.search_fuzzy(text)
-    except LookupError:
-        hits = []
-    if len({h.alpha_2 for h in hits}) == 1:
-        return _country(hits[0].alpha_2)
     raise UnknownCountry(text)
+
+
+def _catalogs(domain: str) -> dict[str, dict[str, str]]:
+    """Every translation pycountry ships for a domain: language -> {English: translated}."""
+    out: dict[str, dict[str, str]] = {}
+    for lang in sorted(os.listdir(pycountry.LOCALES_DIR)):
+        try:
+            catalog = gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang])._catalog  # type: ignore[attr-defined]
+        except OSError:
+            continue
+        out[lang.replace("_", "-")] = {k: v for k, v in catalog.items() if isinstance(k, str) and k and v}
+    return out
+
+
+def country_names() -> list[tuple[str, str, str, int]]:
+    """(name, iso2, language, rank) for every name of every country: rank 0 ISO's English names (and "Korea,
+    Republic of" turned into "Republic of Korea"), 1 pycountry's translations, 2 the alias table, 3 ISO codes."""
+    rows: list[tuple[str, str, str, int]] = []
+    catalogs = _catalogs("iso3166-1")
+    for c in pycountry.countries:
+        for name in filter(None, (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None))):
+            rows.append((name, c.alpha_2, "en", 0))
+            if ", " in name:
+                head, _, tail = name.partition(", ")
+                rows.append((f"{tail} {head}", c.alpha_2, "en", 0))
+            rows += [(catalog[name], c.alpha_2, lang, 1) for lang, catalog in catalogs.items() if name in catalog]
+        rows += [(c.alpha_2, c.alpha_2, "", 3), (c.alpha_3, c.alpha_2, "", 3)]
+    rows += [(spelling, iso2, "", 2) for spelling, iso2 in _alias_rows()]
+    return rows
+
+
+def _indexed_country_names() -> list[tuple[str, str, int]]:
+    """(folded name, ISO code, rank) from the gazetteer index when it is built (much faster than reading
+    pycountry's translations again); [] otherwise."""
+    import sqlite3
+
+    from .gazetteer import default_path
+
+    path = default_path()
+    if not path.exists():
+        return []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return list(db.execute("SELECT key, iso2, rank FROM country"))
+
+
+@cache
+def country_index() -> dict[str, str]:
+    """Folded country name in any language -> ISO code; a spelling two countries share (at the best rank that
+    has it) is left out, so it is never a guess."""
+    best: dict[str, tuple[int, set[str]]] = {}
+    indexed = _indexed_country_names()
+    rows = indexed or [(fold(name), iso2, rank) for name, iso2, _, rank in country_names()]
+    for key, iso2, rank in rows:
+        if rank == 3:
+            continue
+        held = best.get(key)
+        if held is None or rank < held[0]:
+            best[key] = (rank, {iso2})
+        elif rank == held[0]:
+            held[1].add(iso2)
+    return {key: next(iter(isos)) for key, (_, isos) in best.items() if len(isos) == 1}
+
+
+def exact_country(name: str) -> Country | None:
+    """The country whose name (in some language, or by the alias table) is exactly ``name``, else None:
+    'Deutschland' is Germany, 'Shanghai' and 'Paris' are not countries."""
+    iso2 = country_index().get(fold(clean(name)))
+    return _country(iso2) if iso2 else None
 
 
 def country_or_none(spelling: str) -> Country | None:

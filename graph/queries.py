@@ -22,7 +22,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from .store import strip_comments_and_strings
+from .store import bind_values, sparql_term, strip_comments_and_strings
 
 QUERY_DIR = Path(__file__).parent / "queries"
 _PARAM_KINDS = ("iri", "string", "integer", "year", "date")
@@ -53,57 +53,48 @@ class NamedQuery:
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
 
-    def _group_of(self, name: str) -> int:
-        """The index of the '{' opening the group where ``$name`` first occurs (where its VALUES row goes)."""
-        text = strip_comments_and_strings(self.text)
-        match = re.search(r"\$" + re.escape(name) + r"\b", text)
-        if not match:
-            raise QueryError(f"query {self.name!r} declares parameter {name!r} but never uses ${name}")
-        depth = 0
-        for i in range(match.start() - 1, -1, -1):
-            if text[i] == "}":
-                depth += 1
-            elif text[i] == "{":
-                if depth == 0:
-                    return i
-                depth -= 1
-        raise QueryError(f"query {self.name!r}: ${name} is outside any group")
-
     def bind(self, values: dict[str, str | None] | None = None, *, use_defaults: bool = True) -> str:
-        """Return the query text with parameters replaced by the given values (or their defaults)."""
+        """Return the query text with parameters bound to the given values (or their defaults): a ``VALUES`` row of
+        the checked term opens the group where ``$name`` first occurs (:func:`graph.store.bind_values`, the one way
+        values are bound into queries)."""
         values = dict(values or {})
         unknown = set(values) - {p.name for p in self.params}
         if unknown:
             raise QueryError(f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}")
-        rows = []
+        bindings = {}
         for param in self.params:
             value = values.get(param.name)
             if value in (None, "") and use_defaults:
                 value = param.default
             if value not in (None, ""):
-                rows.append((self._group_of(param.name), f"VALUES ?{param.name} {{ {term_for(param, str(value))} }}"))
-        text = self.text
-        # Bottom-up, so that earlier positions stay valid while later ones are edited.
-        for position, row in sorted(rows, reverse=True):
-            text = text[: position + 1] + "\n  " + row + text[position + 1 :]
-        return text
+                if not re.search(r"\$" + re.escape(param.name) + r"\b", strip_comments_and_strings(self.text)):
+                    raise QueryError(
+                        f"query {self.name!r} declares parameter {param.name!r} but never uses ${param.name}"
+                    )
+                bindings[param.name] = value_term(param, str(value))
+        return bind_values(self.text, bindings)
+
+
+def value_term(param: Param, value: str) -> URIRef | Literal:
+    """A parameter value as an RDF term, refusing anything that is not of the parameter's kind."""
+    if param.kind == "iri":
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or _BAD_IRI.search(value):
+            raise QueryError(f"parameter {param.name}: {value!r} is not an IRI")
+        return URIRef(value)
+    if param.kind in ("integer", "year"):
+        if not re.fullmatch(r"-?\d{1,9}", value.strip()):
+            raise QueryError(f"parameter {param.name}: {value!r} is not a whole number")
+        return Literal(int(value))
+    if param.kind == "date":
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
+            raise QueryError(f"parameter {param.name}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        return Literal(value.strip(), datatype=XSD.date if len(value.strip()) == 10 else XSD.gYear)
+    return Literal(value)
 
 
 def term_for(param: Param, value: str) -> str:
     """Write a parameter value as a SPARQL term, refusing anything that could change the query's shape."""
-    if param.kind == "iri":
-        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or _BAD_IRI.search(value):
-            raise QueryError(f"parameter {param.name}: {value!r} is not an IRI")
-        return URIRef(value).n3()
-    if param.kind in ("integer", "year"):
-        if not re.fullmatch(r"-?\d{1,9}", value.strip()):
-            raise QueryError(f"parameter {param.name}: {value!r} is not a whole number")
-        return str(int(value))
-    if param.kind == "date":
-        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
-            raise QueryError(f"parameter {param.name}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-        return Literal(value.strip(), datatype=XSD.date if len(value.strip()) == 10 else XSD.gYear).n3()
-    return Literal(value).n3()
+    return sparql_term(value_term(param, value))
 
 
 def parse_header(name: str, text: str) -> NamedQuery:
@@ -132,6 +123,12 @@ def parse_header(name: str, text: str) -> NamedQuery:
 def named_queries(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
     """Every named query in a folder, by name (the file name without ``.rq``)."""
     return {p.stem: parse_header(p.stem, p.read_text("utf-8")) for p in sorted(directory.glob("*.rq"))}
+
+
+@cache
+def query_text(path: str) -> str:
+    """The text of an internal query, ``graph/queries/<path>.rq`` (in a sub-folder: kept out of the named queries)."""
+    return (QUERY_DIR / f"{path}.rq").read_text("utf-8")
 
 
 def get_query(name: str) -> NamedQuery:

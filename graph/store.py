@@ -1,37 +1,43 @@
 """The one store seam: open a triple store from a URL-like setting.
 
-Three backends speak the same small interface:
+Three backends speak the same interface (:class:`Store`):
 
 - ``memory:`` (the default): an embedded Oxigraph store in memory;
 - ``oxigraph:PATH`` (or a bare path): an embedded Oxigraph store on disk that survives restarts;
-- ``sparql:QUERY_URL`` (optionally ``sparql:QUERY_URL|UPDATE_URL``), or any ``http(s)://`` URL: a remote
-  SPARQL 1.1 endpoint spoken to over the SPARQL 1.1 Protocol.
+- ``sparql:QUERY_URL`` (optionally ``sparql:QUERY_URL|UPDATE_URL|GRAPH_STORE_URL``), or any ``http(s)://`` URL:
+  a remote SPARQL 1.1 endpoint spoken to over the SPARQL 1.1 Protocol (:mod:`graph.store_remote`).
 
 Every backend queries the *union* of its named graphs as the default graph, so facts from every source are
-seen together while each keeps its own named graph. A remote engine must be configured that way
-(Oxigraph: ``oxigraph serve --union-default-graph``; Fuseki: ``tdb2:unionDefaultGraph true``).
+seen together while each keeps its own named graph. A remote engine must be configured that way (see the
+README's section on stores: Oxigraph, Virtuoso, Fuseki, GraphDB).
 
-Results come back as rdflib terms (:class:`SelectResult`), as plain strings for bulk work
-(:meth:`Store.select_values`), or serialised by the engine itself (:meth:`Store.query_serialized`).
+What callers get, whatever the backend:
+
+- queries with values bound safely (``bindings``: pyoxigraph's ``substitutions`` on the embedded engine, checked
+  terms in a ``VALUES`` row elsewhere; never spliced text), results as rdflib terms (:class:`SelectResult`), plain
+  strings (:meth:`Store.select_values`) or serialised by the engine (:meth:`Store.query_serialized`);
+- quads by pattern (:meth:`Store.quads`), which of some quads are present (:meth:`Store.present`), writes of
+  quads added and removed (:meth:`Store.write`), a bulk loader (:meth:`Store.bulk_load`);
+- what the backend can do (:attr:`Store.capabilities`) and a cheap token of its version (:meth:`Store.version`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import pyoxigraph as ox
-import requests
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+STORE_QUERY_DIR = Path(__file__).parent / "queries" / "store"
 
 #: RDF formats by short name: (pyoxigraph format, media type, file suffix).
 RDF_FORMATS: dict[str, tuple[ox.RdfFormat, str, str]] = {
@@ -65,6 +71,12 @@ _SUFFIXES = {
 }
 QUAD_FORMATS = {"trig", "nquads", "jsonld"}
 
+#: A term a query can be bound to: a pyoxigraph term or an rdflib term.
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, Node]  # noqa: UP007 - a runtime alias
+#: Values bound into a query: a variable name to one term (or to a list of terms: one VALUES row each), or a
+#: tuple of names to a list of rows of terms.
+Bindings = Mapping[Union[str, tuple[str, ...]], Union[Term, Sequence[Term], Sequence[Sequence[Term]]]]  # noqa: UP007
+
 
 class StoreError(Exception):
     """A store operation failed; the message is meant for people."""
@@ -78,6 +90,30 @@ class DataSyntaxError(StoreError):
     """RDF data does not parse; the message says where (line and column)."""
 
 
+class ResultCapError(StoreError):
+    """The engine cut a result at its row cap and the query cannot be paged: never a silent truncation."""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do, so that callers choose a strategy without asking which backend it is."""
+
+    #: Which engine answers: ``oxigraph`` (embedded), ``oxigraph-server``, ``virtuoso`` or ``sparql`` (unknown).
+    engine: str
+    #: The engine runs in this process (scans are cheap; a forked process sees a snapshot of it).
+    embedded: bool
+    #: :attr:`Store.generation` counts every write (nobody else writes behind this object's back).
+    tracks_writes: bool
+    #: Values are bound by the engine (``substitutions``) rather than written into the query text.
+    native_bindings: bool
+    #: Quads one write may hold and still be applied in one transaction (None: any number).
+    atomic_write_quads: int | None = None
+    #: The engine's cap on result rows, when it has one (results at the cap are paged or refused).
+    row_cap: int | None = None
+    #: Graphs of the engine's own that are never shown (system graphs).
+    hidden_graphs: tuple[str, ...] = field(default_factory=tuple)
+
+
 def format_for_path(path: str | Path) -> str:
     """Guess the short RDF format name of a file from its suffix (``.ttl`` -> ``turtle``)."""
     suffix = Path(path).suffix.lower()
@@ -85,6 +121,12 @@ def format_for_path(path: str | Path) -> str:
         known = ", ".join(sorted(_SUFFIXES))
         raise StoreError(f"{path}: cannot tell the RDF format from the suffix {suffix!r} (known: {known})")
     return _SUFFIXES[suffix]
+
+
+@cache
+def store_query(name: str) -> str:
+    """The text of ``graph/queries/store/<name>.rq`` (the store's own queries)."""
+    return (STORE_QUERY_DIR / f"{name}.rq").read_text("utf-8")
 
 
 def query_form(sparql: str) -> str:
@@ -98,35 +140,13 @@ def query_form(sparql: str) -> str:
 
 
 def strip_comments_and_strings(sparql: str) -> str:
-    """Blank out string literals and comments (same length, so positions still match the original text)."""
-    out = []
-    i, n = 0, len(sparql)
-    while i < n:
-        c = sparql[i]
-        if c == "#":
-            j = sparql.find("\n", i)
-            j = n if j < 0 else j
-            out.append(" " * (j - i))
-            i = j
-            continue
-        if c == "<":  # an IRI: keep it, its content cannot hold quotes or '#' comments
-            j = sparql.find(">", i)
-            if j > 0 and not re.search(r"\s", sparql[i:j]):
-                out.append(sparql[i : j + 1])
-                i = j + 1
-                continue
-        if c in "'\"":
-            quote = sparql[i : i + 3] if sparql[i : i + 3] in ("'''", '"""') else c
-            j = i + len(quote)
-            while j < n and not sparql.startswith(quote, j):
-                j += 2 if sparql[j] == "\\" else 1
-            end = min(n, j + len(quote))
-            out.append(quote + " " * max(0, end - i - 2 * len(quote)) + quote[: end - i - len(quote)])
-            i = end
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
+    """Blank out string literals and comments (same length, so positions still match the original text).
+
+    Read by the one SPARQL scanner (:func:`graph.sandbox.guard.blank_comments_and_strings`): escaped names such
+    as ``x:a\\#`` and IRIs holding quotes are understood."""
+    from .sandbox.guard import blank_comments_and_strings
+
+    return blank_comments_and_strings(sparql)
 
 
 @dataclass
@@ -147,6 +167,9 @@ class SelectResult:
         return iter(self.rows)
 
 
+# -- terms ------------------------------------------------------------------------------------------------
+
+
 def to_rdflib(term: Any) -> Node | None:
     """Convert a pyoxigraph term to the equal rdflib term."""
     if term is None:
@@ -165,30 +188,116 @@ def to_rdflib(term: Any) -> Node | None:
     raise StoreError(f"unsupported term {term!r}")
 
 
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """Convert an rdflib term to the equal pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
+def to_oxigraph(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert an rdflib term to the equal pyoxigraph term (pyoxigraph terms pass through); bad IRIs refused."""
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term
+    try:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return ox.BlankNode(blank_label(str(term)))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+    except ValueError as error:
+        raise StoreError(f"{term!r} is not a valid RDF term: {error}") from None
     raise StoreError(f"unsupported term {term!r}")
 
 
+def blank_label(engine_id: str) -> str:
+    """A blank node label pyoxigraph accepts for an engine's blank node identifier (Virtuoso: ``nodeID://b1``).
+
+    >>> blank_label("nodeID://b10006")
+    'b10006'
+    """
+    label = re.sub(r"[^A-Za-z0-9_-]", "_", engine_id.removeprefix("nodeID://").removeprefix("_:"))
+    return label if label and label[0].isalnum() else "b" + label
+
+
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def sparql_term(term: Term) -> str:
+    """Write a term for a query text, checked: an IRI with nothing that could end it, a literal escaped.
+
+    >>> sparql_term(URIRef("https://partnergraph.org/id/x"))
+    '<https://partnergraph.org/id/x>'
+    >>> sparql_term(Literal('say "hi"'))
+    '"say \\\\"hi\\\\""'
+    """
+    node = to_oxigraph(term)
+    if isinstance(node, ox.BlankNode):
+        raise StoreError("a blank node cannot be bound into a query: give the node an IRI")
+    if isinstance(node, ox.NamedNode) and _BAD_IRI.search(node.value):
+        raise StoreError(f"{node.value!r} is not an IRI that can be written into a query")
+    return str(node)
+
+
+def _first_use(text: str, name: str) -> int:
+    """Where variable ``name`` is first used inside a group: its ``$name`` form first, else ``?name``."""
+    opening = text.find("{")
+    for sigil in (r"\$", r"[?$]"):
+        for match in re.finditer(sigil + re.escape(name) + r"\b", text):
+            if match.start() > opening >= 0:
+                return match.start()
+    raise StoreError(f"the query does not use the variable ?{name} inside a group")
+
+
+def _group_start(text: str, position: int) -> int:
+    """The index of the '{' that opens the innermost group around ``position``."""
+    depth = 0
+    for i in range(position - 1, -1, -1):
+        if text[i] == "}":
+            depth += 1
+        elif text[i] == "{":
+            if depth == 0:
+                return i
+            depth -= 1
+    raise StoreError("the variable is outside any group")
+
+
+def bind_values(sparql: str, bindings: Bindings | None) -> str:
+    """Bind values into a query as ``VALUES`` rows of checked terms, each opening the group where its variable is
+    first used (a ``$name`` occurrence if there is one, else ``?name``); the query text itself is never spliced.
+
+    >>> bind_values("SELECT ?l WHERE { $s <http://x/label> ?l }", {"s": URIRef("http://x/a")})
+    'SELECT ?l WHERE {\\n  VALUES ?s { <http://x/a> } $s <http://x/label> ?l }'
+    """
+    if not bindings:
+        return sparql
+    text = strip_comments_and_strings(sparql)
+    rows = []
+    for key, value in bindings.items():
+        names = (key,) if isinstance(key, str) else tuple(key)
+        if isinstance(key, str):
+            values = value if isinstance(value, list | tuple) else [value]
+            written = " ".join(sparql_term(v) for v in values)  # type: ignore[arg-type]
+        else:
+            rows_written = [" ".join(sparql_term(t) for t in row) for row in value]  # type: ignore[union-attr]
+            written = " ".join(rows_written if len(names) == 1 else (f"({row})" for row in rows_written))
+        head = f"?{names[0]}" if len(names) == 1 else "(" + " ".join(f"?{n}" for n in names) + ")"
+        where = _group_start(text, min(_first_use(text, n) for n in names))
+        rows.append((where, f"VALUES {head} {{ {written} }}"))
+    for position, row in sorted(rows, reverse=True):  # bottom-up, so earlier positions stay valid
+        sparql = sparql[: position + 1] + "\n  " + row + sparql[position + 1 :]
+    return sparql
+
+
 def _json_term(cell: dict[str, str] | None) -> Node | None:
-    """Convert one cell of SPARQL JSON results to an rdflib term."""
+    """Convert one cell of SPARQL JSON results to an rdflib term (engine blank node identifiers made valid)."""
     if cell is None:
         return None
     kind = cell["type"]
     if kind == "uri":
+        if cell["value"].startswith("nodeID://"):  # Virtuoso writes some blank nodes as IRIs
+            return BNode(blank_label(cell["value"]))
         return URIRef(cell["value"])
     if kind == "bnode":
-        return BNode(cell["value"])
+        return BNode(blank_label(cell["value"]))
     if "xml:lang" in cell:
         return Literal(cell["value"], lang=cell["xml:lang"])
     datatype = cell.get("datatype")
@@ -197,78 +306,38 @@ def _json_term(cell: dict[str, str] | None) -> Node | None:
     return Literal(cell["value"], datatype=URIRef(datatype))
 
 
-class Store(ABC):
-    """A quad store with SPARQL. Subclasses implement the transport; callers never see which one."""
+def graph_iri(quad: ox.Quad) -> str | None:
+    """The IRI of a quad's named graph (None for the default graph)."""
+    return quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
 
-    url: str
-    #: Bumped by every write through this object, so caches can tell the data changed; None where other
-    #: clients may write behind our back (a remote endpoint), so callers must look at the data instead.
-    generation: int | None = None
 
-    @abstractmethod
-    def query_serialized(self, sparql: str, result_format: str) -> tuple[bytes, str]:
-        """Run a query and return (body, media type) serialised by the engine.
+def data_block(quads: Iterable[ox.Quad]) -> str:
+    """The body of an ``INSERT DATA`` / ``DELETE DATA``: the quads grouped by graph, terms written by pyoxigraph
+    (so escaped as N-Quads are), in a stable order."""
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(str(q.graph_name) if graph_iri(q) else "", []).append(
+            f"{q.subject} {q.predicate} {q.object} ."
+        )
+    parts = []
+    for graph, lines in sorted(by_graph.items()):
+        body = "\n".join(sorted(lines))
+        parts.append(f"GRAPH {graph} {{\n{body}\n}}" if graph else body)
+    return "\n".join(parts)
 
-        ``result_format`` is a key of :data:`RESULT_FORMATS` for SELECT/ASK and of :data:`RDF_FORMATS` for
-        CONSTRUCT/DESCRIBE.
-        """
 
-    @abstractmethod
-    def select(self, sparql: str) -> SelectResult:
-        """Run a SELECT query; rows of rdflib terms."""
-
-    @abstractmethod
-    def select_values(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
-        """Run a SELECT query; rows of plain strings (IRI or lexical form), the fast path for bulk reads."""
-
-    @abstractmethod
-    def ask(self, sparql: str) -> bool:
-        """Run an ASK query."""
-
-    @abstractmethod
-    def construct(self, sparql: str) -> Graph:
-        """Run a CONSTRUCT or DESCRIBE query; an rdflib graph."""
-
-    @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update, atomically."""
-
-    @abstractmethod
-    def add_data(self, data: bytes, fmt: str, graph: str | None = None, base_iri: str | None = None) -> int:
-        """Parse RDF and add it in one transaction; return the number of quads read.
-
-        Triple formats go into ``graph`` (required); quad formats keep their own graphs. Nothing is written
-        when the data does not parse (:class:`DataSyntaxError` says where).
-        """
-
-    @abstractmethod
-    def graphs(self) -> list[str]:
-        """The IRIs of the named graphs."""
-
-    @abstractmethod
-    def drop_graph(self, graph: str) -> None:
-        """Remove a named graph and its triples."""
-
-    @abstractmethod
-    def dump(self, fmt: str, graph: str | None = None) -> bytes:
-        """Serialise the whole dataset (quad formats) or one graph / the union (triple formats)."""
-
-    def count(self) -> int:
-        """Number of distinct triples in the union of all graphs."""
-        rows = list(self.select_values("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"))
-        return int(rows[0][0] or 0)
-
-    def quad_count(self) -> int:
-        """Number of quads (a triple stated by two sources counts twice)."""
-        rows = list(self.select_values("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
-        return int(rows[0][0] or 0)
-
-    def is_empty(self) -> bool:
-        """True when the store holds no quad at all."""
-        return not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
-
-    def close(self) -> None:  # noqa: B027 - optional hook
-        """Release the store's resources."""
+def write_text(added: Sequence[ox.Quad], removed: Sequence[ox.Quad], drop_graphs: Sequence[str] = ()) -> str:
+    """One SPARQL update (one transaction): the removals, the graphs to drop, then the additions."""
+    parts = []
+    if removed:
+        parts.append("DELETE DATA {\n" + data_block(removed) + "\n}")
+    parts += [f"DROP SILENT GRAPH {sparql_term(URIRef(g))}" for g in drop_graphs]
+    if any(isinstance(t, ox.BlankNode) for q in added for t in (q.subject, q.object)):
+        # INSERT DATA may hold blank nodes, but Virtuoso refuses them there; a template takes them everywhere.
+        parts.append("INSERT {\n" + data_block(added) + "\n} WHERE { }")
+    elif added:
+        parts.append("INSERT DATA {\n" + data_block(added) + "\n}")
+    return " ;\n".join(parts)
 
 
 def _position_message(error: Exception, what: str) -> str:
@@ -282,6 +351,9 @@ def _position_message(error: Exception, what: str) -> str:
     return f"{what}: {text}"
 
 
+position_message = _position_message
+
+
 def parse_rdf(data: bytes, fmt: str, graph: str | None = None, base_iri: str | None = None) -> list[ox.Quad]:
     """Parse RDF into pyoxigraph quads without touching any store, so that a bad file writes nothing.
 
@@ -291,6 +363,8 @@ def parse_rdf(data: bytes, fmt: str, graph: str | None = None, base_iri: str | N
     to_graph = ox.NamedNode(graph) if graph else None
     if fmt not in QUAD_FORMATS and to_graph is None:
         raise StoreError(f"data in {fmt} has no graphs of its own: name the graph to load it into")
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark (editors on Windows write one)
+        data = data[3:]
     try:
         quads = list(ox.parse(data, format=rdf, base_iri=base_iri))
     except SyntaxError as error:
@@ -303,6 +377,160 @@ def parse_rdf(data: bytes, fmt: str, graph: str | None = None, base_iri: str | N
         ox.Quad(q.subject, q.predicate, q.object, to_graph) if isinstance(q.graph_name, ox.DefaultGraph) else q
         for q in quads
     ]
+
+
+def _pattern(term: Term | None) -> Any:
+    return None if term is None else to_oxigraph(term)
+
+
+class Store(ABC):
+    """A quad store with SPARQL. Subclasses implement the transport; callers never see which one."""
+
+    url: str
+    #: Bumped by every write through this object, so caches can tell the data changed; None where other
+    #: clients may write behind our back (a remote endpoint), so callers must look at the data instead.
+    generation: int | None = None
+
+    # -- reading -------------------------------------------------------------------------------------------
+
+    @property
+    @abstractmethod
+    def capabilities(self) -> Capabilities:
+        """What this backend can do (see :class:`Capabilities`)."""
+
+    @abstractmethod
+    def query_serialized(
+        self,
+        sparql: str,
+        result_format: str,
+        bindings: Bindings | None = None,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> tuple[bytes, str]:
+        """Run a query and return (body, media type) serialised by the engine.
+
+        ``result_format`` is a key of :data:`RESULT_FORMATS` for SELECT/ASK and of :data:`RDF_FORMATS` for
+        CONSTRUCT/DESCRIBE. ``default_graphs`` / ``named_graphs`` are the protocol's dataset (the union and
+        every graph when not given).
+        """
+
+    @abstractmethod
+    def select(self, sparql: str, bindings: Bindings | None = None) -> SelectResult:
+        """Run a SELECT query; rows of rdflib terms."""
+
+    @abstractmethod
+    def select_values(self, sparql: str, bindings: Bindings | None = None) -> Iterator[tuple[str | None, ...]]:
+        """Run a SELECT query; rows of plain strings (IRI or lexical form), the fast path for bulk reads."""
+
+    @abstractmethod
+    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
+        """Run an ASK query."""
+
+    @abstractmethod
+    def construct(self, sparql: str, bindings: Bindings | None = None) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query; an rdflib graph."""
+
+    @abstractmethod
+    def quads(
+        self,
+        subject: Term | None = None,
+        predicate: Term | None = None,
+        object: Term | None = None,  # noqa: A002 - the RDF name
+        graph: Term | None = None,
+    ) -> Iterator[ox.Quad]:
+        """The quads of the named graphs matching a pattern (None matches anything)."""
+
+    def present(self, quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+        """Which of these quads the store holds."""
+        return {q for q in quads if any(True for _ in self.quads(q.subject, q.predicate, q.object, q.graph_name))}
+
+    @abstractmethod
+    def graphs(self) -> list[str]:
+        """The IRIs of the named graphs (never the engine's own system graphs)."""
+
+    @abstractmethod
+    def dump(self, fmt: str, graph: str | None = None) -> bytes:
+        """Serialise the whole dataset (quad formats) or one graph / the union (triple formats)."""
+
+    def quads_per_graph(self) -> dict[str, int]:
+        """Statements per named graph (system graphs left out)."""
+        hidden = set(self.capabilities.hidden_graphs)
+        return {g: int(n or 0) for g, n in self.select_values(store_query("quads-per-graph")) if g and g not in hidden}
+
+    def count(self) -> int:
+        """Number of distinct triples in the union of all graphs."""
+        rows = list(self.select_values(store_query("distinct-triples")))
+        return int(rows[0][0] or 0)
+
+    def quad_count(self) -> int:
+        """Number of quads (a triple stated by two sources counts twice)."""
+        rows = list(self.select_values(store_query("quad-count")))
+        return int(rows[0][0] or 0)
+
+    def is_empty(self) -> bool:
+        """True when the store holds no quad at all."""
+        return not self.ask(store_query("any-quad"))
+
+    def version(self) -> tuple[str, int]:
+        """A cheap token that changes when the data changes: the write counter where the store has one, else
+        the number of quads (so a write elsewhere that keeps the count may go unseen)."""
+        if self.generation is not None:
+            return ("generation", self.generation)
+        return ("quads", self.quad_count())
+
+    # -- writing -------------------------------------------------------------------------------------------
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update, atomically."""
+
+    @abstractmethod
+    def write(self, added: Iterable[ox.Quad], removed: Iterable[ox.Quad] = (), drop_graphs: Sequence[str] = ()) -> None:
+        """Remove quads, drop graphs and add quads, in one transaction when the backend can hold the change in
+        one (:attr:`Capabilities.atomic_write_quads`); larger changes are written in chunks and undone on failure."""
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads (see :meth:`write`)."""
+        self.write(quads)
+
+    def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove quads (see :meth:`write`)."""
+        self.write((), quads)
+
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> int:
+        """Add the quads not yet present, all or nothing (the embedded engine uses its bulk loader); returns how
+        many were new."""
+        quads = list(dict.fromkeys(quads))
+        there = self.present(quads)
+        new = [q for q in quads if q not in there]
+        self.write(new)
+        return len(new)
+
+    def add_data(self, data: bytes, fmt: str, graph: str | None = None, base_iri: str | None = None) -> int:
+        """Parse RDF and add it; return the number of quads read.
+
+        Triple formats go into ``graph`` (required); quad formats keep their own graphs. Nothing is written
+        when the data does not parse (:class:`DataSyntaxError` says where).
+        """
+        quads = parse_rdf(data, fmt, graph, base_iri)
+        self.write(quads)
+        return len(quads)
+
+    @abstractmethod
+    def bulk_load(self, path: str | Path, fmt: str | None = None) -> int:
+        """Load a big RDF file fast into a fresh store: not one transaction (a failure leaves what was loaded) and
+        no validation. Returns the number of quads in the store afterwards."""
+
+    @abstractmethod
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph and its triples."""
+
+    def flush(self) -> None:  # noqa: B027 - optional hook
+        """Make sure everything written is durable (what the engine acknowledged; no-op where it always is)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the store's resources."""
 
 
 class OxigraphStore(Store):
@@ -327,51 +555,100 @@ class OxigraphStore(Store):
         self.generation = 0
 
     @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(engine="oxigraph", embedded=True, tracks_writes=True, native_bindings=True)
+
+    @property
     def native(self) -> ox.Store:
-        """The pyoxigraph store itself, for code that needs the engine directly (benchmarks, workers)."""
+        """The pyoxigraph store itself, for code that must hold the engine (the query sandbox's forked workers)."""
         return self._store
 
-    def _run(self, sparql: str) -> Any:
+    def _run(
+        self,
+        sparql: str,
+        bindings: Bindings | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> Any:
+        single = {k: v for k, v in (bindings or {}).items() if isinstance(k, str) and not isinstance(v, list | tuple)}
+        rest = {k: v for k, v in (bindings or {}).items() if k not in single}
+        kwargs: dict[str, Any] = {"use_default_graph_as_union": not default_graphs}
+        if single:
+            kwargs["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in single.items()}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
-            return self._store.query(sparql, use_default_graph_as_union=True)
+            try:
+                return self._store.query(bind_values(sparql, rest), **kwargs)
+            except RuntimeError:  # substitutions bind projected variables only: bind the others as VALUES rows
+                if not single:
+                    raise
+                kwargs.pop("substitutions")
+                return self._store.query(bind_values(sparql, {**rest, **single}), **kwargs)
         except SyntaxError as error:
             raise QuerySyntaxError(_position_message(error, "query syntax error")) from None
-        except OSError as error:
+        except (OSError, ValueError) as error:
             raise StoreError(f"query failed: {error}") from None
 
-    def query_serialized(self, sparql: str, result_format: str) -> tuple[bytes, str]:
-        result = self._run(sparql)
+    def query_serialized(
+        self,
+        sparql: str,
+        result_format: str,
+        bindings: Bindings | None = None,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> tuple[bytes, str]:
+        result = self._run(sparql, bindings, default_graphs, named_graphs)
         if isinstance(result, ox.QueryTriples):
             rdf, media, _ = RDF_FORMATS[result_format]
             return result.serialize(format=rdf), media
         fmt, media = RESULT_FORMATS[result_format]
         return result.serialize(format=fmt), media
 
-    def select(self, sparql: str) -> SelectResult:
-        result = self._run(sparql)
+    def select(self, sparql: str, bindings: Bindings | None = None) -> SelectResult:
+        result = self._run(sparql, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("expected a SELECT query")
         names = [v.value for v in result.variables]
         rows = [tuple(to_rdflib(solution[i]) for i in range(len(names))) for solution in result]
         return SelectResult(names, rows)
 
-    def select_values(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
-        result = self._run(sparql)
+    def select_values(self, sparql: str, bindings: Bindings | None = None) -> Iterator[tuple[str | None, ...]]:
+        result = self._run(sparql, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("expected a SELECT query")
         width = len(result.variables)
         for solution in result:
             yield tuple(None if (t := solution[i]) is None else t.value for i in range(width))
 
-    def ask(self, sparql: str) -> bool:
-        return bool(self._run(sparql))
+    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
+        return bool(self._run(sparql, bindings))
 
-    def construct(self, sparql: str) -> Graph:
-        result = self._run(sparql)
+    def construct(self, sparql: str, bindings: Bindings | None = None) -> Graph:
+        result = self._run(sparql, bindings)
         graph = Graph()
         for triple in result:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
+
+    def quads(
+        self,
+        subject: Term | None = None,
+        predicate: Term | None = None,
+        object: Term | None = None,  # noqa: A002
+        graph: Term | None = None,
+    ) -> Iterator[ox.Quad]:
+        for quad in self._store.quads_for_pattern(
+            _pattern(subject), _pattern(predicate), _pattern(object), _pattern(graph)
+        ):
+            if not isinstance(quad.graph_name, ox.DefaultGraph):
+                yield quad
+
+    def present(self, quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+        return {q for q in quads if q in self._store}
 
     def update(self, sparql: str) -> None:
         self.generation += 1
@@ -379,21 +656,43 @@ class OxigraphStore(Store):
             self._store.update(sparql)
         except SyntaxError as error:
             raise QuerySyntaxError(_position_message(error, "update syntax error")) from None
-        except OSError as error:
+        except (OSError, ValueError) as error:
             raise StoreError(f"update failed: {error}") from None
 
-    def add_data(self, data: bytes, fmt: str, graph: str | None = None, base_iri: str | None = None) -> int:
-        quads = parse_rdf(data, fmt, graph, base_iri)
-        self.add_quads(quads)
-        return len(quads)
+    def write(self, added: Iterable[ox.Quad], removed: Iterable[ox.Quad] = (), drop_graphs: Sequence[str] = ()) -> None:
+        added, removed = list(added), list(removed)
+        if not removed and not drop_graphs:
+            self.generation += 1
+            try:
+                self._store.extend(added)  # one transaction
+            except OSError as error:
+                raise StoreError(f"write failed, nothing was written: {error}") from None
+            return
+        self.update(write_text(added, removed, drop_graphs))
 
-    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
-        """Add pyoxigraph quads in one transaction."""
+    def bulk_load(self, path: str | Path, fmt: str | None = None) -> int:
+        path = Path(path)
+        fmt = fmt or format_for_path(path)
         self.generation += 1
         try:
-            self._store.extend(quads)
+            self._store.bulk_load(path=str(path), format=RDF_FORMATS[fmt][0], lenient=True)
+        except (SyntaxError, ValueError, OSError) as error:
+            raise StoreError(f"{path}: {error}") from None
+        self.flush()
+        return len(self._store)
+
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> int:
+        """Add quads with the engine's bulk loader, all or nothing: only the quads not yet present are loaded,
+        and if loading fails they are removed again. Returns how many were new."""
+        self.generation += 1
+        new = list(dict.fromkeys(q for q in quads if q not in self._store))
+        try:
+            self._store.bulk_extend(new)
         except OSError as error:
-            raise StoreError(f"write failed, nothing was written: {error}") from None
+            for quad in new:
+                self._store.remove(quad)
+            raise StoreError(f"bulk load failed, nothing was written: {error}") from None
+        return len(new)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -411,8 +710,14 @@ class OxigraphStore(Store):
         if graph:
             return self._store.dump(format=rdf, from_graph=ox.NamedNode(graph))
         # The union of all graphs as one set of triples.
-        triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-        return triples.serialize(format=rdf)
+        triples = self._store.query(store_query("triples"), use_default_graph_as_union=True)
+        return ox.serialize((ox.Triple(s["s"], s["p"], s["o"]) for s in triples), format=rdf)
+
+    def quad_count(self) -> int:
+        return len(self._store)
+
+    def version(self) -> tuple[str, int]:
+        return ("generation", self.generation or 0)
 
     def flush(self) -> None:
         """Make sure everything written is on disk (no-op in memory)."""
@@ -423,129 +728,6 @@ class OxigraphStore(Store):
         if self.path is not None:
             self._store.flush()
         del self._store
-
-
-class RemoteStore(Store):
-    """A remote SPARQL 1.1 endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso...), over HTTP."""
-
-    def __init__(self, query_url: str, update_url: str | None = None, timeout: float = 60.0) -> None:
-        self.query_url = query_url
-        if update_url is None and query_url.rstrip("/").endswith("/query"):
-            update_url = query_url.rstrip("/")[: -len("query")] + "update"
-        self.update_url = update_url
-        self.url = f"sparql:{query_url}" + (f"|{update_url}" if update_url else "")
-        self.timeout = timeout
-        self._http = requests.Session()
-
-    def _post_query(self, sparql: str, accept: str) -> requests.Response:
-        try:
-            response = self._http.post(
-                self.query_url,
-                data=sparql.encode("utf-8"),
-                headers={"Content-Type": "application/sparql-query", "Accept": accept},
-                timeout=self.timeout,
-            )
-        except requests.RequestException as error:
-            raise StoreError(f"cannot reach the SPARQL endpoint {self.query_url}: {error}") from None
-        self._check(response, "query")
-        return response
-
-    def _check(self, response: requests.Response, what: str) -> None:
-        if response.status_code < 400:
-            return
-        message = response.text.strip().replace("\n", " ")[:500]
-        if response.status_code == 400:
-            raise QuerySyntaxError(_position_message(Exception(message), f"{what} rejected by the endpoint"))
-        raise StoreError(f"{what} failed at the endpoint ({response.status_code}): {message}")
-
-    def query_serialized(self, sparql: str, result_format: str) -> tuple[bytes, str]:
-        if query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
-            media = RDF_FORMATS[result_format][1]
-        else:
-            media = RESULT_FORMATS[result_format][1]
-        response = self._post_query(sparql, media)
-        return response.content, response.headers.get("Content-Type", media).split(";")[0]
-
-    def _json(self, sparql: str) -> dict[str, Any]:
-        response = self._post_query(sparql, "application/sparql-results+json")
-        try:
-            return json.loads(response.content)
-        except ValueError as error:
-            raise StoreError(f"the endpoint did not answer SPARQL JSON: {error}") from None
-
-    def select(self, sparql: str) -> SelectResult:
-        doc = self._json(sparql)
-        names = doc["head"].get("vars", [])
-        rows = [tuple(_json_term(b.get(v)) for v in names) for b in doc["results"]["bindings"]]
-        return SelectResult(names, rows)
-
-    def select_values(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
-        doc = self._json(sparql)
-        names = doc["head"].get("vars", [])
-        for binding in doc["results"]["bindings"]:
-            yield tuple(cell["value"] if (cell := binding.get(v)) else None for v in names)
-
-    def ask(self, sparql: str) -> bool:
-        return bool(self._json(sparql)["boolean"])
-
-    def construct(self, sparql: str) -> Graph:
-        response = self._post_query(sparql, "application/n-triples")
-        graph = Graph()
-        graph.parse(data=response.content, format="nt")
-        return graph
-
-    def update(self, sparql: str) -> None:
-        if not self.update_url:
-            raise StoreError("this remote store has no update URL: give it as sparql:QUERY_URL|UPDATE_URL")
-        try:
-            response = self._http.post(
-                self.update_url,
-                data=sparql.encode("utf-8"),
-                headers={"Content-Type": "application/sparql-update"},
-                timeout=self.timeout,
-            )
-        except requests.RequestException as error:
-            raise StoreError(f"cannot reach the SPARQL endpoint {self.update_url}: {error}") from None
-        self._check(response, "update")
-
-    def add_data(self, data: bytes, fmt: str, graph: str | None = None, base_iri: str | None = None) -> int:
-        # Parse locally first: a bad file is reported with its position and nothing is sent.
-        quads = parse_rdf(data, fmt, graph, base_iri)
-        by_graph: dict[str, list[str]] = {}
-        for quad in quads:
-            g = quad.graph_name
-            key = g.value if isinstance(g, ox.NamedNode) else ""
-            by_graph.setdefault(key, []).append(f"{quad.subject} {quad.predicate} {quad.object} .")
-        # One INSERT DATA request holds every graph: the endpoint applies it atomically.
-        parts = []
-        for g, lines in by_graph.items():
-            body = "\n".join(lines)
-            parts.append(f"GRAPH <{g}> {{\n{body}\n}}" if g else body)
-        if parts:
-            self.update("INSERT DATA {\n" + "\n".join(parts) + "\n}")
-        return len(quads)
-
-    def graphs(self) -> list[str]:
-        rows = self.select_values("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-        return sorted(g for (g,) in rows if g)
-
-    def drop_graph(self, graph: str) -> None:
-        self.update(f"DROP SILENT GRAPH <{graph}>")
-
-    def dump(self, fmt: str, graph: str | None = None) -> bytes:
-        if fmt in ("trig", "nquads"):
-            local = OxigraphStore()
-            rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-            local.add_quads(
-                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g)) for s, p, o, g in rows
-            )
-            return local.dump(fmt)
-        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-        body, _ = self.query_serialized(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", fmt)
-        return body
-
-    def close(self) -> None:
-        self._http.close()
 
 
 def open_store(url: str | None) -> Store:
@@ -560,9 +742,23 @@ def open_store(url: str | None) -> Store:
     if url.startswith("oxigraph:"):
         return OxigraphStore(url[len("oxigraph:") :].removeprefix("//"))
     if url.startswith("sparql:") or url.startswith(("http://", "https://")):
+        from .store_remote import RemoteStore
+
         rest = url.removeprefix("sparql:")
-        query_url, _, update_url = rest.partition("|")
-        return RemoteStore(query_url, update_url or None)
+        query_url, _, more = rest.partition("|")
+        update_url, _, gsp_url = more.partition("|")
+        return RemoteStore(query_url, update_url or None, gsp_url or None)
     if "://" not in url and not url.endswith(":"):
         return OxigraphStore(url)
-    raise StoreError(f"unknown store setting {url!r}: use memory:, oxigraph:PATH or sparql:QUERY_URL[|UPDATE_URL]")
+    raise StoreError(
+        f"unknown store setting {url!r}: use memory:, oxigraph:PATH or sparql:QUERY_URL[|UPDATE_URL[|GRAPH_STORE_URL]]"
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """``RemoteStore`` lives in :mod:`graph.store_remote`; importable from here as before."""
+    if name == "RemoteStore":
+        from .store_remote import RemoteStore
+
+        return RemoteStore
+    raise AttributeError(name)

@@ -62,6 +62,42 @@ def wait_until_serving(url: str, process: subprocess.Popen, what: str, seconds: 
             time.sleep(0.1)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium through Playwright (never 'playwright install'), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watch:
+    """What a page did: every request, console errors, page errors and dialogs (a dialog would mean that
+    injected script ran). ``check`` fails on any of them, or on a request that left ``base_url``."""
+
+    def __init__(self, page, base_url: str) -> None:
+        self.base = base_url
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    @property
+    def problems(self) -> list[str]:
+        """Console and page errors, then dialogs."""
+        return self.errors + [f"dialog: {message}" for message in self.dialogs]
+
+    def check(self) -> None:
+        outside = [u for u in self.requests if not u.startswith((self.base + "/", "data:", "blob:"))]
+        assert outside == [], f"requests left 127.0.0.1: {outside}"
+        assert self.problems == []
+
+
 @contextmanager
 def serve_in_thread(app) -> Iterator[str]:
     """Serve a Flask app with waitress on a free port of 127.0.0.1 in a thread; yields its base URL."""
@@ -91,17 +127,141 @@ def sparql_server() -> Iterator[str]:
     process.wait(10)
 
 
-@pytest.fixture(params=["memory", "disk", "remote"])
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = {dir}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+MaxQueryMem = 200M
+ThreadsPerQuery = 2
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 8
+Charset = UTF-8
+EnabledGzipContent = 0
+
+[SPARQL]
+; Debian's default of 10,000 rows cuts results silently; the store pages or refuses at the cap, but the app's
+; whole-graph reads (the explorer's projection) need the cap above the store's size.
+ResultSetMaxRows = {row_cap}
+MaxQueryExecutionTime = 120
+MaxQueryCostEstimationTime = 400
+"""
+#: Run once through isql when the database is new: the SPARQL endpoint's user may update (queries and the Graph
+#: Store Protocol); Virtuoso's own graphs become private, so the union default graph holds our graphs only.
+VIRTUOSO_SETUP = """\
+GRANT SPARQL_UPDATE TO "SPARQL";
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);
+DB.DBA.RDF_GRAPH_GROUP_CREATE ('http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs', 1);
+{private}
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0, 1);
+"""
+
+
+def virtuoso_binaries() -> tuple[str, str]:
+    """Debian's Virtuoso (``apt-get install virtuoso-opensource``; scripts/test installs it)."""
+    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if server is None or isql is None:
+        pytest.fail("Virtuoso is not installed: apt-get install virtuoso-opensource (scripts/test does it)")
+    return server, isql
+
+
+@contextmanager
+def running_virtuoso(directory: Path, row_cap: int = 1_000_000) -> Iterator[str]:
+    """Run Virtuoso in ``directory`` (its own virtuoso.ini, free ports of 127.0.0.1, the setup done through isql)
+    and stop it afterwards; yields the SPARQL endpoint's URL."""
+    from graph.store_remote import VIRTUOSO_SYSTEM_GRAPHS
+
+    server, isql = virtuoso_binaries()
+    sql_port, http_port = free_port(), free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=sql_port, http_port=http_port, row_cap=row_cap))
+    process = subprocess.Popen(
+        [server, "+foreground", "+configfile", str(ini)],
+        cwd=directory,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{http_port}/sparql"
+    try:
+        wait_until_serving(f"{endpoint}?query=ASK%20%7B%7D", process, "Virtuoso", seconds=120)
+        private = "\n".join(
+            f"DB.DBA.RDF_GRAPH_GROUP_INS ('http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs', '{g}');"
+            for g in VIRTUOSO_SYSTEM_GRAPHS
+        )
+        setup = subprocess.run(
+            [isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={VIRTUOSO_SETUP.format(private=private)}"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert "Error" not in setup.stdout + setup.stderr, setup.stdout + setup.stderr
+        yield endpoint
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Virtuoso 7 for the session (result cap raised to a million rows); yields its SPARQL endpoint URL."""
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as endpoint:
+        yield endpoint
+
+
+#: The backends of the store contract: two embedded (memory, disk) and two remote engines.
+BACKENDS = ["memory", "disk", "oxigraph-server", "virtuoso"]
+
+
+def remote_store_url(request: pytest.FixtureRequest, engine: str) -> str:
+    """The store setting of a running remote engine (started on first use), emptied."""
+    if engine == "virtuoso":
+        url = f"sparql:{request.getfixturevalue('virtuoso_server')}"
+    else:
+        base = request.getfixturevalue("sparql_server")
+        url = f"sparql:{base}/query|{base}/update"
+    s = open_store(url)
+    for graph in s.graphs():
+        s.drop_graph(graph)
+    s.close()
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """An empty store of each backend; the contract tests run against all three."""
+    """An empty store of each backend; the contract tests run against all four."""
     if request.param == "memory":
         s = open_store("memory:")
     elif request.param == "disk":
         s = open_store(f"oxigraph:{tmp_path / 'store'}")
     else:
-        base = request.getfixturevalue("sparql_server")
-        s = open_store(f"sparql:{base}/query|{base}/update")
-        s.update("DROP ALL")
+        s = open_store(remote_store_url(request, request.param))
     yield s
     s.close()
 

@@ -50,12 +50,12 @@ def test_python_dash_m_graph_is_the_entry_point():
 
 
 def test_load_adds_the_file_and_keeps_it_on_disk(disk):
-    before = json.loads(run("stats", "--json", store=disk)[1])["triples"]
     code, out, _ = run("load", str(MINI), "--no-validate", store=disk)
     assert code == 0
     assert "45 statements added" in out
+    shipped = json.loads(run("stats", "--json")[1])["triples"]  # a memory store: the shipped data only
     after = json.loads(run("stats", "--json", store=disk)[1])
-    assert after["triples"] == before + 45
+    assert after["triples"] == shipped + 45
     assert after["by_source"]["https://partnergraph.org/id/source/mini-a"]["triples"] == 26
 
 
@@ -69,6 +69,7 @@ def test_loading_the_same_file_twice_adds_nothing_new(disk):
 def test_a_bad_file_is_one_line_with_its_position_and_writes_nothing(disk, tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text('<http://a/s> <http://a/p> "ok" .\n<http://a/s> <http://a/p> "broken .\n', "utf-8")
+    run("load", str(MINI), "--no-validate", store=disk)
     before = json.loads(run("stats", "--json", store=disk)[1])["triples"]
     code, out, err = run("load", str(bad), store=disk)
     assert code == 1
@@ -161,3 +162,29 @@ def test_trig_export_keeps_the_named_graphs(disk, tmp_path):
     a = json.loads(run("stats", "--json", store=disk)[1])
     b = json.loads(run("stats", "--json", store=copy)[1])
     assert a["by_source"] == b["by_source"]
+
+
+def test_store_is_accepted_anywhere_on_the_line(disk):
+    run("load", str(MINI), "--no-validate", store=disk)
+    before = CliRunner().invoke(cli, ["--store", disk, "stats", "--json"], obj={})
+    after = CliRunner().invoke(cli, ["stats", "--json", "--store", disk], obj={})
+    equals = CliRunner().invoke(cli, ["stats", f"--store={disk}", "--json"], obj={})
+    assert before.exit_code == after.exit_code == equals.exit_code == 0, after.output
+    assert json.loads(before.stdout) == json.loads(after.stdout) == json.loads(equals.stdout)
+    assert json.loads(after.stdout)["store"] == disk
+
+
+def test_a_command_that_only_reads_never_writes(disk):
+    from graph import open_store
+
+    empty = CliRunner().invoke(cli, ["stats", "--json", "--store", disk], obj={})
+    assert empty.exit_code == 0
+    assert "holds no shipped data" in empty.stderr and "not loaded" in empty.stderr
+    assert json.loads(empty.stdout)["triples"] == 0
+    store = open_store(disk)
+    assert store.is_empty()  # stats wrote nothing, not even the shipped data
+    store.close()
+    run("load", str(MINI), "--no-validate", store=disk)  # a command that writes loads the shipped data
+    loaded = CliRunner().invoke(cli, ["stats", "--json", "--store", disk], obj={})
+    assert "note:" not in loaded.stderr
+    assert json.loads(loaded.stdout)["triples"] > 45

@@ -93,7 +93,12 @@ def test_acknowledged_writes_survive_kill_9(tmp_path: Path):
         threads = [threading.Thread(target=writer) for _ in range(3)]
         for t in threads:
             t.start()
-        time.sleep(rng.uniform(0.8, 2.5))
+        # Kill once this round has had its share of acknowledged writes (however slow a loaded machine is),
+        # at a random moment while the writers keep writing.
+        deadline = time.monotonic() + 120
+        while len(acknowledged) < 6 * (_round + 1) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.0, 0.8))
         server.send_signal(signal.SIGKILL)  # kill -9 in the middle of the writes
         server.wait(10)
         stop.set()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from graph.changes import FormEdit, Source, typed_date
+from graph.forms import FormEdit, Source, typed_date
 from server import create_app
 
 TOKEN = "office-token-0123456789abcdef"
@@ -118,9 +118,15 @@ def test_add_then_correct_an_agreement(app):
     assert objects(app, tie, KP + "signedDate") == [("1998-05-15", other)]
     assert objects(app, tie, KP + "party") == [(BC, source), (GYEONGGI, source)]  # unchanged values stay
     assert len(objects(app, tie, KP + "evidence")) == 2
-    # revert the correction from the list of changes
+    # revert the correction: the button leads to the change in words and asks to confirm; nothing is undone yet
     change = writer.changes(limit=1)[0].iri
-    reverted = client.post("/edit/revert", data={"csrf": token, "change": change})
+    unconfirmed = client.post("/edit/revert", data={"csrf": token, "change": change})
+    assert unconfirmed.status_code == 302 and unconfirmed.location.endswith("/edit/change/" + change.rsplit("/", 1)[1])
+    assert objects(app, tie, KP + "signedDate") == [("1998-05-15", other)]
+    confirm = client.get(unconfirmed.location).get_data(as_text=True)
+    assert "Revert this change?" in confirm and 'name="confirm" value="yes"' in confirm
+    assert "signed date" in confirm and "“1998-05”" in confirm and "“1998-05-15”" in confirm
+    reverted = client.post("/edit/revert", data={"csrf": token, "change": change, "confirm": "yes"})
     assert reverted.status_code == 302
     assert objects(app, tie, KP + "signedDate") == [("1998-05", source)]
 
@@ -219,3 +225,130 @@ def test_evidence_numbers_continue_after_the_existing_ones(app):
     graph, evidence, quads = builder.source(Source("Global Inspiration GyeongGi-Do", "", "x"))
     assert graph.value == ID + "source/global-inspiration-gyeonggi-do"
     assert evidence.value == ID + "evidence/global-inspiration-gyeonggi-do/1"
+
+
+# -- editing by name -------------------------------------------------------------------------------------------
+
+
+def test_parties_are_chosen_by_name_and_the_page_links_the_new_tie(app):
+    client, token = signed_in(app)
+    data = {
+        **AGREEMENT,
+        "label": "Gyeonggi – British Columbia youth exchange",
+        "parties": ["Gyeonggi Province", "british columbia"],  # names, as typed (case does not matter)
+        "csrf": token,
+    }
+    response = client.post("/edit/agreement", data=data, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    tie = ID + "agreement/gyeonggi-british-columbia-youth-exchange"
+    assert sorted(o for o, _ in objects(app, tie, KP + "party")) == [BC, GYEONGGI]
+    saved = page[page.index('id="saved"') :]
+    assert 'href="/id/agreement/gyeonggi-british-columbia-youth-exchange"' in saved
+    assert "Gyeonggi – British Columbia youth exchange</a>" in saved
+    # the correction form shows the parties by name, not by IRI
+    form = client.get(f"/edit/agreement?iri={tie}").get_data(as_text=True)
+    assert 'value="Gyeonggi Province"' in form and f'value="{GYEONGGI}"' not in form
+
+
+def test_every_bad_field_is_reported_at_once(app):
+    client, token = signed_in(app)
+    before = app.extensions["kg"].store.quad_count()
+    response = client.post(
+        "/edit/agreement",
+        data={
+            **AGREEMENT,
+            "label": "",
+            "parties": ["Gyeonggi Province", "Atlantis Nowhere"],
+            "date": "May 1998",
+            "quote": "",
+            "source_url": "javascript:alert(1)",
+            "csrf": token,
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "5 problems; nothing was written." in page
+    for message in ("name: give the display name", "party 2:", "YYYY, YYYY-MM or YYYY-MM-DD", "quote the words"):
+        assert message in page, message
+    assert "http(s) URL" in page
+    for field in ("label", "party-2", "date", "quote", "source_url"):
+        assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', page), field
+    for fine in ("party-1", "party-3"):  # a good party, an empty extra one
+        assert not re.search(rf'id="{fine}"[^>]*aria-invalid', page), fine
+    assert app.extensions["kg"].store.quad_count() == before
+
+
+def test_a_name_several_entities_share_asks_which(tmp_path):
+    from graph.forms import resolve_name
+    from graph.network import AmbiguousName
+    from tests.conftest import network_app
+
+    kg = network_app().extensions["kg"]
+    with pytest.raises(AmbiguousName) as error:
+        resolve_name(kg, "Springfield")
+    assert "id/region/cn/springfield" in str(error.value) and "id/region/kr/springfield" in str(error.value)
+    assert resolve_name(kg, "Springfield [id:region/cn/springfield]") == ID + "region/cn/springfield"
+    assert resolve_name(kg, "gyeonggi-do") == GYEONGGI  # another spelling of the same place
+
+
+def test_correct_by_name(app):
+    client, _ = signed_in(app)
+    found = client.get("/edit/correct?form=entity&name=Gyeonggi+Province")
+    assert found.status_code == 302 and found.location == "/edit/entity?iri=" + GYEONGGI
+    missing = client.get("/edit/correct?form=entity&name=Nowhere+at+all", follow_redirects=True)
+    assert "Nowhere at all" in missing.get_data(as_text=True)
+
+
+def test_the_change_log_says_what_changed_in_words(app):
+    client, token = signed_in(app)
+    client.post(
+        "/edit/entity",
+        data={
+            "label": "Hwaseong Test City",
+            "type": "City",
+            "located_in": "Gyeonggi Province",
+            "source_title": "City list",
+            "quote": "Hwaseong is a city of Gyeonggi Province",
+            "csrf": token,
+        },
+    )
+    page = client.get("/edit/").get_data(as_text=True)
+    log = page[page.index("Recent changes") :]
+    assert "Hwaseong Test City" in log and "located in" in log and ">Gyeonggi Province</a>" in log
+    assert 'class="added"' in log and "Review or revert this change" in log
+    # the entity's public page has the same history, without signing in
+    public = app.test_client().get("/id/region/kr/hwaseong-test-city").get_data(as_text=True)
+    assert "“Hwaseong Test City”" in public[public.index('id="history"') :]
+
+
+def test_one_name_for_the_token_setting(app):
+    from pathlib import Path
+
+    off = create_app({"STORE": "memory:", "LOAD_SHIPPED": False, "WRITE_TOKENS": "", "TESTING": True})
+    page = off.test_client().get("/edit/").get_data(as_text=True)
+    assert "PARTNERGRAPH_WRITE_TOKENS" in page
+    assert (
+        off.test_client()
+        .post("/update", data={"update": "x"})
+        .get_json()["error"]
+        .endswith("(PARTNERGRAPH_WRITE_TOKENS)")
+    )
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "editing.md").read_text("utf-8")
+    assert "export PARTNERGRAPH_WRITE_TOKENS=" in docs
+    # the navigation offers Edit only where writes are on
+    assert 'href="/edit/"' not in off.test_client().get("/sources").get_data(as_text=True)
+    assert 'href="/edit/"' in app.test_client().get("/sources").get_data(as_text=True)
+
+
+def test_signing_in_returns_to_the_page_asked_for(app):
+    client = app.test_client()
+    asked = client.get("/edit/entity?iri=" + GYEONGGI)
+    assert asked.status_code == 302 and "next=" in asked.location
+    page = client.get(asked.location).get_data(as_text=True)
+    assert 'name="next" value="/edit/entity?iri=' in page
+    done = client.post("/edit/login", data={"csrf": csrf(page), "token": TOKEN, "next": "/edit/entity?iri=" + GYEONGGI})
+    assert done.location == "/edit/entity?iri=" + GYEONGGI
+    for elsewhere in ("https://evil.example/", "//evil.example/edit/", "/id/region/kr"):
+        other = app.test_client()
+        token = csrf(other.get("/edit/").get_data(as_text=True))
+        assert other.post("/edit/login", data={"csrf": token, "token": TOKEN, "next": elsewhere}).location == "/edit/"

@@ -84,5 +84,5 @@ def test_bulk_load_into_a_remote_engine_in_chunks(sparql_server, tmp_path):
     sizes = generate_file(50, path)
     store = open_store(f"sparql:{sparql_server}/query|{sparql_server}/update")
     store.update("DROP ALL")
-    assert bulk_load(store, path, chunk=100) == sizes.quads
+    assert bulk_load(store, path) == sizes.quads
     store.close()

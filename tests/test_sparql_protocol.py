@@ -111,7 +111,7 @@ def test_ask_in_json_xml_csv(client: FlaskClient) -> None:
     xml = client.get("/sparql", query_string={"query": ASK_NORTH, "format": "xml"}).text
     assert "<boolean>true</boolean>" in xml
     no = client.get("/sparql", query_string={"query": "ASK { <urn:x> ?p ?o }", "format": "csv"}).text
-    assert no == "false\n"
+    assert no.strip() == "false"
 
 
 @pytest.mark.parametrize(
@@ -216,13 +216,13 @@ def test_row_cap_is_said(client: FlaskClient) -> None:
     assert response.headers["X-Partnergraph-Truncated"] == "true"
     doc = json.loads(response.data)
     assert len(doc["results"]["bindings"]) == 5
-    assert doc["partnergraph"] == {"truncated": True, "rows": 5}
+    assert response.headers["X-Partnergraph-Rows"] == "5"
     csv_response = client.get("/sparql", query_string={"query": LABELS, "format": "csv"})
     assert csv_response.headers["X-Partnergraph-Truncated"] == "true"
     assert len(csv_response.text.splitlines()) == 6
     small = client.get("/sparql", query_string={"query": LABELS + " LIMIT 5"})
     assert "X-Partnergraph-Truncated" not in small.headers
-    assert "partnergraph" not in json.loads(small.data)
+    assert len(json.loads(small.data)["results"]["bindings"]) == 5
     construct = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "nt"})
     assert construct.headers["X-Partnergraph-Truncated"] == "true"
     assert len(construct.text.splitlines()) == 5

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from graph import entities, pathfinder
 from graph import network as nw
@@ -47,6 +47,20 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise nw.NetworkError(f"{name}: {value} is out of range ({low} to {high})")
     return value
+
+
+def _json_object() -> dict[str, Any]:
+    """The request's JSON body as an object ({} when there is none); a list, a scalar or JSON nested too deeply
+    is a clear 400 (NetworkError), never a 500."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise nw.NetworkError("the JSON body is nested too deeply") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise nw.NetworkError(f"send a JSON object, not a {type(data).__name__}")
+    return data
 
 
 def _required(*names: str) -> str:
@@ -349,11 +363,9 @@ def _overview_body(network: nw.Network, limit: int) -> bytes:
     return current_app.json.dumps(body).encode("utf-8")
 
 
-@bp.record_once
-def _warm_up(state) -> None:
+def init_app(app: Flask) -> None:
     """Outside tests, build the projection, its layout and the overview in the background when the app starts,
-    so that the first visitor does not wait for them."""
-    app = state.app
+    so that the first visitor does not wait for them (called by ``create_app`` after the query workers fork)."""
     if app.testing or not app.config.get("EXPLORER_WARMUP", True):
         return
 
@@ -370,7 +382,7 @@ def _warm_up(state) -> None:
 @bp.post("/subgraph")
 def subgraph():
     """Nodes and edges among the entities listed in the JSON body ``{"ids": [...]}`` (at most 20,000)."""
-    data = request.get_json(silent=True) or {}
+    data = _json_object()
     ids = data.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         raise nw.NetworkError('send {"ids": [IRI, ...]}')
@@ -385,7 +397,7 @@ def scores():
     ``betweenness`` (see /api/facets for what each means) or ``community`` (the index of its community, biggest
     first; -1 for isolated entities). Betweenness and communities are computed in the background: until ready
     the answer is ``{"measure", "status": "computing", "progress": 0.4, "scores": {}}``: no figures."""
-    data = request.get_json(silent=True) or {}
+    data = _json_object()
     measure = data.get("measure", "degree")
     ids = data.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
@@ -425,7 +437,7 @@ def export():
     "title": "..."}``."""
     from graph import network_export as ex
 
-    data = request.get_json(silent=True) or {}
+    data = _json_object()
     fmt = data.get("format", "graphml")
     ids = data.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):

@@ -1,4 +1,5 @@
-"""Write access: bearer tokens from the WRITE_TOKENS setting (``name:token,name2:token2``).
+"""Write access: bearer tokens from the WRITE_TOKENS setting (``name:token,name2:token2``), set as the environment
+variable ``PARTNERGRAPH_WRITE_TOKENS`` or as ``WRITE_TOKENS`` in ``instance/config.py``.
 
 Tokens are compared in constant time (``hmac.compare_digest`` against every configured token) and never logged,
 echoed or stored in cookies; the name is what the change log records. With no token configured, writes are off.
@@ -16,6 +17,8 @@ from flask.typing import ResponseReturnValue
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 MIN_TOKEN_LENGTH = 16
 REALM = 'Bearer realm="Partnergraph writes"'
+#: The name people are told to set (``WRITE_TOKENS`` in ``instance/config.py``).
+SETTING = "PARTNERGRAPH_WRITE_TOKENS"
 
 
 class TokenConfigError(ValueError):
@@ -36,16 +39,16 @@ def parse_tokens(setting: str | dict | None) -> dict[str, str]:
                 continue
             name, sep, token = item.partition(":")
             if not sep:
-                raise TokenConfigError(f"WRITE_TOKENS entry {n}: write it as name:token")
+                raise TokenConfigError(f"{SETTING} entry {n}: write it as name:token")
             pairs.append((name.strip(), token.strip()))
     tokens: dict[str, str] = {}
     for name, token in pairs:
         if not NAME.fullmatch(name):
-            raise TokenConfigError(f"WRITE_TOKENS: {name!r} is not a valid name (letters, digits, '.', '_', '-')")
+            raise TokenConfigError(f"{SETTING}: {name!r} is not a valid name (letters, digits, '.', '_', '-')")
         if len(token) < MIN_TOKEN_LENGTH:
-            raise TokenConfigError(f"WRITE_TOKENS: the token of {name!r} is shorter than {MIN_TOKEN_LENGTH} characters")
+            raise TokenConfigError(f"{SETTING}: the token of {name!r} is shorter than {MIN_TOKEN_LENGTH} characters")
         if name in tokens:
-            raise TokenConfigError(f"WRITE_TOKENS: the name {name!r} is given twice")
+            raise TokenConfigError(f"{SETTING}: the name {name!r} is given twice")
         tokens[name] = token
     return tokens
 
@@ -98,7 +101,7 @@ def authenticate() -> tuple[str | None, ResponseReturnValue | None]:
     403 when writes are disabled or the token is wrong, 401 (with WWW-Authenticate) when none is given.
     """
     if not writes_enabled():
-        return None, _error(403, "writes are disabled on this server: no WRITE_TOKENS are configured")
+        return None, _error(403, f"writes are disabled on this server: no write tokens are configured ({SETTING})")
     header = request.headers.get("Authorization", "")
     scheme, _, credentials = header.partition(" ")
     if not header:

@@ -6,11 +6,10 @@ import time
 
 from flask import Blueprint, current_app, jsonify
 
+from graph.labels import load_query
+
 bp = Blueprint("pages", __name__)
 
-CREDITS_QUERY = """SELECT DISTINCT ?source ?title ?rights WHERE {
-  GRAPH ?source { ?source <http://purl.org/dc/terms/rights> ?rights
-  OPTIONAL { ?source <http://purl.org/dc/terms/title> ?title } } } ORDER BY ?title LIMIT 20"""
 _RECHECK_SECONDS = 10.0
 
 
@@ -31,7 +30,7 @@ def data_credits() -> list[dict[str, str]]:
     key = kg.store.generation
     fresh = cache["key"] == key and (key is not None or time.monotonic() - cache["at"] < _RECHECK_SECONDS)
     if not fresh:
-        rows = kg.store.select_values(CREDITS_QUERY)
+        rows = kg.store.select_values(load_query("credits"))
         cache.update(key=key, at=time.monotonic(), rows=[{"source": s, "title": t, "rights": r} for s, t, r in rows])
     return cache["rows"]
 

@@ -24,14 +24,30 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOAD_SHIPPED", True, "Load the shipped ontology and data on start (skipped when already there)."),
     Setting("QUERY_TIMEOUT", 10.0, "Seconds a SPARQL query may run on the public endpoint before it is stopped."),
     Setting("MAX_ROWS", 10000, "Result rows the public endpoint returns at most; a response says when it cut."),
-    Setting("QUERY_WORKERS", 2, "Worker processes that run public SPARQL queries (each killable on timeout)."),
+    Setting(
+        "QUERY_WORKERS",
+        0,
+        "Worker processes that run SPARQL queries (each killable); 0: sized from the machine's cores and memory.",
+    ),
+    Setting("QUERY_FAST_LANE", 1, "Extra workers started when every worker is busy with a slow query."),
+    Setting("RESULT_CACHE_MB", 64, "Memory (MB) for answers of repeated queries (per store version); 0: no cache."),
     Setting("QUERY_MEMORY_MB", 2048, "Memory (MB) a public SPARQL query may use beyond the store before it stops."),
+    Setting("QUERY_QUEUE", 8, "Queries that may wait for a busy worker; beyond that a query gets 503 at once."),
+    Setting("QUERY_QUEUE_WAIT", 2.0, "Seconds a query waits for a free worker before it gets 503 (Retry-After)."),
+    Setting("MAX_QUERY_DEPTH", 200, "Deepest nesting of brackets ({ ( [) a query or update may have (400 beyond)."),
+    Setting("MAX_QUERY_BYTES", 256 * 1024, "Largest query text (bytes) /sparql and /query accept (413 beyond)."),
+    Setting("MAX_API_BYTES", 1024 * 1024, "Largest request body (bytes) the JSON API and the pages accept (413)."),
+    Setting("UPDATE_TIMEOUT", 60.0, "Seconds a SPARQL Update may take to compute its change before it is stopped."),
     Setting(
         "EXPLORER_OVERVIEW", 2000, "Entities the explorer opens with: all up to this many, else the best connected."
     ),
     Setting("EXPLORER_WARMUP", True, "Build the network, its layout and the overview in the background on start."),
-    Setting("WRITE_TOKENS", "", "Write access: 'name:token,name2:token2'. Empty: the graph is read-only."),
+    Setting(
+        "WRITE_TOKENS", "", "Write access: 'name:token,name2:token2' (env PARTNERGRAPH_WRITE_TOKENS). Empty: read-only."
+    ),
     Setting("MAX_WRITE_BYTES", 16 * 1024 * 1024, "Largest body /update and /store accept (bytes)."),
+    Setting("CONNECTION_LIMIT", 1000, "Open connections waitress accepts (slow clients wait in the event loop)."),
+    Setting("CHANNEL_TIMEOUT", 30, "Seconds of inactivity after which waitress closes a connection."),
     Setting("SECRET_KEY", None, "Signs the session cookie of the edit forms; unset: a random one per start."),
 )
 

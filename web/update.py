@@ -13,8 +13,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from graph.changes import Change, ChangeRefused, Writer
+from graph.changes import CHANGE_BASE, Change, ChangeRefused, Writer
 from graph.knowledge import ValidationError
+from graph.namespaces import BASE
+from graph.sandbox import UpdateRefused
 from graph.store import RDF_FORMATS, DataSyntaxError, QuerySyntaxError, StoreError, parse_rdf
 
 from . import auth
@@ -34,9 +36,8 @@ GRAPH_MEDIA = {
 }
 
 
-@bp.record_once
-def _setup(state) -> None:
-    app = state.app
+def init_app(app: Flask) -> None:
+    """Parse the write tokens; put recorded edits back on top of freshly reloaded shipped files (a write)."""
     auth.init_app(app)
     if app.extensions["write_tokens"] and app.extensions["kg"].store.url == "memory:":
         app.logger.warning("writes are enabled on the memory store: every change is lost when the server stops")
@@ -100,6 +101,12 @@ def run_write(action) -> ResponseReturnValue:
         return _error(400, str(error))
     except (ChangeRefused, DataSyntaxError) as error:
         return _error(400, str(error))
+    except UpdateRefused as error:
+        if error.kind == "busy":
+            response = _error(503, str(error))
+            response.headers["Retry-After"] = "2"
+            return response
+        return _error(503 if error.kind in ("timeout", "memory", "error") else 400, str(error))
     except StoreError as error:
         log.error("write failed: %s", error)
         return _error(503, f"the write failed, nothing was written: {error}")
@@ -132,7 +139,12 @@ def update() -> ResponseReturnValue:
     if not text.strip():
         return _error(400, "the update is empty")
     writer = get_writer()
-    return run_write(lambda: _result(writer.update(text, name, _comment())))
+    runner = current_app.extensions["sparql"]
+
+    def sandboxed(sparql: str):
+        return runner.preview_update(sparql, base_iri=BASE, exclude=CHANGE_BASE, protected=(CHANGE_BASE,))
+
+    return run_write(lambda: _result(writer.update(text, name, _comment(), preview=sandboxed)))
 
 
 def _graph_param() -> tuple[str | None, ResponseReturnValue | None]:

@@ -6,6 +6,7 @@ come from one batched VALUES query.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from urllib.parse import quote, urlencode
@@ -16,7 +17,8 @@ from graph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, shorten
 from graph.queries import NamedQuery, QueryError, get_query, named_queries
 from graph.store import StoreError
 
-from .sparql import outcome_response, plain, runner
+from .security import safe_href
+from .sparql import neutralise_formulas, outcome_response, plain, runner
 
 bp = Blueprint("workbench", __name__)
 
@@ -126,7 +128,10 @@ def examples_json() -> Response:
 @bp.post("/query/labels")
 def labels() -> Response:
     """Labels and entity pages for a list of IRIs (a JSON array in the body): ``{iri: {label, url}}``."""
-    iris = request.get_json(silent=True)
+    try:
+        iris = request.get_json(silent=True)
+    except RecursionError:
+        return plain("the JSON body is nested too deeply", 400)
     if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
         return plain("send a JSON array of IRIs", 400)
     try:
@@ -159,6 +164,8 @@ def named(name: str) -> Response | str:
         return Response(text, mimetype="application/sparql-query")
     if ext == "csv":
         outcome = runner().run(text, result_format="csv")
+        if outcome.status == "ok":
+            outcome = dataclasses.replace(outcome, body=neutralise_formulas(outcome.body))  # not the cached one
         response = outcome_response(outcome)
         if outcome.status == "ok":
             response.headers["Content-Disposition"] = f'inline; filename="{stem}.csv"'
@@ -200,7 +207,7 @@ def _cell(cell: dict | None, found: dict[str, str]) -> dict:
         return {"text": ""}
     if cell["type"] == "uri":
         iri = cell["value"]
-        return {"text": found.get(iri) or shorten(iri), "href": entity_url(iri) or iri, "title": iri}
+        return {"text": found.get(iri) or shorten(iri), "href": entity_url(iri) or safe_href(iri), "title": iri}
     return {"text": cell["value"]}
 
 

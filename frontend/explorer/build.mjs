@@ -1,4 +1,5 @@
 // Bundle sigma + graphology + ForceAtlas2 into static/vendor/sigma/ (one IIFE file, no module loader needed),
+// ForceAtlas2 for a web worker into a second file,
 // and copy their licences next to it. Run: npm install && npm run build
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,6 +14,16 @@ await build({
   globalName: "PG",
   target: ["es2019"],
   outfile: `${out}/pg-graph.min.js`,
+  legalComments: "none",
+});
+// The ForceAtlas2 worker: a file of its own, loaded with new Worker(url) from the same origin.
+await build({
+  entryPoints: ["layout-worker.js"],
+  bundle: true,
+  minify: true,
+  format: "iife",
+  target: ["es2019"],
+  outfile: `${out}/pg-layout-worker.min.js`,
   legalComments: "none",
 });
 const libs = ["sigma", "@sigma/node-border", "@sigma/node-square", "graphology", "graphology-layout-forceatlas2", "graphology-utils", "events"];

@@ -1,4 +1,5 @@
 // The explorer's graph libraries in one browser bundle: window.PG.{Graph, Sigma, forceAtlas2, programs}.
+// ForceAtlas2 also runs in a worker of its own: layout-worker.js -> pg-layout-worker.min.js.
 import Graph from "graphology";
 import Sigma from "sigma";
 import { NodeCircleProgram, EdgeLineProgram, EdgeRectangleProgram } from "sigma/rendering";
@@ -14,5 +15,14 @@ const NodeRingProgram = createNodeBorderProgram({
   ],
 });
 
-const programs = { NodeCircleProgram, NodeSquareProgram, NodeRingProgram, EdgeLineProgram, EdgeRectangleProgram };
+// The explorer places every node label itself (no label drawn on another), so no program draws its own.
+class NodeSquareNoLabelProgram extends NodeSquareProgram {
+  constructor(...args) {
+    super(...args);
+    this.drawLabel = undefined;
+  }
+}
+
+const programs = { NodeCircleProgram, NodeSquareProgram, NodeSquareNoLabelProgram, NodeRingProgram, EdgeLineProgram,
+  EdgeRectangleProgram };
 export { Graph, Sigma, forceAtlas2, programs };

@@ -1,8 +1,7 @@
 """Finding entities by name in the projection: search and resolve.
 
-This is the one place of the package that knows names: engineer "places" moves name search to
-``graph/search.py``, and :class:`NameSearch` (mixed into :class:`~graph.network.model.Network`) then delegates
-to it. Nothing else here reads ``labels`` for matching.
+Name matching itself lives in ``graph/search.py`` (accents, case, transliteration variants and typos, ranked);
+:class:`NameSearch` (mixed into :class:`~graph.network.model.Network`) delegates to it.
 """
 
 from __future__ import annotations
@@ -57,39 +56,9 @@ class NameSearch:
         matches first, then names that start with it, then names with a word starting with it, then names
         that contain it; better connected entities first within each rank. Each result says which name
         matched."""
-        query = normalize(text)
-        if not query:
-            return []
-        wanted = set(groups)
-        best: dict[str, tuple[int, str]] = {}
-        for norm, name, node in self._search_rows:
-            if query not in norm:
-                continue
-            if norm == query:
-                rank = 0
-            elif norm.startswith(query):
-                rank = 1
-            elif f" {query}" in f" {norm}":
-                rank = 2
-            else:
-                rank = 3
-            label = self.graph.nodes[node].get("label")
-            if node not in best or rank < best[node][0] or (rank == best[node][0] and name == label):
-                best[node] = (rank, name)
-        results = []
-        for node, (rank, name) in best.items():
-            data = self.graph.nodes[node]
-            if wanted and not ({data.get("group"), data.get("type")} & wanted):
-                continue
-            results.append((rank, -self.graph.degree(node), data.get("label") or "", node, name))
-        results.sort()
-        out = []
-        for rank, _, _, node, name in results[: max(1, min(limit, 200))]:
-            item = self.node_json(node)
-            item["matched"] = name
-            item["exact"] = rank == 0
-            out.append(item)
-        return out
+        from ..search import search  # the forgiving search: folded, transliterated, typo-tolerant, ranked
+
+        return search(self, text, limit, groups)
 
     def resolve(self, ref: str) -> str:
         """The node meant by ``ref``: an IRI, an ``id:`` prefixed name, or a name (label, alternative or hidden
@@ -103,7 +72,9 @@ class NameSearch:
             if ref in self.graph:
                 return ref
             raise EntityNotFound(f"no entity with the IRI {ref}")
-        nodes = self._name_index.get(normalize(ref), set())
+        from ..search import resolve_name  # every label, folded
+
+        nodes = resolve_name(self, ref)
         if len(nodes) == 1:
             return next(iter(nodes))
         if len(nodes) > 1:

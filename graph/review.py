@@ -1,0 +1,245 @@
+"""The review queue of place matches: what the rules left undecided or decided with little confidence, and the
+entities that one gazetteer entry names twice (proposed merges), each with its evidence; an editor accepts or
+rejects each, as one recorded, revertible change of the change log (:class:`graph.changes.Writer`).
+
+Items (dicts, ready for JSON and the page):
+
+- ``match``: a place with its name as written, country, the method and confidence (if any), the reason, and the
+  gazetteer's candidates (name, country, region code, population, GeoNames IRI, distance from the coordinates
+  the sources give);
+- ``merge``: two entities matched to the same GeoNames entry: their labels, countries, the distance between their
+  coordinates and the partners they share.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pyoxigraph as ox
+
+from . import reconcile as rc
+from .gazetteer import Gazetteer
+from .namespaces import KP
+from .store import StoreError
+
+REVIEW_BELOW = 0.75
+OWL_DIFFERENT = "http://www.w3.org/2002/07/owl#differentFrom"
+_PLACE_FACTS = (rc.SKOS + "exactMatch", rc.GEO + "lat", rc.GEO + "long", rc.SKOS + "altLabel", f"{KP}locatedIn")
+
+
+class ReviewError(StoreError):
+    """A decision that cannot be made as asked (unknown item or candidate)."""
+
+
+_IRI = re.compile(r"https?://[^\s<>\"{}|^`\\]+")
+
+
+def checked_iri(value: str, what: str) -> str:
+    """``value`` if it is an absolute http(s) IRI safe to write in a query, else :class:`ReviewError`."""
+    if not isinstance(value, str) or not _IRI.fullmatch(value):
+        raise ReviewError(f"{what}: {value!r} is not an IRI")
+    return value
+
+
+def _one(store, sparql: str) -> list[tuple]:  # noqa: ANN001
+    return list(store.select_values(sparql))
+
+
+def match_items(store, gaz: Gazetteer, limit: int = 100) -> list[dict[str, Any]]:  # noqa: ANN001
+    """Places waiting for an editor: unmatched ones with their candidates, then weak matches (lowest first)."""
+    g = rc.GEONAMES_GRAPH
+    rows = _one(
+        store,
+        f"SELECT ?m ?p ?name ?status ?method ?conf ?why (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?country) "
+        f"(GROUP_CONCAT(STR(?cand); separator=' ') AS ?cands) WHERE {{ GRAPH <{g}> {{ ?m a <{KP}Match> ; "
+        f"<{KP}place> ?p ; <{KP}matchedName> ?name ; <{KP}status> ?status ; <{KP}method> ?method ; "
+        f"<{KP}confidence> ?conf ; <{rc.PROV}value> ?why OPTIONAL {{ ?m <{KP}candidate> ?cand }} }} "
+        f'FILTER(?status = "review" || (?status = "auto" && ?conf < {REVIEW_BELOW})) '
+        f"OPTIONAL {{ ?p <{rc.RDFS_LABEL}> ?l }} OPTIONAL {{ ?p <{KP}country> ?c }} }} "
+        f"GROUP BY ?m ?p ?name ?status ?method ?conf ?why ORDER BY DESC(?status) ?conf ?p LIMIT {int(limit)}",
+    )
+    items = []
+    for m, place, name, status, method, conf, why, label, country, cands in rows:
+        point = _point(store, place)
+        candidates = []
+        for iri in (cands or "").split():
+            gid = rc.parse_gid(iri)
+            cand = gaz.place(gid) if gid else None
+            if cand is None:
+                continue
+            km = rc.distance_km(*point, cand.lat, cand.lon) if point else None
+            candidates.append(
+                {
+                    "iri": cand.iri,
+                    "id": cand.id,
+                    "name": cand.name,
+                    "country": cand.cc,
+                    "region": cand.admin1,
+                    "population": cand.population,
+                    "lat": cand.lat,
+                    "lon": cand.lon,
+                    "distance_km": None if km is None else round(km, 1),
+                }
+            )
+        candidates.sort(key=lambda c: (c["distance_km"] is None, c["distance_km"] or 0, -c["population"]))
+        items.append(
+            {
+                "kind": "match",
+                "item": m,
+                "place": place,
+                "label": label or name,
+                "name": name,
+                "country": country,
+                "status": status,
+                "method": method,
+                "confidence": float(conf),
+                "evidence": why,
+                "candidates": candidates,
+            }
+        )
+    return items
+
+
+def _point(store, place: str) -> tuple[float, float] | None:  # noqa: ANN001
+    rows = _one(store, f"SELECT ?lat ?lon WHERE {{ <{place}> <{rc.GEO}lat> ?lat ; <{rc.GEO}long> ?lon }} LIMIT 1")
+    return (float(rows[0][0]), float(rows[0][1])) if rows else None
+
+
+def merge_items(store, limit: int = 100) -> list[dict[str, Any]]:  # noqa: ANN001
+    """Pairs of entities matched to one GeoNames entry (not yet told apart by an editor), with their evidence."""
+    rows = _one(
+        store,
+        f"SELECT DISTINCT ?a ?b ?gn WHERE {{ GRAPH <{rc.GEONAMES_GRAPH}> {{ ?a <{rc.SKOS}exactMatch> ?gn . "
+        f"?b <{rc.SKOS}exactMatch> ?gn }} FILTER(STR(?a) < STR(?b)) "
+        f'FILTER(STRSTARTS(STR(?gn), "https://sws.geonames.org/")) '
+        f"FILTER NOT EXISTS {{ ?a <{OWL_DIFFERENT}> ?b }} }} ORDER BY ?a ?b LIMIT {int(limit)}",
+    )
+    items = []
+    for a, b, gn in rows:
+        info = {}
+        for iri in (a, b):
+            found = _one(
+                store,
+                f"SELECT (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?country) WHERE {{ OPTIONAL {{ <{iri}> "
+                f"<{rc.RDFS_LABEL}> ?l }} OPTIONAL {{ <{iri}> <{KP}country> ?c }} }}",
+            )
+            info[iri] = {"id": iri, "label": found[0][0] if found else iri, "country": found[0][1] if found else None}
+        pa, pb = _point(store, a), _point(store, b)
+        shared = _one(
+            store,
+            f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?t1 <{KP}party> <{a}> , ?x . ?t2 <{KP}party> <{b}> , ?x "
+            f"FILTER(?x != <{a}> && ?x != <{b}>) }}",
+        )
+        items.append(
+            {
+                "kind": "merge",
+                "item": f"{a} {b}",
+                "a": info[a],
+                "b": info[b],
+                "geonames": gn,
+                "distance_km": round(rc.distance_km(*pa, *pb), 1) if pa and pb else None,
+                "shared_partners": int(shared[0][0]) if shared else 0,
+            }
+        )
+    return items
+
+
+def queue(store, gaz: Gazetteer, limit: int = 100) -> list[dict[str, Any]]:  # noqa: ANN001
+    """The whole queue: proposed merges first, then places to match."""
+    return merge_items(store, limit) + match_items(store, gaz, limit)
+
+
+def _status_quads(store, item: str) -> list[ox.Quad]:  # noqa: ANN001
+    g = ox.NamedNode(rc.GEONAMES_GRAPH)
+    rows = _one(
+        store,
+        f"SELECT ?p ?o WHERE {{ GRAPH <{rc.GEONAMES_GRAPH}> {{ <{item}> ?p ?o "
+        f"VALUES ?p {{ <{KP}status> <{KP}method> <{KP}confidence> }} }} }}",
+    )
+    out = []
+    for p, o in rows:
+        obj = ox.Literal(o, datatype=ox.NamedNode(rc.XSD + "decimal")) if p.endswith("confidence") else ox.Literal(o)
+        out.append(ox.Quad(ox.NamedNode(item), ox.NamedNode(p), obj, g))
+    return out
+
+
+def _match_of(store, item: str) -> str:  # noqa: ANN001
+    if not item.startswith(rc.BASE + "id/match/"):
+        raise ReviewError(f"no match {item} in the review queue")
+    checked_iri(item, "item")
+    rows = _one(store, f"SELECT ?p WHERE {{ GRAPH <{rc.GEONAMES_GRAPH}> {{ <{item}> <{KP}place> ?p }} }}")
+    if not rows:
+        raise ReviewError(f"no match {item} in the review queue")
+    return rows[0][0]
+
+
+def decide_match(store, gaz: Gazetteer, item: str, accept: int | None) -> tuple[list[ox.Quad], list[ox.Quad]]:  # noqa: ANN001
+    """The change that settles a match: accept GeoNames entry ``accept`` (its identity, coordinates and names
+    are added, method ``editor``, confidence 1), or reject (``None``: the gazetteer's facts are removed)."""
+    place = _match_of(store, item)
+    g = ox.NamedNode(rc.GEONAMES_GRAPH)
+    s, m = ox.NamedNode(place), ox.NamedNode(item)
+    removed = _status_quads(store, item)
+    removed += [
+        ox.Quad(s, ox.NamedNode(p), _term(o, lang, dt), g)
+        for p, o, lang, dt in _one(
+            store,
+            f"SELECT ?p ?o (LANG(?o) AS ?lang) (DATATYPE(?o) AS ?dt) WHERE {{ GRAPH <{rc.GEONAMES_GRAPH}> "
+            f"{{ <{place}> ?p ?o }} VALUES ?p {{ {' '.join(f'<{p}>' for p in _PLACE_FACTS)} }} }}",
+        )
+    ]
+    decimal = ox.NamedNode(rc.XSD + "decimal")
+    added = [ox.Quad(m, ox.NamedNode(f"{KP}method"), ox.Literal("editor"), g)]
+    if accept is None:
+        added += [
+            ox.Quad(m, ox.NamedNode(f"{KP}status"), ox.Literal("rejected"), g),
+            ox.Quad(m, ox.NamedNode(f"{KP}confidence"), ox.Literal("0.00", datatype=decimal), g),
+        ]
+        return added, removed
+    chosen = gaz.place(accept)
+    if chosen is None:
+        raise ReviewError(f"GeoNames {accept} is not in the gazetteer")
+    added += [
+        ox.Quad(m, ox.NamedNode(f"{KP}status"), ox.Literal("accepted"), g),
+        ox.Quad(m, ox.NamedNode(f"{KP}confidence"), ox.Literal("1.00", datatype=decimal), g),
+        ox.Quad(m, ox.NamedNode(f"{KP}candidate"), ox.NamedNode(chosen.iri), g),
+        *rc.place_facts(place, chosen),
+    ]
+    return added, removed
+
+
+def _term(value: str, lang: str | None, datatype: str | None) -> ox.Term:
+    if datatype is None and lang is None:
+        return ox.NamedNode(value)
+    if lang:
+        return ox.Literal(value, language=lang)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+
+
+def decide_merge(store, keep: str, other: str, accept: bool) -> tuple[list[ox.Quad], list[ox.Quad]]:  # noqa: ANN001
+    """The change that settles a proposed merge: accept moves every statement about ``other`` (and every
+    reference to it) to ``keep``, its label becoming an alternative label; reject records ``owl:differentFrom``."""
+    checked_iri(keep, "keep"), checked_iri(other, "other")
+    if keep == other:
+        raise ReviewError("keep and other are the same entity")
+    g = ox.NamedNode(rc.GEONAMES_GRAPH)
+    if not accept:
+        return [ox.Quad(ox.NamedNode(keep), ox.NamedNode(OWL_DIFFERENT), ox.NamedNode(other), g)], []
+    native = getattr(store, "native", None)
+    if native is None:
+        raise ReviewError("merging needs the embedded store")
+    k, o = ox.NamedNode(keep), ox.NamedNode(other)
+    removed = list(native.quads_for_pattern(o, None, None, None)) + list(native.quads_for_pattern(None, None, o, None))
+    if not removed:
+        raise ReviewError(f"no entity {other}")
+    label = ox.NamedNode(rc.RDFS_LABEL)
+    added = []
+    for q in removed:
+        s = k if q.subject == o else q.subject
+        obj = k if q.object == o else q.object
+        p = ox.NamedNode(rc.SKOS + "altLabel") if (q.predicate == label and s == k) else q.predicate
+        if s == k and obj == k:
+            continue
+        added.append(ox.Quad(s, p, obj, q.graph_name))
+    return added, removed

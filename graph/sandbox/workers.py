@@ -1,0 +1,352 @@
+"""Worker processes: forked from a zygote, killable, without network, with a memory limit; a bounded queue.
+
+Neither rdflib nor pyoxigraph can stop a query from Python, so requests run in worker processes forked
+(copy-on-write) from a *zygote*: a process forked once from the app while the store holds its data. A request
+past its time limit gets its worker killed (SIGKILL) and replaced; a worker has an address-space limit, and a
+crash of the engine (a stack overflow, a segfault) costs that worker only. Workers drop into an empty network
+namespace where the kernel allows it, so even a request that slipped past the guard cannot fetch anything.
+
+In front of the workers sits a bounded queue: at most ``queue_size`` requests wait, each at most
+``queue_wait`` seconds; beyond that a request is told at once that the server is busy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import faulthandler
+import logging
+import os
+import queue
+import resource
+import signal
+import socket
+import stat
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from .results import Outcome, evaluate, preview_update
+
+log = logging.getLogger("partnergraph.sparql")
+
+
+def isolate_network() -> bool:
+    """Move this (single-threaded) process into an empty network namespace; False where the kernel refuses."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.unshare(0x10000000 | 0x40000000) == 0  # CLONE_NEWUSER | CLONE_NEWNET
+    except (OSError, AttributeError):
+        return False
+
+
+def _vm_size_bytes() -> int:
+    """This process's current address-space size."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _prefer_to_be_killed(score: int) -> None:
+    """Tell the kernel's OOM killer to pick this process before the server (a worker is cheap to replace)."""
+    with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as adj:
+        adj.write(str(score))
+
+
+def _worker_main(conn: Connection, store: ox.Store, memory_mb: int) -> None:
+    """A worker: answer requests on ``conn`` until it closes. Runs in a forked child, never returns."""
+    _prefer_to_be_killed(1000)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["RUST_BACKTRACE"] = "0"  # a request that runs out of memory aborts with one line
+    faulthandler.disable()
+    isolate_network()
+    if memory_mb > 0:
+        limit = _vm_size_bytes() + memory_mb * 1024 * 1024
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            break
+        op = request.pop("op", "query")
+        conn.send(preview_update(store, request) if op == "update" else evaluate(store, request))
+    os._exit(0)
+
+
+def _zygote_main(control: socket.socket, store: ox.Store, memory_mb: int) -> None:
+    """The zygote: fork a fresh worker whenever asked, hand its socket back. Never returns."""
+    _prefer_to_be_killed(900)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            command = control.recv(1)
+        except OSError:
+            break
+        if not command:
+            break
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            ours.close()
+            _worker_main(Connection(theirs.detach()), store, memory_mb)
+            os._exit(0)
+        theirs.close()
+        socket.send_fds(control, [pid.to_bytes(8, "little")], [ours.fileno()])
+        ours.close()
+    os._exit(0)
+
+
+def _close_inherited_pipes_and_sockets(keep: int) -> None:
+    """In a forked child: close every pipe and socket inherited from the app (its listening socket, the pipes
+    of its other child processes...); regular files stay (the on-disk engine reads through them)."""
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd <= 2 or fd == keep:
+            continue
+        try:
+            mode = os.fstat(fd).st_mode
+        except OSError:
+            continue
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+#: A request that has run this long makes its worker count as busy with a slow one (see ``Pool.burst``).
+SLOW_SECONDS = 0.2
+
+
+def default_workers(memory_mb: int) -> int:
+    """Workers for this machine: two per core, as many as the available memory gives each ``memory_mb``,
+    at least 2 and at most 16."""
+    cores = os.cpu_count() or 2
+    available_mb = 0
+    with contextlib.suppress(OSError, ValueError), open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemAvailable:"):
+                available_mb = int(line.split()[1]) // 1024
+    by_memory = available_mb // max(256, memory_mb) if available_mb else 2
+    return max(2, min(16, 2 * cores, by_memory))
+
+
+class Worker:
+    """The parent's handle on one worker process (of one snapshot generation)."""
+
+    def __init__(self, pid: int, conn: Connection, generation: int) -> None:
+        self.pid = pid
+        self.conn = conn
+        self.generation = generation
+
+    def kill(self) -> None:
+        """Stop the process (SIGKILL) and close its socket."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        self.conn.close()
+
+
+class Busy(Exception):
+    """No worker is free and the queue in front of them is full, or the wait for one ran out."""
+
+
+class Pool:
+    """A zygote of the store's current state and up to ``size`` workers forked from it, behind a bounded queue."""
+
+    def __init__(
+        self,
+        store: Callable[[], ox.Store],
+        *,
+        size: int,
+        memory_mb: int,
+        queue_size: int,
+        queue_wait: float,
+        burst: int = 0,
+    ) -> None:
+        self.store = store  # called at each fork: the pool keeps no reference to the engine (it can close)
+        self.size = max(1, size)
+        #: Extra workers (the fast lane) started when every worker has been busy for a while: a new query does
+        #: not queue behind slow ones; they are retired once done.
+        self.burst = max(0, burst)
+        self._busy: dict[int, float] = {}  # pid -> when its current request started
+        self.memory_mb = memory_mb
+        self.queue_size = max(0, queue_size)
+        self.queue_wait = queue_wait
+        self.generation = 0
+        self._lock = threading.Lock()
+        self._count_lock = threading.Lock()
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._live = 0  # workers alive (idle or busy)
+        self._waiting = 0  # requests waiting for a worker
+        self._closed = False
+        self._zygote_pid = 0
+        self._control: socket.socket | None = None
+        self._start_zygote()
+
+    def _start_zygote(self) -> None:
+        """Fork the zygote from this process: it holds a copy-on-write snapshot of the store as it is now."""
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:  # the zygote
+            ours.close()
+            _close_inherited_pipes_and_sockets(keep=theirs.fileno())
+            try:
+                _zygote_main(theirs, self.store(), self.memory_mb)
+            finally:
+                os._exit(0)
+        theirs.close()
+        self._zygote_pid, self._control = pid, ours
+
+    def _spawn(self) -> Worker:
+        """A fresh worker from the zygote; a zygote found dead (the kernel's OOM killer picks big processes, and
+        a zygote shares the server's pages) is replaced by a new one from the store as it is, once."""
+        for attempt in (1, 2):
+            with self._lock:
+                try:
+                    if self._control is None:
+                        raise OSError("no zygote")
+                    self._control.sendall(b"w")
+                    data, fds, _, _ = socket.recv_fds(self._control, 8, 1)
+                    if not fds:
+                        raise OSError("the zygote closed its socket")
+                    return Worker(int.from_bytes(data, "little"), Connection(fds[0]), self.generation)
+                except OSError as error:
+                    if attempt == 2 or self._closed:
+                        raise
+                    log.warning("the query zygote is gone (%s): starting a new one", error)
+                    self._stop_zygote(self._control, self._zygote_pid)
+                    self._start_zygote()
+        raise AssertionError("unreachable")
+
+    def acquire(self) -> Worker:
+        """An idle worker of the current snapshot, a new one while fewer than ``size`` live, else wait in the
+        bounded queue (:class:`Busy` when it is full or the wait runs out)."""
+        deadline = time.monotonic() + self.queue_wait
+        waiting = False
+        try:
+            while True:
+                try:
+                    worker = self._idle.get_nowait()
+                except queue.Empty:
+                    with self._count_lock:
+                        grow = self._live < self.size or (self._live < self.size + self.burst and self._all_slow())
+                        if grow:
+                            self._live += 1
+                        elif not waiting:
+                            if self._waiting >= self.queue_size:
+                                raise Busy(f"{self.size} workers busy, {self.queue_size} waiting") from None
+                            self._waiting += 1
+                            waiting = True
+                    if grow:
+                        try:
+                            return self._spawn()
+                        except OSError:
+                            self.retire(None)
+                            raise
+                    try:
+                        worker = self._idle.get(timeout=max(0.0, min(0.25, deadline - time.monotonic())))
+                    except queue.Empty:
+                        if time.monotonic() >= deadline:
+                            raise Busy(f"no query worker became free within {self.queue_wait:g} s") from None
+                        continue
+                if worker.generation == self.generation:
+                    return worker
+                self.retire(worker)
+        finally:
+            if waiting:
+                with self._count_lock:
+                    self._waiting -= 1
+
+    def _all_slow(self) -> bool:
+        """True when every live worker is busy with a request that has run for a while (call under the lock)."""
+        now = time.monotonic()
+        return len(self._busy) >= self._live and all(now - t > SLOW_SECONDS for t in self._busy.values())
+
+    def release(self, worker: Worker) -> None:
+        """Give a worker back after a request it answered."""
+        self._busy.pop(worker.pid, None)
+        if self._closed or worker.generation != self.generation or self._live > self.size:
+            self.retire(worker)
+        else:
+            self._idle.put(worker)
+
+    def retire(self, worker: Worker | None) -> None:
+        """Kill a worker (stopped, dead, stale or used for a write) and count it out."""
+        if worker is not None:
+            self._busy.pop(worker.pid, None)
+            worker.kill()
+        with self._count_lock:
+            self._live -= 1
+
+    def call(self, request: dict[str, Any], timeout: float, keep: bool = True) -> Outcome:
+        """Send one request to a worker and wait at most ``timeout`` seconds for its outcome."""
+        try:
+            worker = self.acquire()
+        except Busy as busy:
+            return Outcome("busy", message=f"the server is busy ({busy}); try again in a moment")
+        except OSError as error:
+            return Outcome("error", message=f"no query worker could be started: {error}")
+        self._busy[worker.pid] = time.monotonic()
+        try:
+            worker.conn.send(request)
+            if worker.conn.poll(timeout):
+                outcome = worker.conn.recv()
+                self.release(worker) if keep else self.retire(worker)
+                return outcome
+            self.retire(worker)
+            return Outcome("timeout", message=f"ran longer than the limit of {timeout:g} s: stopped")
+        except (EOFError, OSError):
+            self.retire(worker)
+            return Outcome(
+                "memory",
+                message=f"stopped its worker process: it needed more memory than allowed ({self.memory_mb} MB) "
+                "or crashed the engine",
+            )
+
+    def refresh(self) -> None:
+        """Take a new snapshot: a new zygote; older workers retire as they come back."""
+        with self._lock:
+            old_control, old_pid = self._control, self._zygote_pid
+            self._start_zygote()
+            self.generation += 1
+        self._stop_zygote(old_control, old_pid)
+        while True:
+            try:
+                self.retire(self._idle.get_nowait())
+            except queue.Empty:
+                break
+
+    @staticmethod
+    def _stop_zygote(control: socket.socket | None, pid: int) -> None:
+        if control is not None:
+            control.close()
+        if pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+    def close(self) -> None:
+        """Stop every idle worker and the zygote (busy ones retire when they come back)."""
+        self._closed = True
+        while True:
+            try:
+                self.retire(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        self._stop_zygote(self._control, self._zygote_pid)
+        self._control, self._zygote_pid = None, 0
+
+    def worker_pids(self) -> list[int]:
+        """The pids of the idle workers (for tests and monitoring)."""
+        return [w.pid for w in list(self._idle.queue)]

@@ -1,0 +1,241 @@
+"""The parties of table rows as places: countries by exact name, places reconciled with the gazetteer (answers
+cached: a table repeats its places), IRIs shared with the entities already matched; the kinds of tie a table may
+name (one concept for the names of one relation) and the ties already stored."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pyoxigraph as ox
+
+from . import reconcile as rc
+from .gazetteer import Gazetteer
+from .namespaces import BASE, KIND, KP, ONTOLOGY_GRAPH
+from .normalize import (
+    PLACE_CLASSES,
+    clean,
+    country_or_none,
+    exact_country,
+    fold,
+    place_level,
+    slugify,
+)
+from .store import Store
+from .table_read import BadRow, Mapping, Row, TableError
+
+
+@dataclass(frozen=True)
+class Party:
+    """A normalised party: its IRI, class, country code ('' when unknown), the spelling the row used, and the
+    gazetteer's match (None for countries)."""
+
+    iri: str
+    cls: str
+    iso2: str
+    spelling: str
+    country_name: str
+    match: rc.Match | None = None
+    lat: float | None = None
+    lon: float | None = None
+    wikidata: str | None = None
+
+
+class Places:
+    """Turns the party cells of rows into places: countries by exact name, places through the gazetteer (its
+    answers cached: a table repeats its places), IRIs shared with the entities already matched."""
+
+    def __init__(self, store: Store | None, gazetteer: Gazetteer | None) -> None:
+        self.rec = rc.Reconciler(gazetteer) if gazetteer is not None else None
+        self.known = rc.known_places(store) if store is not None and gazetteer is not None else {}
+        self.known_subs = rc.known_subdivisions(store) if store is not None and gazetteer is not None else {}
+        self._minted: dict[int, str] = {}
+        self._columns: dict[tuple[int, int], dict[str, str | None]] = {}
+        self._parties: dict[tuple, Party | BadRow] = {}
+        self._quads: dict[tuple[str, int], list[ox.Quad]] = {}
+
+    def iri_of(self, place: Any) -> str:
+        """The entity IRI of a GeoNames place."""
+        iri = self._minted.get(place.id)
+        if iri is None:
+            iri = self._minted[place.id] = rc.minted_iri(place, self.rec.gaz, self.known)  # type: ignore[union-attr]
+        return iri
+
+    def match_quads(self, iri: str, match: rc.Match, source: str) -> list[ox.Quad]:
+        """:func:`graph.reconcile.match_quads`, remembered (an import builds its quads twice)."""
+        key = (iri, id(match))
+        found = self._quads.get(key)
+        if found is None:
+            found = self._quads[key] = rc.match_quads(iri, match, self.rec.gaz, source)  # type: ignore[union-attr]
+        return found
+
+    def party(self, row: Row, mapping: Mapping, n: int) -> Party | BadRow:
+        """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer."""
+        cols = self._columns.get((id(mapping), n))
+        if cols is None:
+            targets = ("name", "country", "level", "id", "lat", "lon")
+            cols = self._columns[(id(mapping), n)] = {t: mapping.column_of(f"party{n}.{t}") for t in targets}
+        key = (id(mapping), n, *(row.cells.get(c, "") if c else "" for c in cols.values()))
+        found = self._parties.get(key)
+        if found is None:
+            found = self._parties[key] = self._party(row, mapping, n, cols)
+        elif isinstance(found, BadRow):  # failed look-ups are remembered too: the same answer, for this row
+            return replace(found, row=row.number)
+        return found
+
+    def _party(self, row: Row, mapping: Mapping, n: int, col: dict[str, str | None]) -> Party | BadRow:
+
+        def cell(target: str) -> str:
+            column = col[target]
+            return clean(row.cells.get(column, "")) if column else mapping.defaults.get(f"party{n}.{target}", "")
+
+        name_col = col["name"] or f"party{n}.name"
+        name = clean(row.cells.get(name_col, ""))
+        if not name:
+            return BadRow(row.number, name_col, "missing field")
+        spelling, level, ident = cell("country"), cell("level"), cell("id")
+        if level and level not in PLACE_CLASSES:
+            return BadRow(row.number, col["level"] or f"party{n}.level", f"unknown level {level!r}")
+        lat = lon = None
+        for target in ("lat", "lon"):
+            text = cell(target)
+            if text:
+                try:
+                    value = float(text.replace(",", "."))
+                except ValueError:
+                    value = math.nan
+                limit = 90 if target == "lat" else 180
+                if not -limit <= value <= limit:
+                    return BadRow(row.number, col[target] or target, f"bad {target} {text!r} (a number, WGS84 degrees)")
+                lat, lon = (value, lon) if target == "lat" else (lat, value)
+        country = None
+        if spelling:
+            country = country_or_none(spelling)
+            if country is None:
+                what = "not a country"
+                if self.rec is not None and self.rec.gaz.places(spelling):
+                    what += " but a place (map its column to a party's name, or fix the row)"
+                return BadRow(row.number, col["country"] or f"party{n}.country", f"{spelling!r} is {what}")
+        elif level in ("", "Country") and (itself := exact_country(name)) is not None:
+            return Party(f"{BASE}id/region/{itself.iso2.lower()}", "Country", itself.iso2, name, itself.name)
+        elif "," in name and (tail := exact_country(name.rpartition(",")[2])) is not None:
+            name, country = clean(name.rpartition(",")[0]), tail  # "Varna, Bulgaria"
+        if level == "Country":
+            if country is None:
+                return BadRow(row.number, name_col, f"{name!r} is not the name of a country")
+            return Party(f"{BASE}id/region/{country.iso2.lower()}", "Country", country.iso2, name, country.name)
+        gid = rc.parse_gid(ident) if ident and not re.fullmatch(r"Q\d+", ident) else None
+        wikidata = ident if re.fullmatch(r"Q\d+", ident or "") else None
+        cc = country.iso2 if country else None
+        cls = level or place_level(name)
+        implied = cls if cls != "City" else None  # "Moscow Oblast" is a province, never the city of Moscow
+        match = self.rec.match(name, cc, lat=lat, lon=lon, gid=gid, level=implied) if self.rec else None
+        if match is not None and match.place is not None and (cc is None or match.place.cc == cc):
+            place = match.place
+            if country is None:
+                country = country_or_none(place.cc)
+            return Party(
+                self.iri_of(place), cls, place.cc, name, country.name if country else "", match, lat, lon, wikidata
+            )
+        if match is not None and match.subdivision and match.subdivision in self.known_subs:
+            cls = level or "Province"
+            iri = self.known_subs[match.subdivision]
+            return Party(iri, cls, cc or "", name, country.name if country else "", match, lat, lon, wikidata)
+        slug = slugify(name)
+        if level and level != place_level(name) and level != "City":
+            slug = f"{slug}-{slugify(level)}"  # "Moscow" given as a Province is not the city of Moscow
+        if match is not None and match.subdivision and not level:
+            cls = "Province"
+        where = cc.lower() if cc else "unknown"
+        return Party(
+            f"{BASE}id/region/{where}/{slug}",
+            cls,
+            cc or "",
+            name,
+            country.name if country else "",
+            match,
+            lat,
+            lon,
+            wikidata,
+        )
+
+    def homonym(self, party: Party) -> Party | None:
+        """The other place of the same name, for a row that ties two places of one name (Falkenstein -
+        Falkenstein): the next candidate, as a low-confidence match for review."""
+        m = party.match
+        if m is None or len(m.candidates) < 2:
+            return None
+        if m.place is None:  # nothing chosen for either: two entities of their own, both for review
+            match = rc.Match(m.name, None, None, "homonym-pair", 0.0, m.candidates, reason=m.reason)
+            return Party(party.iri + "-2", party.cls, party.iso2, party.spelling, party.country_name, match)
+        other = next(p for p in m.candidates if p.id != m.place.id)
+        match = rc.Match(m.name, other, None, "homonym-pair", 0.5, m.candidates)
+        return Party(self.iri_of(other), party.cls, other.cc, party.spelling, party.country_name, match)
+
+
+def kind_names(store: Store) -> dict[str, str]:
+    """Every name of every kind of tie (slug, labels, alternative labels), folded -> the kind's concept; kinds
+    that are one relation (``skos:exactMatch``: sisterhood, twinning) give one concept."""
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    rows = store.select_values(
+        f"SELECT ?c ?l ?m WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c a <{skos}Concept> "
+        f'FILTER(STRSTARTS(STR(?c), "{KIND}")) OPTIONAL {{ ?c <{skos}prefLabel>|<{skos}altLabel> ?l }} '
+        f'OPTIONAL {{ ?c <{skos}exactMatch> ?m FILTER(STRSTARTS(STR(?m), "{KIND}")) }} }} }}'
+    )
+    canonical: dict[str, str] = {}
+    names: dict[str, set[str]] = {}
+    for c, label, same in rows:
+        if same:
+            canonical[c] = same
+        names.setdefault(fold(c.rsplit("/", 1)[-1]), set()).add(c)
+        if label:
+            names.setdefault(fold(label), set()).add(c)
+    out = {}
+    for key, concepts in names.items():
+        resolved = {canonical.get(c, c) for c in concepts}
+        if len(resolved) == 1:
+            out[key] = resolved.pop()
+    return out
+
+
+def _kind_of(value: str, kinds: dict[str, str]) -> str | None:
+    value = clean(value)
+    if value.startswith(("http://", "https://")):
+        return kinds.get(fold(value.rsplit("/", 1)[-1]), value)
+    return kinds.get(fold(value.removeprefix("kind:")))
+
+
+def check_kinds(rows: list[Row], mapping: Mapping, kinds: dict[str, str]) -> None:
+    """Refuse a table whose kinds are not known, naming each unknown value once with the valid kinds."""
+    if not kinds:
+        return
+    col = mapping.column_of("kind")
+    unknown: dict[str, list[int]] = {}
+    for row in rows:
+        value = (clean(row.cells.get(col, "")) if col else "") or mapping.defaults.get("kind", "twinning")
+        if _kind_of(value, kinds) is None:
+            unknown.setdefault(value, []).append(row.number)
+    if unknown:
+        valid = sorted({v.rsplit("/", 1)[-1] for v in kinds.values()})
+        where = col or "kind (--set)"
+        listed = "; ".join(
+            f"{v!r} in {len(r)} row(s) (first: row {r[0]})" for v, r in sorted(unknown.items(), key=lambda i: i[1][0])
+        )
+        raise TableError(
+            f"{where}: unknown kind of tie {listed}. Valid kinds: {', '.join(valid)} "
+            "(or their labels, e.g. 'sister cities', 'twin towns')"
+        )
+
+
+def existing_ties(store: Store) -> dict[tuple[str, frozenset[str]], str]:
+    """(kind, parties) -> the tie already in the store, so the same real tie from another source is one tie."""
+    rows = store.select_values(
+        f"SELECT ?t ?k (GROUP_CONCAT(STR(?p); separator=' ') AS ?ps) WHERE {{ ?t <{KP}party> ?p ; <{KP}tieKind> ?k }} "
+        "GROUP BY ?t ?k ORDER BY ?t"
+    )
+    found: dict[tuple[str, frozenset[str]], str] = {}
+    for tie, kind, parties in rows:
+        found.setdefault((kind, frozenset((parties or "").split())), tie)
+    return found

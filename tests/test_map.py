@@ -1,0 +1,192 @@
+"""The map's JSON (``/api/map/*``) and its library (``graph/geo.py``): places with coordinates, the ties between
+them as index pairs, the explorer's filters, refused coordinates, sources that disagree, and empty states that
+say why."""
+
+from __future__ import annotations
+
+import doctest
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from graph import geo
+from tests.conftest import network_app
+
+ID = "https://partnergraph.org/id/"
+GYEONGGI, LIAONING, HANOI = (
+    ID + "region/kr/gyeonggi-province",
+    ID + "region/cn/liaoning-province",
+    ID + "region/vn/hanoi",
+)
+
+#: Coordinates for the hand-drawn network (approximate centres, written for these tests), one refused row (a
+#: latitude of 123°) and a second source that puts Hanoi in the wrong place (to be flagged, not drawn).
+COORDINATES = """
+PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX id: <https://partnergraph.org/id/>
+id:source\\/test-coordinates {
+  id:source\\/test-coordinates dcterms:title "Test coordinates" ; dcterms:rights "Written for the tests" .
+  id:region\\/kr\\/gyeonggi-province geo:lat "37.4"^^xsd:decimal ; geo:long "127.5"^^xsd:decimal .
+  id:region\\/cn\\/liaoning-province geo:lat "41.3"^^xsd:decimal ; geo:long "122.6"^^xsd:decimal .
+  id:region\\/vn\\/hanoi geo:lat "21.03"^^xsd:decimal ; geo:long "105.85"^^xsd:decimal .
+  id:org\\/xss geo:lat "37.56"^^xsd:decimal ; geo:long "126.97"^^xsd:decimal .
+  id:region\\/kr\\/springfield geo:lat "123"^^xsd:decimal ; geo:long "127"^^xsd:decimal .
+}
+id:source\\/z-other-coordinates {
+  id:region\\/vn\\/hanoi geo:lat "10.8"^^xsd:decimal ; geo:long "106.6"^^xsd:decimal .
+}
+"""
+
+
+def map_app(coordinates: bool = True):
+    """The explorer's test network, with the coordinates above (or none)."""
+    app = network_app()
+    if coordinates:
+        app.extensions["kg"].store.add_data(COORDINATES.encode("utf-8"), "trig")
+    return app
+
+
+@pytest.fixture(scope="module")
+def client() -> FlaskClient:
+    return map_app().test_client()
+
+
+def places_of(body: dict) -> dict[str, list]:
+    """Place rows by full IRI."""
+    return {geo.full_id(row[0]): row for row in body["places"]["rows"]}
+
+
+def tied_pairs(client: FlaskClient, query: str = "") -> set[frozenset[str]]:
+    """The pairs of places the map draws a tie between, as IRIs (indexes resolved through /api/map/places)."""
+    places = client.get("/api/map/places" + query).get_json()
+    ties = client.get("/api/map/ties" + query).get_json()
+    assert places["key"] == ties["key"]
+    ids = [geo.full_id(row[0]) for row in places["places"]["rows"]]
+    return {frozenset((ids[a], ids[b])) for a, b, *_ in ties["ties"]["rows"]}
+
+
+def test_places_with_coordinates_are_listed_best_tied_first(client: FlaskClient) -> None:
+    body = client.get("/api/map/places").get_json()
+    assert body["places"]["columns"] == ["id", "label", "lat", "lon", "country", "partners", "ties", "source"]
+    rows = places_of(body)
+    assert set(rows) == {GYEONGGI, LIAONING, HANOI, ID + "org/xss"}
+    assert body["places"]["rows"][0][0] == "id:region/kr/gyeonggi-province"  # the most tied place first
+    gyeonggi = rows[GYEONGGI]
+    assert gyeonggi[1:4] == ["Gyeonggi Province", 37.4, 127.5]
+    assert body["countries"][gyeonggi[4]]["label"] == "South Korea"
+    assert body["sources"][gyeonggi[7]]["title"] == "Test coordinates"
+    assert body["sources"][gyeonggi[7]]["rights"] == "Written for the tests"
+    # Hanoi has two sources: the first (in IRI order) is drawn.
+    assert rows[HANOI][2:4] == [21.03, 105.85]
+    assert body["empty"] is None
+
+
+def test_ties_join_places_by_index_and_count_what_is_not_drawn(client: FlaskClient) -> None:
+    assert tied_pairs(client) == {
+        frozenset((GYEONGGI, LIAONING)),
+        frozenset((LIAONING, HANOI)),
+        frozenset((GYEONGGI, ID + "org/xss")),
+    }
+    ties = client.get("/api/map/ties").get_json()
+    assert ties["ties"]["columns"] == ["a", "b", "ties", "year"]
+    assert sorted(row[3] for row in ties["ties"]["rows"]) == [1993, 2005, 2020]
+    counts = ties["counts"]
+    # The medical MOU ties Gyeonggi to two universities that have no coordinates: counted, not drawn.
+    assert counts["tiesNotDrawn"] >= 2
+    assert counts["placesWithoutCoordinates"] >= 2  # the two Springfields, the countries
+    assert counts["refused"] == 1
+
+
+def test_a_latitude_out_of_range_is_refused_not_drawn(client: FlaskClient) -> None:
+    rows = places_of(client.get("/api/map/places").get_json())
+    assert ID + "region/kr/springfield" not in rows
+
+
+def test_filters_are_the_explorers(client: FlaskClient) -> None:
+    assert tied_pairs(client, "?kind=sisterhood") == {frozenset((GYEONGGI, LIAONING))}
+    only_sisters = places_of(client.get("/api/map/places?kind=sisterhood").get_json())
+    assert set(only_sisters) == {GYEONGGI, LIAONING}  # with a filter on ties, untied places leave the map
+    assert tied_pairs(client, "?from_year=2000&to_year=2010") == {frozenset((LIAONING, HANOI))}
+    # A country keeps its entities and whoever they are tied to: Liaoning (tied to Hanoi) and Gyeonggi (a party to
+    # the MOU with Hanoi Medical University, which has no coordinates: that tie is counted, not drawn).
+    assert set(places_of(client.get("/api/map/places?country=VN").get_json())) == {HANOI, LIAONING, GYEONGGI}
+    assert tied_pairs(client, "?country=VN") == {frozenset((LIAONING, HANOI))}
+
+
+def test_filters_that_leave_nothing_say_so(client: FlaskClient) -> None:
+    body = client.get("/api/map/places?kind=no-such-kind").get_json()
+    assert body["places"]["rows"] == []
+    assert body["empty"]["reason"] == "filters"
+    assert "kind no-such-kind" in body["empty"]["message"] and "4 places" in body["empty"]["message"]
+    years = client.get("/api/map/places?from_year=1800&to_year=1801").get_json()
+    assert "undated ties are left out" in years["empty"]["message"]
+
+
+def test_no_coordinates_at_all_says_how_to_get_them() -> None:
+    client = map_app(coordinates=False).test_client()
+    body = client.get("/api/map/places").get_json()
+    assert body["places"]["rows"] == [] and body["empty"]["reason"] == "no-coordinates"
+    assert "reconcile" in body["empty"]["message"]
+    assert client.get("/api/map/ties").get_json()["ties"]["rows"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?type=planet", "unknown type planet"),
+        ("?from_year=soon", "from_year: 'soon' is not a year"),
+    ],
+)
+def test_bad_filters_are_a_clear_400(client: FlaskClient, query: str, message: str) -> None:
+    for path in ("/api/map/places", "/api/map/ties"):
+        response = client.get(path + query)
+        assert response.status_code == 400
+        assert message in response.get_json()["error"]
+
+
+def test_one_place_lists_every_source_and_flags_disagreement(client: FlaskClient) -> None:
+    body = client.get("/api/map/place?id=id:region/vn/hanoi").get_json()
+    assert [(p["lat"], p["source"].rsplit("/", 1)[-1]) for p in body["positions"]] == [
+        (21.03, "test-coordinates"),
+        (10.8, "z-other-coordinates"),
+    ]
+    assert body["disagree"] is True  # Hanoi and Ho Chi Minh City are 1,100 km apart
+    assert client.get("/api/map/place?id=" + GYEONGGI).get_json()["disagree"] is False
+    assert client.get("/api/map/place?id=id:org/gacheon-university").status_code == 404
+    assert client.get("/api/map/place").status_code == 400
+
+
+def test_positions_of_path_hops(client: FlaskClient) -> None:
+    body = client.get("/api/map/positions?ids=id:region/cn/liaoning-province|id:org/gacheon-university").get_json()
+    assert body["positions"] == {"id:region/cn/liaoning-province": [41.3, 122.6], "id:org/gacheon-university": None}
+    too_many = "|".join(f"id:x/{i}" for i in range(501))
+    assert client.get("/api/map/positions?ids=" + too_many).status_code == 400
+    assert client.get("/api/map/positions").status_code == 400
+
+
+def test_the_page_has_no_inline_script_and_credits_the_base_map(client: FlaskClient) -> None:
+    html = client.get("/map").get_data(as_text=True)
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, flags=re.S)
+    assert scripts and all(body.strip() == "" for body in scripts)
+    assert re.search(r'<script type="module" src="/static/map/map.js">', html)
+    assert "Natural Earth" in html and "public domain" in html
+    assert 'href="/map"' in client.get("/").get_data(as_text=True)  # the explorer's navigation links here
+
+
+def test_vendored_map_files_are_served_from_static(client: FlaskClient) -> None:
+    for path in (
+        "/static/vendor/maplibre/maplibre-gl.mjs",
+        "/static/vendor/maplibre/maplibre-gl-worker.mjs",
+        "/static/vendor/natural-earth/countries-110m.geojson",
+        "/static/vendor/natural-earth/countries-50m.geojson",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        response.close()
+
+
+def test_geo_doctests() -> None:
+    assert doctest.testmod(geo).failed == 0
