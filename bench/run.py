@@ -646,8 +646,14 @@ def machine() -> str:
     )
 
 
+#: When set (``--only``), the measurements to run; the others are left out.
+ONLY: set[str] = set()
+
+
 def guarded(table: Table, ds: Dataset, label: str, fn: Callable[[], None]) -> None:
     """Run one measurement; a failure is a row of the table, not the end of the run."""
+    if ONLY and label not in ONLY:
+        return
     print(f"   {label}", file=sys.stderr, flush=True)
     try:
         fn()
@@ -731,6 +737,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench", help="Where datasets and stores go.")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md", help="The Markdown file to write.")
     parser.add_argument(
+        "--measures-wait", type=float, default=3600.0, help="Seconds to wait for the background measures."
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="Comma-separated measurements to run alone (on stores already imported: with --skip import), e.g. "
+        "'projection,first path,restart path' or 'versus'.",
+    )
+    parser.add_argument(
         "--skip",
         default="",
         help="Comma-separated parts to leave out: import (keep an existing store), rdflib, browser, throughput, "
@@ -744,6 +759,8 @@ def main(argv: list[str] | None = None) -> int:
     reps, seconds = (3, 1.0) if args.quick else (args.reps, args.seconds)
     info = machine()  # before the run: the load average says whether the machine was quiet
     skip = frozenset(x.strip() for x in args.skip.split(",") if x.strip())
+    ONLY.update(x.strip() for x in args.only.split(",") if x.strip())
+    versus.MEASURES_WAIT["seconds"] = args.measures_wait
     table = run(sizes, args.work, reps, not args.no_browser, seconds, args.rdflib_max, skip)
     notes = ROOT / "bench" / "notes.md"
     text = "# Benchmarks\n\n" + info + "\n- Command: `python bench/run.py " + " ".join(argv or sys.argv[1:]) + "`\n\n"

@@ -16,6 +16,7 @@ T2 is one three-party MOU (Gyeonggi, Gacheon University, Hanoi Medical Universit
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import networkx as nx
@@ -252,6 +253,7 @@ def test_facets(net: nw.Network) -> None:
     facets = net.facets()
     assert facets["groups"] == {"organization": 3, "program": 1, "region": 8}
     assert facets["years"] == [1993, 2014]
+    assert facets["undated"] == {"ties": 1, "entities": 1} and facets["entityYears"] is None  # the undated program
     assert facets["ties"] == 4
     assert [k["id"] for k in facets["kinds"]] == ["friendly-cooperation", "mou", "sisterhood", "twinning"]
     assert [(c["label"], c["count"]) for c in facets["countries"]] == [("South Korea", 4), ("Vietnam", 4), ("China", 3)]
@@ -330,6 +332,13 @@ def test_projection_is_kept_beside_an_on_disk_store_and_loaded_on_restart(tmp_pa
     assert sorted(loaded.graph.edges) == sorted(built.graph.edges)
     assert loaded.graph.edges[GYEONGGI, LIAONING]["ties"][0]["label"] == "Gyeonggi–Liaoning sisterhood"
     assert loaded.paths(GYEONGGI, HANOI, k=2) == built.paths(GYEONGGI, HANOI, k=2)
+
+    # What a process stopped while writing left behind is swept away when it is old.
+    stale = tmp_path / "store.network.pickle1234.tmp"
+    stale.write_bytes(b"half a file")
+    os.utime(stale, (0, 0))
+    nw.Projection(again, nw.projection.cache_file(again), precompute=False).get()
+    assert not stale.exists()
 
     # Data changed behind its back (another process, while the app was down): the check rebuilds it.
     again.store.add_data((DATA / "xss.trig").read_bytes(), "trig")

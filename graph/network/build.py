@@ -63,8 +63,8 @@ class Record(tuple):
             return tuple.__getitem__(self, self._index[key])
         return tuple.__getitem__(self, key)
 
-    def __getnewargs__(self) -> tuple:
-        return tuple(self)
+    def __reduce__(self) -> tuple:
+        return (tuple.__new__, (type(self), tuple(self)))  # unpickled by C code alone
 
     def get(self, name: str, default: Any = None) -> Any:
         """The field ``name``, or ``default`` when there is no such field."""
@@ -97,17 +97,22 @@ class Builder:
         self.tie_classes: dict[str, set[str]] = {}
         self.facts: list[tuple[str, str, str]] = []
         self.concept_labels: dict[str, str] = {}
+        self._strings: dict[str, str] = {}  # one string object per IRI: less memory, a smaller persisted file
+
+    def _one(self, text: str) -> str:
+        return self._strings.setdefault(text, text)
 
     def add_class(self, node: str, cls: str) -> None:
         """``node`` is of class ``cls`` (an entity class or a tie class)."""
+        node = self._one(node)
         if cls in TIE_CLASSES:
             self.tie_classes.setdefault(node, set()).add(TIE_CLASSES[cls])
         else:
-            self.classes.setdefault(node, []).append(local_name(cls))
+            self.classes.setdefault(node, []).append(self._one(local_name(cls)))
 
     def add_fact(self, predicate: str, subject: str, obj: str) -> None:
         """A statement of one of the predicates of ``scan-facts.rq`` or ``scan-entrants.rq``."""
-        self.facts.append((predicate, subject, obj))
+        self.facts.append((self._one(predicate), self._one(subject), self._one(obj)))
 
     def build(self, countries: bool = True) -> Network:
         """The network of what was added."""
@@ -172,6 +177,7 @@ class Builder:
                 relation = ROLE_RELATION.get(role) or ("event" if data["group"] == "event" else "program")
                 links.setdefault((role, s, o), Link(relation, role, s, o))
         self.facts = []
+        self._strings = {}
         # Labels come first among a node's names (the display label), then the other spellings.
         for node, names in labels.items():
             label = nodes[node]["label"]

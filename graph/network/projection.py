@@ -25,7 +25,7 @@ from .model import Network
 
 log = logging.getLogger(__name__)
 #: Version of the persisted file's layout: a file of another version is ignored (and rebuilt).
-FILE_FORMAT = 4
+FILE_FORMAT = 5
 
 
 def store_version(kg: KnowledgeGraph) -> Any:
@@ -162,7 +162,10 @@ class Projection:
                 log.exception("a network listener failed")
 
     def _load(self) -> tuple[Network, tuple] | None:
-        if self.path is None or not self.path.exists():
+        if self.path is None:
+            return None
+        self._sweep()
+        if not self.path.exists():
             return None
         start = time.perf_counter()
         collecting = gc.isenabled()
@@ -181,6 +184,17 @@ class Projection:
                 gc.enable()
         self.loaded_in = time.perf_counter() - start
         return net, header["fingerprint"]
+
+    def _sweep(self, older_than: float = 3600.0) -> None:
+        """Remove what a process stopped while writing left: temporary files an hour old beside the file."""
+        assert self.path is not None
+        now = time.time()
+        for stale in self.path.parent.glob(self.path.name.replace(".network.", ".*.") + "*.tmp"):
+            try:
+                if now - stale.stat().st_mtime > older_than:
+                    stale.unlink()
+            except OSError:
+                pass
 
     def _save(self, net: Network, stamp: tuple) -> None:
         """Write the file atomically (a temporary file renamed over the old one)."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from .base import RELATIONS, local_name
-from .filters import Filters, relations_of
+from .filters import DATED_GROUPS, Filters, node_years, relations_of
 
 if TYPE_CHECKING:
     from .model import Network
@@ -174,18 +174,28 @@ def layout(graph: nx.Graph, groups: list[list[str]]) -> dict[str, tuple[float, f
 
 def facets(net: Network) -> dict[str, Any]:
     """What the filters can choose from, with counts: groups, types, relations, kinds, countries, fields,
-    and the year range of dated ties."""
+    the year range of dated ties (``years``) and of dated programs, courses and events (``entityYears``), and
+    how many of each have no date (``undated``: a year range leaves them out)."""
     graph = net.graph
     groups: Counter[str] = Counter()
     countries: Counter[str] = Counter()
+    entity_years: list[int] = []
+    undated_entities = 0
     for _, data in graph.nodes(data=True):
         groups[data.get("group") or "other"] += 1
         if data.get("country"):
             countries[data["country"]] += 1
+        if data.get("group") in DATED_GROUPS:
+            first, last = node_years(data)
+            if first is None or last is None:
+                undated_entities += 1
+            else:
+                entity_years += [first, last]
     relations: Counter[str] = Counter()
     kinds: dict[str, list] = {}
     fields: dict[str, list] = {}
     years = []
+    undated_ties = 0
     seen_ties: set[str] = set()
     for _, _, data in graph.edges(data=True):
         for rel in data["relations"]:
@@ -202,6 +212,8 @@ def facets(net: Network) -> dict[str, Any]:
                 entry[1] += 1
             if tie.get("year") is not None:
                 years.append(tie["year"])
+            else:
+                undated_ties += 1
     return {
         "groups": dict(sorted(groups.items())),
         "relations": [
@@ -217,6 +229,8 @@ def facets(net: Network) -> dict[str, Any]:
             key=lambda x: (-x["count"], x["label"] or ""),
         ),
         "years": [min(years), max(years)] if years else None,
+        "entityYears": [min(entity_years), max(entity_years)] if entity_years else None,
+        "undated": {"ties": undated_ties, "entities": undated_entities},
         "ties": len(seen_ties),
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
