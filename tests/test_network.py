@@ -451,3 +451,13 @@ def test_an_empty_answer_says_which_filter_emptied_it(shipped: KnowledgeGraph) -
     # Ties only, none of them from 1900: dropping either filter would leave something.
     assert [c["parameter"] for c in why["emptiedBy"]] == ["only", "from_year/to_year"]
     assert why["undated"]["ties"] == 15 and "left out 15 undated ties" in why["message"]
+
+
+def test_what_the_sources_said_only_in_words_links_entities_in_the_projection(shipped: KnowledgeGraph) -> None:
+    net = nw.network(shipped)
+    north_korea, attack = ID + "region/kp", ID + "event/attack-on-yeonpyeong-island"
+    halted = ID + "program/incheon-inter-korean-cooperation"
+    roles = {link["role"] for link in net.graph.edges[attack, north_korea]["links"]}
+    assert roles == {"perpetrator"}
+    assert {link["role"] for link in net.graph.edges[halted, attack]["links"]} == {"halted-by"}
+    assert ID + "region/kr/yeonpyeong-island" in net.graph[attack]  # where it happened

@@ -52,8 +52,9 @@ RELATIONS: dict[str, str] = {
     "located-in": "located in (containment of places and organisations)",
     "part-of": "part of (unit or sub-organisation; a course in its program)",
     "head-of": "head of (a person heading an organisation)",
-    "program": "program link (organiser, funder, beneficiary, where participants come from)",
-    "event": "event link (organiser, finalist, winner, attendee)",
+    "program": "program link (organiser, funder, beneficiary, sponsor, where participants come from, where it "
+    "takes place, what it supports, cases it shares, what halted it)",
+    "event": "event link (organiser, finalist, winner, attendee, where it happened, who did it)",
 }
 TIE_RELATIONS = frozenset({"agreement", "partnership"})
 ROLE_RELATION = {

@@ -38,6 +38,13 @@ LINK_ROLES: dict[str, str] = {
     KP_NS + "attendee": "attendee",
     KP_NS + "finalist": "finalist",
     KP_NS + "winner": "winner",
+    # What the sources say in words and the curated data now states (issue 14): the projection links them too.
+    KP_NS + "location": "location",
+    KP_NS + "supports": "supports",
+    KP_NS + "sharedCase": "shared-case",
+    KP_NS + "haltedBy": "halted-by",
+    KP_NS + "perpetrator": "perpetrator",
+    KP_NS + "sponsor": "sponsor",
 }
 TIE_CLASSES = {KP_NS + "Agreement": "agreement", KP_NS + "Partnership": "partnership"}
 

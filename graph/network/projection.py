@@ -140,9 +140,9 @@ class Projection:
         net = build_network(self.kg)
         net.version = version
         self.built_in = time.perf_counter() - start
-        self._publish(net, stamp)
         if self.path is not None and stamp is not None:
-            self._save(net, stamp)
+            self._save(net, stamp)  # before anyone (the background measures) can touch it: pickling must not race
+        self._publish(net, stamp)
         return net
 
     def _publish(self, net: Network, stamp: Any) -> None:
