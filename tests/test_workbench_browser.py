@@ -66,9 +66,9 @@ def test_workbench_in_a_browser(base_url: str) -> None:
             == "/?focus=https%3A%2F%2Fpartnergraph.org%2Fid%2Fregion%2Fxa"
         )
         expect(page.locator("#download-csv")).to_have_attribute(
-            "href", re.compile(r"^/sparql\?query=PREFIX.*&format=csv$")
+            "href", re.compile(r"^/sparql\?query=PREFIX.*&format=csv&download=1$")
         )
-        expect(page.locator("#download-json")).to_have_attribute("href", re.compile(r"&format=json$"))
+        expect(page.locator("#download-json")).to_have_attribute("href", re.compile(r"&format=json&download=1$"))
 
         # Completion of our classes from the ontology.
         editor.click()
