@@ -112,6 +112,11 @@ class Capabilities:
     row_cap: int | None = None
     #: Graphs of the engine's own that are never shown (system graphs).
     hidden_graphs: tuple[str, ...] = field(default_factory=tuple)
+    #: How the whole store, or a whole graph, is read (:meth:`Store.quads` without a pattern, :meth:`Store.dump`):
+    #: ``engine`` (the embedded engine's own scan), ``graph-store`` (the Graph Store Protocol's whole dataset as
+    #: N-Quads in one response), ``construct`` (one CONSTRUCT per named graph, answered as N-Triples, paged at the
+    #: row cap) or ``select`` (SPARQL JSON results of a SELECT, paged at the row cap: the slow, portable way).
+    whole_reads: str = "engine"
 
 
 def format_for_path(path: str | Path) -> str:
