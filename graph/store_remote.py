@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,9 @@ VIRTUOSO_SYSTEM_GRAPHS = (
     "http://localhost:8890/sparql",
     "http://localhost:8890/DAV/",
 )
+#: Where a write too big for one request is staged (one graph per write, dropped once applied; never shown).
+STAGING_GRAPHS = "https://partnergraph.org/id/staging/"
+STAGING = "https://partnergraph.org/ontology/staging#"
 #: Quads in one Virtuoso INSERT DATA / DELETE DATA (2,000 short triples already exceed its 10,000 lines of SQL).
 VIRTUOSO_CHUNK = 500
 #: Bytes of N-Triples in one Graph Store Protocol request (Virtuoso refuses requests over 10 MB: HT057).
@@ -181,8 +185,9 @@ class RemoteStore(Store):
             tracks_writes=False,
             native_bindings=False,
             atomic_write_quads=VIRTUOSO_CHUNK if virtuoso else None,
+            staged_writes=virtuoso,
             row_cap=self.row_cap(),
-            hidden_graphs=VIRTUOSO_SYSTEM_GRAPHS if virtuoso else (),
+            hidden_graphs=(*VIRTUOSO_SYSTEM_GRAPHS, STAGING_GRAPHS) if virtuoso else (STAGING_GRAPHS,),
             whole_reads=self.whole_reads or ("graph-store" if self.engine == "oxigraph-server" else "construct"),
         )
 
@@ -299,9 +304,9 @@ class RemoteStore(Store):
     ) -> Iterator[ox.Quad]:
         if isinstance(graph, ox.DefaultGraph):
             return
-        hidden = set(self.capabilities.hidden_graphs)
-        if subject is None and predicate is None and object is None and self.capabilities.whole_reads != "select":
-            yield from (q for q in self._whole(graph) if graph_iri(q) not in hidden)
+        caps = self.capabilities
+        if subject is None and predicate is None and object is None and caps.whole_reads != "select":
+            yield from (q for q in self._whole(graph) if not caps.hides(graph_iri(q)))
             return
         bound = [(k, v) for k, v in (("s", subject), ("p", predicate), ("o", object), ("g", graph)) if v is not None]
         # One VALUES row for every bound position: engines look the pattern up by all of them (Oxigraph joins
@@ -314,7 +319,7 @@ class RemoteStore(Store):
         names, rows = self._rows(bind_values(text, bindings))
         for binding in rows:
             s, p, o, g = _ox_row(["s", "p", "o", "g"], binding)
-            if isinstance(g, ox.NamedNode) and g.value not in hidden:
+            if isinstance(g, ox.NamedNode) and not caps.hides(g.value):
                 yield ox.Quad(s, p, o, g)
 
     def _whole(self, graph: Term | None) -> Iterator[ox.Quad]:
@@ -377,8 +382,8 @@ class RemoteStore(Store):
 
     def graphs(self) -> list[str]:
         query = store_query("graphs" if self.engine == "oxigraph-server" else "graphs-scan")
-        hidden = set(self.capabilities.hidden_graphs)
-        return sorted(g for (g,) in self.select_values(query) if g and g not in hidden)
+        caps = self.capabilities
+        return sorted(g for (g,) in self.select_values(query) if g and not caps.hides(g))
 
     def is_empty(self) -> bool:
         return not self.graphs()
@@ -409,7 +414,13 @@ class RemoteStore(Store):
             if added or removed or drop_graphs:
                 self.update(write_text(added, removed, drop_graphs))
             return
-        # Too big for one request: in chunks, undone (removals put back, additions taken out) if one fails.
+        if self.capabilities.staged_writes and not any(
+            isinstance(t, ox.BlankNode) for q in (*added, *removed) for t in (q.subject, q.object)
+        ):
+            self._write_staged(added, removed, drop_graphs)
+            return
+        # Too big for one request and not stageable (blank nodes cannot be written as text): in chunks, undone
+        # (removals put back, additions taken out) if one fails; readers may see a part meanwhile.
         existing = set(self.graphs())
         into_existing = [q for q in added if graph_iri(q) in existing]
         added = [q for q in added if graph_iri(q) not in existing] + [
@@ -427,6 +438,21 @@ class RemoteStore(Store):
         except StoreError as error:
             self._undo(done_added, done_removed)
             raise StoreError(f"{error} (the part already written was undone)") from None
+
+    def _write_staged(self, added: list[ox.Quad], removed: list[ox.Quad], drop_graphs: Sequence[str]) -> None:
+        """Stage a write in its own graph, in chunks, then apply it with one statement (``apply-staged.rq``), so
+        that readers see none of it or all of it; the staging graph is dropped afterwards, whatever happened."""
+        stage = ox.NamedNode(STAGING_GRAPHS + uuid.uuid4().hex)
+        try:
+            self._add_chunked(staged_records(stage, added, removed, drop_graphs))
+            self.update(bind_values(store_query("apply-staged"), {"stage": stage}))
+        except StoreError as error:
+            raise StoreError(f"{error} (nothing of the write was applied)") from None
+        finally:
+            try:
+                self.drop_graph(stage.value)
+            except StoreError:
+                pass  # a staging graph left behind is never shown and holds no statement a reader asks for
 
     def _undo(self, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
         limit = self.capabilities.atomic_write_quads or 10_000
@@ -486,6 +512,34 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         self._http.close()
+
+
+def staged_records(
+    stage: ox.NamedNode, added: Sequence[ox.Quad], removed: Sequence[ox.Quad], drop_graphs: Sequence[str] = ()
+) -> list[ox.Quad]:
+    """A write as records of a staging graph, read by ``apply-staged.rq``: each quad as the text of its graph,
+    subject and predicate, with its object (a literal as it is, an IRI as text): no staged record links to anything.
+
+    >>> [str(q.object) for q in staged_records(ox.NamedNode("http://x/stage"), [], [], ["http://x/old"])]
+    ['"http://x/old"']
+    """
+    records = []
+    for n, (kind, quad) in enumerate([*(("remove", q) for q in removed), *(("add", q) for q in added)]):
+        record = ox.NamedNode(f"{stage.value}#{n}")
+        graph = graph_iri(quad)
+        if graph is None:
+            raise StoreError("every statement belongs to a named graph: this one has none")
+        key = f"{graph}\t{quad.subject.value}\t{quad.predicate.value}"
+        records.append(ox.Quad(record, ox.NamedNode(STAGING + kind), ox.Literal(key), stage))
+        if isinstance(quad.object, ox.NamedNode):
+            records.append(ox.Quad(record, ox.NamedNode(STAGING + "objectIri"), ox.Literal(quad.object.value), stage))
+        else:
+            records.append(ox.Quad(record, ox.NamedNode(STAGING + "object"), quad.object, stage))
+    for n, graph in enumerate(drop_graphs):
+        record = ox.NamedNode(f"{stage.value}#drop-{n}")
+        dropped = to_oxigraph(URIRef(graph)).value  # a valid IRI, or refused here
+        records.append(ox.Quad(record, ox.NamedNode(STAGING + "drop"), ox.Literal(dropped), stage))
+    return records
 
 
 def _from_engine(term: Any) -> Any:
