@@ -102,6 +102,7 @@ class RemoteStore(Store):
         gsp_url: str | None = None,
         timeout: float = 60.0,
         whole_reads: str | None = None,
+        staged_writes: bool | None = None,
     ) -> None:
         self.query_url = query_url
         if update_url is None:
@@ -117,6 +118,8 @@ class RemoteStore(Store):
         self._cap_probed = False
         #: Forces a way of reading whole graphs (see :attr:`Capabilities.whole_reads`); None: the engine's best.
         self.whole_reads = whole_reads
+        #: Forces staging large writes on or off (see :attr:`Capabilities.staged_writes`); None: where needed.
+        self.staged_writes = staged_writes
 
     # -- transport -----------------------------------------------------------------------------------------
 
@@ -185,7 +188,7 @@ class RemoteStore(Store):
             tracks_writes=False,
             native_bindings=False,
             atomic_write_quads=VIRTUOSO_CHUNK if virtuoso else None,
-            staged_writes=virtuoso,
+            staged_writes=virtuoso if self.staged_writes is None else self.staged_writes,
             row_cap=self.row_cap(),
             hidden_graphs=(*VIRTUOSO_SYSTEM_GRAPHS, STAGING_GRAPHS) if virtuoso else (STAGING_GRAPHS,),
             whole_reads=self.whole_reads or ("graph-store" if self.engine == "oxigraph-server" else "construct"),
@@ -341,10 +344,10 @@ class RemoteStore(Store):
         """Run a CONSTRUCT, answered as N-Triples; the triples (engine blank node identifiers made valid)."""
         response = self._query(sparql, "application/n-triples")
         try:
-            return [
-                ox.Triple(_from_engine(t.subject), t.predicate, _from_engine(t.object))
-                for t in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
-            ]
+            triples = list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
+            if b"<nodeID://" not in response.content:
+                return triples
+            return [ox.Triple(_from_engine(t.subject), t.predicate, _from_engine(t.object)) for t in triples]
         except SyntaxError as error:
             raise StoreError(f"the endpoint did not answer N-Triples: {error}") from None
 
