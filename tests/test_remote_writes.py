@@ -119,3 +119,14 @@ def test_a_large_write_with_blank_nodes_goes_in_chunks_undone_when_one_fails(vir
     assert virtuoso.present(kept) == set(kept)
     assert virtuoso.present(new[:10]) == set()
     assert virtuoso.quad_count() == 1200
+
+
+@pytest.mark.parametrize("engine", ["oxigraph-server", "virtuoso"])
+def test_a_staging_graph_left_behind_is_never_shown(request, engine):
+    store = open_store(remote_store_url(request, engine))
+    left = ox.NamedNode("https://partnergraph.org/id/staging/0123abcd")
+    store.write([*labels("kept", 3), ox.Quad(ox.NamedNode(left.value + "#0"), LABEL, ox.Literal("x"), left)])
+    assert store.graphs() == [TARGET.value]
+    assert list(store.quads_per_graph()) == [TARGET.value]
+    assert {q.graph_name for q in store.quads()} == {TARGET}
+    store.close()

@@ -259,6 +259,10 @@ def test_capabilities_say_what_the_backend_can_do(store):
     assert caps.embedded == (store.generation is not None) == caps.tracks_writes
     assert caps.engine in ("oxigraph", "oxigraph-server", "virtuoso")
     assert not set(caps.hidden_graphs) & set(store.graphs())
+    # Whole reads: the embedded engine's scan, the Oxigraph server's dataset in one response, CONSTRUCT elsewhere.
+    assert caps.whole_reads == {"oxigraph": "engine", "oxigraph-server": "graph-store"}.get(caps.engine, "construct")
+    # Only Virtuoso needs large writes staged: the others take any write in one request, one transaction.
+    assert caps.staged_writes == (caps.engine == "virtuoso") == (caps.atomic_write_quads is not None)
 
 
 def test_whole_reads_give_every_statement_as_it_is(store):
