@@ -72,6 +72,8 @@ STAGING = "https://partnergraph.org/ontology/staging#"
 VIRTUOSO_CHUNK = 500
 #: Bytes of N-Triples in one Graph Store Protocol request (Virtuoso refuses requests over 10 MB: HT057).
 GSP_CHUNK_BYTES = 4_000_000
+#: Seconds the statement that applies a staged write may take (Virtuoso: about a minute for 289,000 statements).
+APPLY_TIMEOUT = 1800.0
 #: Rows asked at once when checking which quads are present.
 PRESENT_BATCH = 100
 
@@ -90,6 +92,10 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 def _ox_row(names: list[str], binding: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(None if (t := _json_term(binding.get(n))) is None else to_oxigraph(t) for n in names)
+
+
+class NoAnswer(StoreError):
+    """The endpoint took the request but did not answer in time: whether it was applied is not known."""
 
 
 class RemoteStore(Store):
@@ -127,11 +133,12 @@ class RemoteStore(Store):
         return self._send("POST", url, accept, what, data=data, **kwargs)
 
     def _send(self, method: str, url: str, accept: str, what: str, **kwargs: Any) -> requests.Response:
+        timeout = kwargs.pop("timeout", self.timeout)
         try:
             response = self._http.request(method, url, headers={"Accept": accept, **kwargs.pop("headers", {})},
-                                          timeout=self.timeout, **kwargs)  # fmt: skip
+                                          timeout=timeout, **kwargs)  # fmt: skip
         except requests.Timeout:
-            raise StoreError(f"the SPARQL endpoint {url} did not answer within {self.timeout:g} s") from None
+            raise NoAnswer(f"the SPARQL endpoint {url} did not answer within {timeout:g} s") from None
         except requests.RequestException as error:
             raise StoreError(f"cannot reach the SPARQL endpoint {url}: {error}") from None
         self._learn(response)
@@ -446,9 +453,13 @@ class RemoteStore(Store):
         """Stage a write in its own graph, in chunks, then apply it with one statement (``apply-staged.rq``), so
         that readers see none of it or all of it; the staging graph is dropped afterwards, whatever happened."""
         stage = ox.NamedNode(STAGING_GRAPHS + uuid.uuid4().hex)
+        apply = bind_values(store_query("apply-staged"), {"stage": stage})
         try:
             self._add_chunked(staged_records(stage, added, removed, drop_graphs))
-            self.update(bind_values(store_query("apply-staged"), {"stage": stage}))
+            timeout = max(self.timeout, APPLY_TIMEOUT)
+            self._post(self.update_url, {"update": apply}, f"{JSON_RESULTS}, */*;q=0.1", "update", timeout=timeout)
+        except NoAnswer as error:
+            raise StoreError(f"{error}: the write may have been applied or not; look before writing it again") from None
         except StoreError as error:
             raise StoreError(f"{error} (nothing of the write was applied)") from None
         finally:

@@ -30,15 +30,15 @@ def virtuoso(request):
     store.close()
 
 
-def fail_on(store, what: str, number: int, monkeypatch) -> list[int]:
+def fail_on(store, what: str, number: int, monkeypatch, error: StoreError | None = None) -> list[int]:
     """Make the store's ``number``-th request of a kind (``update``, or ``write`` for the Graph Store Protocol) from
-    now on fail as an unreachable endpoint would; returns the count of such requests sent."""
+    now on fail as an unreachable endpoint would (or with ``error``); returns the count of such requests sent."""
     original, seen = store._post, [0]
 
     def post(url, data, accept, kind, **kwargs):
         seen[0] += kind == what
         if kind == what and seen[0] == number:
-            raise StoreError("cannot reach the SPARQL endpoint (injected)")
+            raise error or StoreError("cannot reach the SPARQL endpoint (injected)")
         return original(url, data, accept, kind, **kwargs)
 
     monkeypatch.setattr(store, "_post", post)
@@ -102,6 +102,14 @@ def test_a_failure_mid_write_leaves_the_target_unchanged(virtuoso, monkeypatch, 
     assert set(virtuoso.quads(graph=TARGET)) == set(before)
     assert virtuoso.graphs() == [TARGET.value]
     assert not virtuoso.ask("ASK { GRAPH ?g { ?s <https://partnergraph.org/ontology/staging#add> ?o } }")
+
+
+def test_a_write_whose_statement_got_no_answer_says_it_may_be_applied(virtuoso, monkeypatch):
+    from graph.store_remote import NoAnswer
+
+    fail_on(virtuoso, "update", 1, monkeypatch, NoAnswer("the SPARQL endpoint did not answer within 60 s (injected)"))
+    with pytest.raises(StoreError, match="may have been applied or not"):
+        virtuoso.write(labels("new", 1000))
 
 
 def test_a_large_write_with_blank_nodes_goes_in_chunks_undone_when_one_fails(virtuoso, monkeypatch):
