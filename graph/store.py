@@ -112,6 +112,9 @@ class Capabilities:
     #: or all of it, and a failure before that statement leaves the data unchanged (blank nodes excepted: such a
     #: write goes in chunks, undone when one fails).
     staged_writes: bool = False
+    #: The most quads one staged write may hold, so that the statement applying it stays within the engine's time
+    #: limit; a larger write goes in chunks, undone when one fails (None: any number).
+    staged_write_quads: int | None = None
     #: The engine's cap on result rows, when it has one (results at the cap are paged or refused).
     row_cap: int | None = None
     #: Graphs that are never shown: the engine's own (system graphs) and the store's staging graphs (an IRI ending

@@ -138,3 +138,17 @@ def test_a_staging_graph_left_behind_is_never_shown(request, engine):
     assert list(store.quads_per_graph()) == [TARGET.value]
     assert {q.graph_name for q in store.quads()} == {TARGET}
     store.close()
+
+
+def test_a_write_too_big_to_apply_in_time_goes_in_chunks(virtuoso, monkeypatch):
+    import graph.store_remote as remote
+
+    monkeypatch.setattr(remote, "VIRTUOSO_STAGED_MAX", 1000)  # as if the write were larger than 50,000 statements
+    assert virtuoso.capabilities.staged_write_quads == 1000
+
+    def staged(*_):
+        raise AssertionError("a write above the staged maximum was staged")
+
+    monkeypatch.setattr(virtuoso, "_write_staged", staged)
+    virtuoso.write(labels("many", 1500))
+    assert len(set(virtuoso.quads(graph=TARGET))) == 1500
