@@ -454,15 +454,17 @@ def import_table(
                     quads += rc.located_quads(q.subject.value, place, provinces)
         quads = pre + quads
     report.quads = len(quads)
-    if check:
-        problems = check_quads(quads)
+    with store.bulk_session() as load:  # written whole when the block ends, or not at all
+        load.add(quads)
+        load.start()  # the engine loads (into a staging copy, on disk) while the shapes are checked
+        problems = check_quads(quads) if check else []
         if problems:
             raise StoreError(
                 f"{path}: the built data breaks the shapes, nothing was written:\n  " + "\n  ".join(problems)
             )
-    if skip_bad is not None and report.rejected:
-        _write_rejected(Path(skip_bad), header, bad, report.rejected)
-    report.added = write_quads(store, quads)
+        if skip_bad is not None and report.rejected:
+            _write_rejected(Path(skip_bad), header, bad, report.rejected)
+    report.added = load.added
     report.seconds = time.monotonic() - started
     return report
 
