@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from . import reconcile as rc
 from .gazetteer import Gazetteer
@@ -33,6 +34,7 @@ from .normalize import (
     fold,
     slugify,
 )
+from .queries import query_text
 from .store import Store, StoreError
 from .table_places import Party, Places, _kind_of, check_kinds, existing_ties, kind_names
 from .table_read import (
@@ -137,8 +139,7 @@ class _Tie:
 
 def _known_concepts(store: Store, scheme: str) -> set[str]:
     rows = store.select_values(
-        f"SELECT DISTINCT ?c WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c a <http://www.w3.org/2004/02/skos/core#Concept> "
-        f'FILTER(STRSTARTS(STR(?c), "{scheme}")) }} }}'
+        query_text("tables/concepts"), {"graph": URIRef(ONTOLOGY_GRAPH), "scheme": URIRef(scheme)}
     )
     return {c for (c,) in rows if c}
 
@@ -365,11 +366,8 @@ def _existing(store: Store, iris: list[str], source_iri: str) -> set[str]:
     """Which of these IRIs other graphs already describe (with a type)."""
     found: set[str] = set()
     for start in range(0, len(iris), 2000):
-        values = " ".join(f"<{i}>" for i in iris[start : start + 2000])
-        rows = store.select_values(
-            f"SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x a ?t }} "
-            f"FILTER(?g != <{source_iri}>) }}"
-        )
+        chunk = [URIRef(i) for i in iris[start : start + 2000]]
+        rows = store.select_values(query_text("tables/described"), {"x": chunk, "source": URIRef(source_iri)})
         found.update(x for (x,) in rows if x)
     return found
 
@@ -377,11 +375,6 @@ def _existing(store: Store, iris: list[str], source_iri: str) -> set[str]:
 def write_quads(store: Store, quads: list[ox.Quad]) -> int:
     """Add quads all or nothing, with the engine's bulk loader when the store has one; returns how many were new."""
     return store.bulk_add(quads)
-
-
-def _graph_size(store: Store, graph: str) -> int:
-    rows = list(store.select_values(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
-    return int(rows[0][0] or 0)
 
 
 def import_table(
@@ -444,7 +437,7 @@ def import_table(
     quads = source_quads(source_iri, mapping.source, path) + header_quads(source_iri, header, path) + quads
     if gaz is not None:
         provinces = rc.admin1_provinces(store, gaz, pre + quads)
-        located = {s for (s,) in store.select_values(f"SELECT DISTINCT ?s WHERE {{ ?s <{KP}locatedIn> ?o }}")}
+        located = {s for (s,) in store.select_values(query_text("tables/located"))}
         for q in pre + quads:
             if q.predicate.value == rc.SKOS + "exactMatch" and q.subject.value not in located:
                 gid = rc.parse_gid(q.object.value)
