@@ -74,15 +74,21 @@ class Places:
         return found
 
     def party(self, row: Row, mapping: Mapping, n: int) -> Party | BadRow:
-        """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer."""
+        """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer, looked
+        up once whichever party's columns hold them (a failure is remembered per party: it names the column)."""
         cols = self._columns.get((id(mapping), n))
         if cols is None:
             targets = ("name", "country", "level", "id", "lat", "lon")
             cols = self._columns[(id(mapping), n)] = {t: mapping.column_of(f"party{n}.{t}") for t in targets}
-        key = (id(mapping), n, *(row.cells.get(c, "") if c else "" for c in cols.values()))
-        found = self._parties.get(key)
+        defaults = mapping.defaults
+        key = (
+            id(mapping),
+            *(row.cells.get(c, "") if c else defaults.get(f"party{n}.{t}", "") for t, c in cols.items()),
+        )
+        found = self._parties.get(key) or self._parties.get((n, *key))
         if found is None:
-            found = self._parties[key] = self._party(row, mapping, n, cols)
+            found = self._party(row, mapping, n, cols)
+            self._parties[key if isinstance(found, Party) else (n, *key)] = found
         elif isinstance(found, BadRow):  # failed look-ups are remembered too: the same answer, for this row
             return replace(found, row=row.number)
         return found

@@ -78,6 +78,7 @@ __all__ = [
 
 
 _PLACES: list[Places] = []
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
 
 
 def _party(row: Row, mapping: Mapping, n: int) -> Party | BadRow:
@@ -303,7 +304,7 @@ def build_quads(
             add(ox.Quad(s, _kp("evidence"), ev, g))
             add(ox.Quad(ev, RDF_TYPE, _kp("Evidence"), g))
             add(ox.Quad(ev, PROV_VALUE, ox.Literal(row.text), g))
-            add(ox.Quad(ev, _kp("row"), ox.Literal(str(row.number), datatype=ox.NamedNode(XSD + "integer")), g))
+            add(ox.Quad(ev, _kp("row"), ox.Literal(str(row.number), datatype=XSD_INTEGER), g))
             add(ox.Quad(ev, PROV_QUOTED, g, g))
         for date in tie.dates:
             add(ox.Quad(s, _kp("signedDate"), date, g))
@@ -357,7 +358,7 @@ def header_quads(source_iri: str, header: list[str], path: Path) -> list[ox.Quad
     return [
         ox.Quad(ev, RDF_TYPE, _kp("Evidence"), g),
         ox.Quad(ev, PROV_VALUE, ox.Literal(out.getvalue()), g),
-        ox.Quad(ev, _kp("row"), ox.Literal("1", datatype=ox.NamedNode(XSD + "integer")), g),
+        ox.Quad(ev, _kp("row"), ox.Literal("1", datatype=XSD_INTEGER), g),
         ox.Quad(ev, PROV_QUOTED, g, g),
     ]
 
@@ -496,8 +497,12 @@ def check_quads(quads: list[ox.Quad]) -> list[str]:
     quotes: dict[str, int] = {}
     evidenced: set[str] = set()
     rdf_type, label, party, evidence = RDF_TYPE.value, RDFS_LABEL.value, KP + "party", KP + "evidence"
+    checked = {rdf_type, label, party, evidence, PROV_VALUE.value}
     for q in quads:
-        s, p = q.subject.value, q.predicate.value
+        p = q.predicate.value
+        if p not in checked:  # most statements are names and facts the checks do not look at
+            continue
+        s = q.subject.value
         if p == rdf_type:
             types.setdefault(s, set()).add(q.object.value)
         elif p == label:
