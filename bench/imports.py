@@ -25,21 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.places import du, oxigraph_binary  # noqa: E402  (the same measures as the places benchmark)
 from graph import KnowledgeGraph, gazetteer  # noqa: E402
 from graph.cli import TWIN_CITIES_MAP, twin_cities_csv  # noqa: E402
-
-
-def du(path: Path) -> int:
-    """Bytes of the files under a folder."""
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
-def oxigraph_binary() -> str:
-    """The `oxigraph` command (the pip package `oxigraph`, installed with the dev requirements)."""
-    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(found).exists():
-        sys.exit("the oxigraph binary (pip install oxigraph) is needed for the baseline")
-    return found
 
 
 def timed(cmd: list[str]) -> float:
