@@ -75,13 +75,13 @@
     function buildLegend() {
       var legend = $("legend");
       legend.textContent = "";
-      if (app.state.colour === "community") {
+      if (app.colourBy() === "community") {
         legend.appendChild(el("span", "colour: community (listed under Results); shape: type", "muted"));
       }
       Object.keys(app.facets.groups).forEach(function (g) {
         var item = el("span", null, "legend-item");
         var mark = el("i", null, "mark " + (SHAPES[g] || "circle"));
-        mark.style.setProperty("--c", app.state.colour === "community" ? "#5b6576" : COLOURS[g] || "#777");
+        mark.style.setProperty("--c", app.colourBy() === "community" ? "#5b6576" : COLOURS[g] || "#777");
         item.appendChild(mark);
         item.appendChild(document.createTextNode(GROUP_NAMES[g] || g));
         legend.appendChild(item);
@@ -98,7 +98,7 @@
       $("f-country").value = app.state.country;
       $("f-field").value = app.state.field;
       $("size-by").value = app.state.size;
-      $("colour-by").value = app.state.colour;
+      $("colour-by").value = app.colourBy();
       syncYears();
     }
 
@@ -283,7 +283,7 @@
       $("colour-by").addEventListener("change", function (ev) {
         app.state.colour = ev.target.value;
         buildLegend();
-        if (app.state.colour === "community") app.loadCommunities().then(function () { app.applySizes(); app.draw(); });
+        if (app.colourBy() === "community") app.loadCommunities().then(function () { app.applySizes(); app.draw(); });
         else { app.showCommunities(); app.applySizes(); app.draw(); }
         app.writeUrl(true);
       });

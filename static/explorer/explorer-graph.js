@@ -96,7 +96,9 @@
         app.note(data.truncated ? "Showing the " + data.nodes.length + " best connected of " + data.total.nodes +
           " entities: search or expand to see more." : "");
         app.applySizes();
-        relax(data.nodes.length > 1000 ? 250 : 400);
+        // A big overview coloured by community settles once the communities are known (loadCommunities).
+        app.arrangeByCommunity = app.colourBy() === "community";
+        if (!app.arrangeByCommunity) relax(data.nodes.length > 1000 ? 250 : 400);
         resetCamera();
         return app.afterChange("reset");
       });
@@ -188,6 +190,9 @@
         edgeReducer: function (edge, data) {
           var res = Object.assign({}, data);
           if (!app.visibleEdges.has(edge)) { res.hidden = true; return res; }
+          var ends = graph.extremities(edge);
+          var colour = app.edgeColour(ends[0], ends[1]);
+          if (colour) res.color = colour;
           if (app.pathEdges.size) {
             if (app.pathEdges.has(edge)) { res.color = "#e0245e"; res.size = 3; res.zIndex = 2; }
             else { res.color = "#eceff3"; }

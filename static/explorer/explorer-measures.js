@@ -28,10 +28,17 @@
       // Big drawings get smaller discs, so that the structure shows rather than a carpet of nodes.
       var base = graph.order > 1000 ? 1.5 : graph.order > 300 ? 2 : 3;
       var span = graph.order > 1000 ? 9 : 12;
+      // On a narrow screen a big drawing's discs shrink with it (a phone shows 2,000 nodes in 390 px).
+      var width = $("graph").clientWidth || 800;
+      var scale = graph.order > 300 && width < 800 ? Math.max(0.55, width / 800) : 1;
+      base *= scale;
+      span *= scale;
+      // ... and so does the size from which a node's label is considered (the biggest are labelled still).
+      if (app.renderer) app.renderer.setSetting("labelRenderedSizeThreshold", 5 * scale);
       graph.forEachNode(function (n, a) {
         var colour = COLOURS[a.group] || "#777777";
-        if (app.state.colour === "community" && app.communities[n] !== undefined) {
-          colour = app.communities[n] >= 0 && app.communities[n] < PALETTE.length ? PALETTE[app.communities[n]] : OTHER_COMMUNITY;
+        if (app.colourBy() === "community" && app.communities[n] !== undefined) {
+          colour = communityColour(app.communities[n]);
         }
         graph.mergeNodeAttributes(n, { size: base + span * Math.sqrt(value(n, a) / max), color: colour });
       });
@@ -129,6 +136,41 @@
       });
     }
 
+    /** The colour of community ``id``: the palette goes to the communities with the most entities drawn. */
+    function communityColour(id) {
+      var rank = app.communityRank[id];
+      return rank !== undefined && rank < PALETTE.length ? PALETTE[rank] : OTHER_COMMUNITY;
+    }
+
+    /** ``hex`` mixed with white (opaque: sigma blends translucent edges unevenly). */
+    function tint(hex, share) {
+      var n = parseInt(hex.slice(1), 16);
+      var mix = function (c) { return Math.round(c * share + 255 * (1 - share)); };
+      return "rgb(" + mix(n >> 16) + "," + mix((n >> 8) & 255) + "," + mix(n & 255) + ")";
+    }
+
+    /** The colour of an edge between ``a`` and ``b`` (or null for the default): ties inside a coloured community
+     * take its colour, faintly; the others step back. */
+    function edgeColour(a, b) {
+      if (app.colourBy() !== "community") return null;
+      var ca = app.communities[a];
+      if (ca === undefined) return null;
+      if (ca === app.communities[b] && app.communityRank[ca] < PALETTE.length) return tints[ca] || (tints[ca] = tint(communityColour(ca), 0.4));
+      return "#e3e7ee";
+    }
+    var tints = {};
+
+    /** Drawn entities by community, biggest first: [[id, count], ...]. */
+    function drawnCommunities() {
+      var drawn = {};
+      graph.forEachNode(function (n) {
+        var c = app.communities[n];
+        if (c !== undefined && c >= 0) drawn[c] = (drawn[c] || 0) + 1;
+      });
+      return Object.keys(drawn).map(function (c) { return [Number(c), drawn[c]]; })
+        .sort(function (x, y) { return y[1] - x[1] || x[0] - y[0]; });
+    }
+
     function loadCommunities() {
       var ids = graph.nodes();
       var status = $("community-status");
@@ -143,29 +185,47 @@
         return X.api("/api/communities").then(function (d) { return pending(d, null, listOf); });
       };
       status.textContent = "Finding communities…";
-      var jobs = [scoresOf().then(function (d) { app.communities = d.scores; })];
+      var jobs = [scoresOf().then(function (d) {
+        app.communities = d.scores;
+        app.communityRank = {};
+        tints = {};
+        drawnCommunities().forEach(function (pair, rank) { app.communityRank[pair[0]] = rank; });
+        // The layout pulls a coloured community together; the entities of the small ones sit by their partners.
+        graph.updateEachNodeAttributes(function (n, attrs) {
+          attrs.community = app.communityRank[app.communities[n]] < PALETTE.length ? app.communities[n] : undefined;
+          return attrs;
+        }, { attributes: ["community"] });
+      })];
       if (!app.communityList) jobs.push(listOf().then(function (d) { app.communityList = d.communities || []; }));
       return Promise.all(jobs).then(function () {
         status.textContent = "";
         showCommunities();
-      }).catch(function (error) { status.textContent = "Could not find communities: " + error.message; });
+        if (app.arrangeByCommunity) {
+          // The overview settles with ties inside a community pulling harder: communities come apart as groups.
+          app.arrangeByCommunity = false;
+          app.layout.relax(graph.order > 1000 ? 300 : 400, null, { communities: true });
+        }
+      }).catch(function (error) {
+        status.textContent = "Could not find communities: " + error.message;
+        if (app.arrangeByCommunity) { app.arrangeByCommunity = false; app.layout.relax(250); }
+      });
     }
 
     function showCommunities() {
       var box = $("communities-box");
-      box.hidden = app.state.colour !== "community" || !app.communityList;
+      box.hidden = app.colourBy() !== "community" || !app.communityList;
       if (box.hidden) return;
       var list = $("community-list");
       list.textContent = "";
-      var drawn = {};
-      Object.keys(app.communities).forEach(function (n) { drawn[app.communities[n]] = (drawn[app.communities[n]] || 0) + 1; });
-      app.communityList.slice(0, PALETTE.length).forEach(function (c, i) {
+      var drawn = drawnCommunities();
+      drawn.slice(0, PALETTE.length).forEach(function (pair) {
+        var c = app.communityList[pair[0]] || { members: [] };
         var li = el("li");
         var mark = el("i", null, "mark circle");
-        mark.style.setProperty("--c", PALETTE[i]);
+        mark.style.setProperty("--c", communityColour(pair[0]));
         li.appendChild(mark);
         var size = c.size || (c.members || []).length;
-        li.appendChild(document.createTextNode(" " + X.plural(size, "member") + (drawn[i] ? ", " + drawn[i] + " drawn" : "") + ": "));
+        li.appendChild(document.createTextNode(" " + X.plural(size, "member") + ", " + pair[1] + " drawn: "));
         var members = el("span", null, "members");
         (c.members || []).slice(0, 5).forEach(function (m, j) {
           if (j) members.appendChild(document.createTextNode(", "));
@@ -177,11 +237,14 @@
         li.appendChild(members);
         list.appendChild(li);
       });
-      if (app.communityList.length > PALETTE.length) {
-        var rest = el("li", (app.communityList.length - PALETTE.length) + " smaller communities, drawn grey", "muted");
+      if (drawn.length > PALETTE.length) {
+        var others = drawn.slice(PALETTE.length).reduce(function (sum, pair) { return sum + pair[1]; }, 0);
+        var rest = el("li", (drawn.length - PALETTE.length) + " more communities (" + X.plural(others, "entity", "entities") +
+          " drawn) in grey", "muted");
         rest.style.listStyle = "none";
         list.appendChild(rest);
       }
+      $("community-list").dataset.count = String(Math.min(drawn.length, PALETTE.length));
       app.buildLegend();
     }
 
@@ -207,7 +270,7 @@
       };
       var jobs = [];
       if (graphChanged && app.state.size !== "degree") jobs.push(loadMeasure());
-      if (graphChanged && app.state.colour === "community") jobs.push(loadCommunities());
+      if (graphChanged && app.colourBy() === "community") jobs.push(loadCommunities());
       go();
       return Promise.all(jobs).then(function () { if (jobs.length) go(); });
     }
@@ -220,6 +283,8 @@
     app.legendSize = legendSize;
     app.showRanking = showRanking;
     app.loadCommunities = loadCommunities;
+    app.communityColour = communityColour;
+    app.edgeColour = edgeColour;
     app.showCommunities = showCommunities;
     app.draw = draw;
     app.afterChange = afterChange;

@@ -9,19 +9,28 @@
   X.explorerParts = X.explorerParts || [];
   X.explorerParts.push(function (app) {
     var $ = app.$;
+    /** Above this many entities, the overview is coloured by community unless the user chose otherwise. */
+    var AUTO_COMMUNITIES = 300;
     var ID_NS = X.explorerConst.ID_NS;
     var graph = app.graph;
 
     function defaults() {
       return { focus: "", expand: [], sel: "", from: "", to: "", k: 3, onlyTies: false, avoidLocated: true,
         hideGroups: [], hideRelations: [], kind: "", country: "", field: "", y0: null, y1: null, size: "degree",
-        colour: "group" };
+        colour: "" };
     }
 
     function countryLabel(iri) {
       if (!iri || !app.facets) return "";
       for (var i = 0; i < app.facets.countries.length; i++) if (app.facets.countries[i].id === iri) return app.facets.countries[i].label;
       return iri.split("/").pop().toUpperCase();
+    }
+
+    /** What colours the nodes: the choice made, else communities on a big overview (a single colour would say
+     * nothing about 2,000 places), else the type of entity. */
+    function colourBy() {
+      if (app.state.colour) return app.state.colour;
+      return !app.state.focus && graph.order > AUTO_COMMUNITIES ? "community" : "group";
     }
 
     function label(id) { return graph.hasNode(id) ? graph.getNodeAttribute(id, "label") : id; }
@@ -75,7 +84,7 @@
       s.y0 = year("from_year", "y0");
       s.y1 = year("to_year", "y1");
       s.size = p.get("size") || "degree";
-      s.colour = p.get("colour") || "group";
+      s.colour = p.get("colour") === "group" || p.get("colour") === "community" ? p.get("colour") : "";
       return s;
     }
 
@@ -102,7 +111,7 @@
       put("from_year", app.state.y0);
       put("to_year", app.state.y1);
       if (app.state.size !== "degree") p.set("size", app.state.size);
-      if (app.state.colour !== "group") p.set("colour", app.state.colour);
+      if (app.state.colour) p.set("colour", app.state.colour);
       return p;
     }
 
@@ -128,6 +137,7 @@
     app.defaults = defaults;
     app.countryLabel = countryLabel;
     app.label = label;
+    app.colourBy = colourBy;
     app.note = note;
     app.countryParam = countryParam;
     app.countryFromParam = countryFromParam;

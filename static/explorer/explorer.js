@@ -52,6 +52,8 @@
     scoresFor: "degree",
     communities: {},
     communityList: null,
+    communityRank: {},
+    arrangeByCommunity: false,
     filtered: false,
     ready: false,
   };

@@ -926,7 +926,8 @@ async function main() {
   });
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-  window.pgmap = { map, state, data: () => data, selection: () => selection, paths: () => lastPaths, started, timings };
+  window.pgmap = { map, state, data: () => data, selection: () => selection, paths: () => lastPaths, arcs: () => arcs, started,
+    timings };
   const fetched = fetchData(); // at once, while the map loads
   fetched.catch(() => {});
   // Our layers go in as soon as the style is parsed: the ties need not wait for the base map's shapes.
