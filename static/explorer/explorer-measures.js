@@ -255,6 +255,11 @@
     /** After the graph or the filters changed: sizes, visibility, the counts, the results and the list. */
     function afterChange(graphChanged, push) {
       var go = function () {
+        // What colours the nodes may follow the size of the drawing (community on a big overview): say so.
+        if ($("colour-by").value !== app.colourBy()) {
+          $("colour-by").value = app.colourBy();
+          app.buildLegend();
+        }
         applySizes();
         app.computeVisibility();
         var empty = app.explainEmpty();
