@@ -1,7 +1,8 @@
 """Places on a map: where the network's entities are (WGS84 ``geo:lat`` / ``geo:long`` on the entity, in the
 named graph of the source that gives them) and the ties between the ones that have coordinates, as the compact
 tables the map view draws. An organisation without coordinates of its own is drawn at the place it is located in
-(``kp:locatedIn``, else ``kp:location``, walking up the containment until a place has coordinates), and says so.
+(``kp:locatedIn``, ``org:unitOf`` or ``org:subOrganizationOf``, walking up until a place has coordinates; else
+``kp:location``), and says so.
 
 Framework-free. Reads the store through the named queries in ``graph/queries/map/`` and the projection only
 through its public API (``network``, ``Network.graph``, ``Network.view``, ``Network.node_json``, ``Filters``).
@@ -133,8 +134,8 @@ def read_coordinates(kg: KnowledgeGraph) -> Coordinates:
 
 
 def place_by_location(kg: KnowledgeGraph, coords: Coordinates, entities: Iterable[str]) -> dict[str, str]:
-    """Where each of ``entities`` without coordinates of its own is drawn: the nearest place up its ``kp:locatedIn``
-    chain (else its ``kp:location``) that has coordinates, at most :data:`MAX_CONTAINMENT` steps up; ties between
+    """Where each of ``entities`` without coordinates of its own is drawn: the nearest place up its chain of
+    ``kp:locatedIn``, ``org:unitOf`` and ``org:subOrganizationOf`` (else its ``kp:location``) that has coordinates, at most :data:`MAX_CONTAINMENT` steps up; ties between
     candidates go to the first IRI. Entities with no such place are left out."""
     up: dict[str, list[str]] = {}
     at: dict[str, list[str]] = {}

@@ -211,15 +211,22 @@ def test_placing_walks_up_the_containment_and_prefers_own_coordinates() -> None:
         b"""PREFIX kp: <https://partnergraph.org/ontology#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         PREFIX id: <https://partnergraph.org/id/>
+        PREFIX org: <http://www.w3.org/ns/org#>
         id:source\\/lab { id:org\\/lab a kp:University ; rdfs:label "Lab" ; kp:locatedIn id:region\\/kr\\/springfield .
-          id:org\\/fair a kp:Organization ; rdfs:label "Fair" ; kp:location id:region\\/cn\\/liaoning-province . }""",
+          id:org\\/fair a kp:Organization ; rdfs:label "Fair" ; kp:location id:region\\/cn\\/liaoning-province .
+          id:org\\/office a kp:Organization ; rdfs:label "Office" ; org:unitOf id:region\\/vn\\/hanoi .
+          id:org\\/desk a kp:Organization ; rdfs:label "Desk" ; org:subOrganizationOf id:org\\/office . }""",
         "trig",
     )
     coords = geo.read_coordinates(kg)
-    placed = geo.place_by_location(kg, coords, [ID + "org/lab", ID + "org/fair", ID + "org/xss", ID + "org/none"])
-    # Springfield's latitude is refused: one step up, Gyeonggi has coordinates. kp:location counts too. The
-    # organisation with coordinates of its own and the one located nowhere are not placed.
-    assert placed == {ID + "org/lab": GYEONGGI, ID + "org/fair": LIAONING}
+    orgs = ["lab", "fair", "office", "desk", "xss", "none"]
+    placed = geo.place_by_location(kg, coords, [ID + "org/" + name for name in orgs])
+    # Springfield's latitude is refused: one step up, Gyeonggi has coordinates. kp:location counts too, and so does
+    # being a unit of a city's government (the desk of the office of Hanoi: two steps). The organisation with
+    # coordinates of its own and the one located nowhere are not placed.
+    assert placed == {
+        ID + "org/lab": GYEONGGI, ID + "org/fair": LIAONING, ID + "org/office": HANOI, ID + "org/desk": HANOI
+    }  # fmt: skip
 
 
 def test_the_page_has_no_inline_script_and_credits_the_base_map(client: FlaskClient) -> None:
