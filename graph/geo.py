@@ -135,8 +135,9 @@ def read_coordinates(kg: KnowledgeGraph) -> Coordinates:
 
 def place_by_location(kg: KnowledgeGraph, coords: Coordinates, entities: Iterable[str]) -> dict[str, str]:
     """Where each of ``entities`` without coordinates of its own is drawn: the nearest place up its chain of
-    ``kp:locatedIn``, ``org:unitOf`` and ``org:subOrganizationOf`` (else its ``kp:location``) that has coordinates, at most :data:`MAX_CONTAINMENT` steps up; ties between
-    candidates go to the first IRI. Entities with no such place are left out."""
+    ``kp:locatedIn``, ``org:unitOf`` and ``org:subOrganizationOf`` (else its ``kp:location``) that has coordinates,
+    at most :data:`MAX_CONTAINMENT` steps up; ties between candidates go to the first IRI. Entities with no such
+    place are left out."""
     up: dict[str, list[str]] = {}
     at: dict[str, list[str]] = {}
     for entity, place, relation in kg.store.select_values(_query("located")):
