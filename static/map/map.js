@@ -561,7 +561,8 @@ function renderPanel() {
   const { entity, where } = selection;
   $("panel-empty").hidden = true;
   $("panel-entity").hidden = false;
-  $("sel-type").textContent = entity.type || "entity";
+  // "GovernmentDepartment" reads "government department".
+  $("sel-type").textContent = (entity.type || "entity").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
   $("sel-label").textContent = entity.label;
   const country = entity.country ? (facets && facets.countries.find((c) => c.id === entity.country)) : null;
   $("sel-country").textContent = country ? country.label : "";
