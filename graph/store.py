@@ -106,12 +106,31 @@ class Capabilities:
     tracks_writes: bool
     #: Values are bound by the engine (``substitutions``) rather than written into the query text.
     native_bindings: bool
-    #: Quads one write may hold and still be applied in one transaction (None: any number).
+    #: Quads one write request may hold (None: any number, in one transaction).
     atomic_write_quads: int | None = None
+    #: A write larger than one request is staged in chunks, then applied by one statement: readers see none of it
+    #: or all of it, and a failure before that statement leaves the data unchanged (blank nodes excepted: such a
+    #: write goes in chunks, undone when one fails).
+    staged_writes: bool = False
+    #: The most quads one staged write may hold, so that the statement applying it stays within the engine's time
+    #: limit; a larger write goes in chunks, undone when one fails (None: any number).
+    staged_write_quads: int | None = None
     #: The engine's cap on result rows, when it has one (results at the cap are paged or refused).
     row_cap: int | None = None
-    #: Graphs of the engine's own that are never shown (system graphs).
+    #: Graphs that are never shown: the engine's own (system graphs) and the store's staging graphs (an IRI ending
+    #: in '/' hides every graph under it).
     hidden_graphs: tuple[str, ...] = field(default_factory=tuple)
+    #: How the whole store, or a whole graph, is read (:meth:`Store.quads` without a pattern, :meth:`Store.dump`):
+    #: ``engine`` (the embedded engine's own scan), ``graph-store`` (the Graph Store Protocol's whole dataset as
+    #: N-Quads in one response), ``construct`` (one CONSTRUCT per named graph, answered as N-Triples, paged at the
+    #: row cap) or ``select`` (SPARQL JSON results of a SELECT, paged at the row cap: the slow, portable way).
+    whole_reads: str = "engine"
+
+    def hides(self, graph: str | None) -> bool:
+        """Whether a graph is never shown: one of :attr:`hidden_graphs`, or under one that ends in '/'."""
+        return graph is not None and any(
+            graph == hidden or (hidden.endswith("/") and graph.startswith(hidden)) for hidden in self.hidden_graphs
+        )
 
 
 def format_for_path(path: str | Path) -> str:
@@ -455,8 +474,8 @@ class Store(ABC):
 
     def quads_per_graph(self) -> dict[str, int]:
         """Statements per named graph (system graphs left out)."""
-        hidden = set(self.capabilities.hidden_graphs)
-        return {g: int(n or 0) for g, n in self.select_values(store_query("quads-per-graph")) if g and g not in hidden}
+        caps, rows = self.capabilities, self.select_values(store_query("quads-per-graph"))
+        return {g: int(n or 0) for g, n in rows if g and not caps.hides(g)}
 
     def count(self) -> int:
         """Number of distinct triples in the union of all graphs."""
