@@ -1,13 +1,13 @@
 """Keeping the projection: in memory per version of the store, on disk beside an on-disk store.
 
 :class:`Projection` holds the projection of one knowledge graph: built once (:func:`.build.build_network`),
-persisted beside an on-disk store (``PATH.network.pickle``) with the fingerprint of the data it was built from,
-loaded from there on the next start, and rebuilt in the background after a write while readers keep the old one.
+persisted beside an on-disk store (``PATH.network.pickle``: columns, see :mod:`.persist`) with the fingerprint
+of the data it was built from, loaded from there on the next start (its graph filled on demand), and rebuilt
+in the background after a write while readers keep the old one.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import pickle
@@ -15,17 +15,19 @@ import tempfile
 import threading
 import time
 import weakref
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..knowledge import KnowledgeGraph
+from . import persist
 from .build import build_network
 from .model import Network
 
 log = logging.getLogger(__name__)
 #: Version of the persisted file's layout: a file of another version is ignored (and rebuilt).
-FILE_FORMAT = 5
+FILE_FORMAT = 6
 
 
 def store_version(kg: KnowledgeGraph) -> Any:
@@ -168,20 +170,19 @@ class Projection:
         if not self.path.exists():
             return None
         start = time.perf_counter()
-        collecting = gc.isenabled()
-        gc.disable()  # millions of new containers: the cyclic collector would run hundreds of times for nothing
         try:
             with self.path.open("rb") as f:
                 header = pickle.load(f)
                 if header.get("format") != FILE_FORMAT or header.get("store") != self.kg.store.url:
+                    log.info("%s is of another format or store: rebuilding the network projection", self.path)
                     return None
-                net = pickle.load(f)
-        except Exception:  # noqa: BLE001 - an unreadable file is rebuilt
-            log.warning("cannot read %s: rebuilding the network projection", self.path)
+                payload = f.read()
+            if len(payload) != header["length"] or zlib.crc32(payload) != header["crc"]:
+                raise persist.CorruptFile("the file is truncated or damaged")
+            net = persist.from_columns(pickle.loads(payload))
+        except Exception as error:  # noqa: BLE001 - an unreadable file is rebuilt
+            log.warning("cannot read %s (%s): rebuilding the network projection", self.path, error)
             return None
-        finally:
-            if collecting:
-                gc.enable()
         self.loaded_in = time.perf_counter() - start
         return net, header["fingerprint"]
 
@@ -201,11 +202,16 @@ class Projection:
         assert self.path is not None
         try:
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+            payload = pickle.dumps(
+                persist.to_columns(net.graph, net.labels, net.concept_labels), protocol=pickle.HIGHEST_PROTOCOL
+            )
+            header = {"format": FILE_FORMAT, "store": self.kg.store.url, "fingerprint": stamp}
+            header |= {"length": len(payload), "crc": zlib.crc32(payload)}
             with os.fdopen(fd, "wb") as f:
-                pickle.dump({"format": FILE_FORMAT, "store": self.kg.store.url, "fingerprint": stamp}, f)
-                pickle.dump(net, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(header, f)
+                f.write(payload)
             os.replace(tmp, self.path)
-        except OSError:
+        except (OSError, ValueError):
             log.exception("cannot persist the network projection to %s", self.path)
 
 
