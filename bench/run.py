@@ -364,11 +364,12 @@ def measure_rdflib(ds: Dataset, table: Table, timeout: float, max_quads: int) ->
 class Server:
     """The app served by waitress on 127.0.0.1 in a subprocess."""
 
-    def __init__(self, ds: Dataset) -> None:
+    def __init__(self, ds: Dataset, settings: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "server.py", "--host", "127.0.0.1", "--port", str(self.port), "--store", ds.url]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {**os.environ, **(settings or {})}
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         wait_http(self.base + "/healthz", self.proc)
 
     def has(self, path: str) -> bool:
@@ -527,6 +528,21 @@ def measure_throughput(ds: Dataset, table: Table, server: Server, seconds: float
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     text = f"{len(latencies) / elapsed:.0f} q/s, p50 {ms(statistics.median(latencies))}, p95 {ms(p95)}"
     table.set(row, ds.name, text + (f", {errors[0]} errors" if errors[0] else ""))
+
+
+def measure_clients(ds: Dataset, table: Table, server: Server | None, seconds: float, clients: int = 16) -> None:
+    """16 clients of the cheap named queries through the app and through the Oxigraph server on the same store,
+    interleaved (:func:`versus.measure_clients_versus_server`): with ``server`` (its result cache on), or with an
+    app started here with the cache off (``server`` None; two apps cannot open one on-disk store at once)."""
+    named = named_query_texts(ds)
+    app = server or Server(ds, {"PARTNERGRAPH_RESULT_CACHE_MB": "0"})
+    try:
+        requests.get(app.base + "/api/graph", timeout=1200)  # its warm-up done before anything is timed
+        label = "result cache on" if server else "result cache off"
+        versus.measure_clients_versus_server(table, ds, {label: app.base}, free_port(), named, seconds, clients)
+    finally:
+        if server is None:
+            app.stop()
 
 
 def measure_remote(ds: Dataset, table: Table) -> None:
@@ -701,8 +717,11 @@ def run_dataset(
             table.set("/sparql throughput, 16 clients", ds.name, "skipped")
         else:
             guarded(table, ds, "throughput", lambda: measure_throughput(ds, table, server, seconds))
+            guarded(table, ds, "clients", lambda: measure_clients(ds, table, server, seconds))
     finally:
         server.stop()
+    if "throughput" not in skip:
+        guarded(table, ds, "clients", lambda: measure_clients(ds, table, None, seconds))
     if "remote" in skip:
         table.set("remote: first path question (bytes over HTTP)", ds.name, "skipped")
     else:
