@@ -48,6 +48,18 @@ def adhoc_queries(hub: str, country: str | None) -> dict[str, str]:
         "UNION then join": PREFIXES + f"SELECT ?x ?label WHERE {{ {{ ?t kp:party <{hub}> , ?x FILTER(?x != <{hub}>) }} "
         f"UNION {{ <{hub}> kp:locatedIn ?x }} UNION {{ ?x kp:locatedIn <{hub}> }} ?x rdfs:label ?label }} LIMIT 1000",
         "property path with LIMIT": PREFIXES + f"SELECT ?x WHERE {{ <{hub}> (^kp:party/kp:party)+ ?x }} LIMIT 100",
+        # The same questions written as docs/fast-queries.md advises.
+        "count by country and year, rewritten": PREFIXES + "SELECT ?country ?year (COUNT(*) AS ?n) WHERE { "
+        "{ SELECT DISTINCT ?t ?country WHERE { ?t kp:party ?p . ?p kp:country ?country } } "
+        "?t kp:signedDate ?d BIND(SUBSTR(STR(?d), 1, 4) AS ?year) } "
+        "GROUP BY ?country ?year ORDER BY DESC(?n) LIMIT 100",
+        "count by year for one country": PREFIXES + "SELECT ?year (COUNT(DISTINCT ?t) AS ?n) WHERE { "
+        f"?p kp:country <{country or hub}> . ?t kp:party ?p ; kp:signedDate ?d . "
+        "BIND(SUBSTR(STR(?d), 1, 4) AS ?year) } GROUP BY ?year ORDER BY ?year",
+        "prefix search with STRSTARTS": PREFIXES + "SELECT ?s ?label WHERE { ?s rdfs:label ?label "
+        'FILTER(STRSTARTS(LCASE(?label), "san")) } LIMIT 100',
+        "two hops written out instead of a path": PREFIXES
+        + f"SELECT DISTINCT ?x WHERE {{ <{hub}> ^kp:party/kp:party ?x1 . ?x1 ^kp:party/kp:party ?x }} LIMIT 100",
     }
 
 

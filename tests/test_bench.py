@@ -57,6 +57,8 @@ def test_a_quick_run_fills_every_row(tmp_path):
         "measures: betweenness ready",
         "measures: communities ready",
         "server memory with projection and measures (RSS, peak)",
+        "16 clients, result cache on: /sparql vs Oxigraph server",
+        "16 clients, result cache off: /sparql vs Oxigraph server",
     ]
     for name in named_queries():
         expected += [f"query {name}: /sparql", f"query {name}: engine direct", f"query {name}: rdflib in memory"]

@@ -384,7 +384,7 @@ class _Lazy(dict):
     def __init__(self, columns: Columns) -> None:
         super().__init__()
         self._columns = columns
-        self._full = False
+        self._full = self._filling = False
 
     def _make(self, i: int) -> Any:
         raise NotImplementedError
@@ -396,15 +396,13 @@ class _Lazy(dict):
         i = self._columns.index.get(key)
         if i is None:
             raise KeyError(key)
-        if dict.__len__(self) > FILL_AFTER * len(self._columns.nodes) + 1000:  # walking it all: make it all at once
-            self.fill()
+        if not self._filling and dict.__len__(self) > FILL_AFTER * len(self._columns.nodes) + 1000:
+            self.fill()  # walking it all: make it all at once
             return dict.__getitem__(self, key)
-        with self._columns.lock:
-            value = dict.get(self, key)
-            if value is None:
-                value = self._make(i)
-                dict.__setitem__(self, key, value)
-        return value
+        # No lock: a question asked while another thread fills the dict is not held up; two threads making the
+        # same entity at once make equal values (the projection is read only), one of which is kept.
+        value = self._make(i)
+        return dict.setdefault(self, key, value)
 
     def fill(self) -> None:
         """Make every value, in entity order (as the built graph has them)."""
@@ -413,6 +411,7 @@ class _Lazy(dict):
         with self._columns.lock:
             if self._full:
                 return
+            self._filling = True
             have = dict(dict.items(self))
             made = self._everything()
             made.update((n, v) for n, v in have.items())
