@@ -326,8 +326,9 @@ def test_projection_is_kept_beside_an_on_disk_store_and_loaded_on_restart(tmp_pa
     again = KnowledgeGraph.open(url, load_shipped=False)  # a restart: a new process would see the same
     second = nw.Projection(again, nw.projection.cache_file(again), precompute=False)
     loaded = second.get()
-    second.wait()  # the background check of the data's fingerprint
+    second.wait()  # the background check of the data's fingerprint, then the rest of the graph made
     assert second.loaded_in is not None and second.built_in is None  # loaded, not built, and still current
+    assert type(loaded.graph._adj) is dict and type(loaded.labels) is dict
     assert second.current is loaded
     assert sorted(loaded.graph.edges) == sorted(built.graph.edges)
     assert loaded.graph.edges[GYEONGGI, LIAONING]["ties"][0]["label"] == "Gyeonggi–Liaoning sisterhood"
@@ -360,9 +361,9 @@ def _built_and_persisted(tmp_path: Path) -> tuple[nw.Network, Path, str]:
 def test_persisted_projection_loads_as_the_same_graph_made_on_demand(tmp_path: Path) -> None:
     from graph.network import persist
 
-    built, _, url = _built_and_persisted(tmp_path)
-    again = KnowledgeGraph.open(url, load_shipped=False)
-    loaded = nw.Projection(again, nw.projection.cache_file(again), precompute=False).get()
+    built, path, url = _built_and_persisted(tmp_path)
+    assert persist.read(path, {"store": "oxigraph:/elsewhere"}) is None  # another store's file is not read
+    header, loaded = persist.read(path, {"store": url, "format": nw.projection.FILE_FORMAT})
     graph = loaded.graph
     # Nothing is made before it is asked for; a path question makes only what it visits.
     assert isinstance(graph._adj, persist.LazyAdjacency) and dict.__len__(graph._adj) == 0
@@ -381,7 +382,7 @@ def test_persisted_projection_loads_as_the_same_graph_made_on_demand(tmp_path: P
         and tie["year"] == 1993
         and tie == built.graph.edges[GYEONGGI, LIAONING]["ties"][0]
     )
-    persist.fill(graph)  # plain dicts again, as a built graph has
+    persist.fill(loaded)  # plain dicts again, as a built graph has; the columns let go
     assert type(graph._adj) is dict and type(graph._node) is dict and graph.number_of_edges() == 17
     assert loaded.paths(GYEONGGI, HANOI, k=2) == built.paths(GYEONGGI, HANOI, k=2)
 

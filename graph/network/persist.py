@@ -21,11 +21,16 @@ entities it visits; anything that walks the whole graph (measures, the overview)
 from __future__ import annotations
 
 import gc
+import os
+import pickle
+import tempfile
 import threading
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from operator import sub
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -259,6 +264,15 @@ class Columns:
         if len(name_offsets) != n_nodes + 1:
             raise CorruptFile("the names do not fit their offsets")
 
+    def release(self) -> None:
+        """Let the columns go once everything is made (the lazy dicts are full and need them no more)."""
+        with self.lock:
+            self.node_fields = self.tie_fields = self.link_fields = {}
+            self.adjacency = self.edge_ties = self.edge_links = self.tie_parties = self.names = (array("q"), array("i"))
+            self.neighbour_ids = array("i")
+            self._everything = None
+            self._edges, self._ties, self._links = [], [], []
+
     def node_data(self, i: int) -> dict[str, Any]:
         """The attribute dict of entity ``i``."""
         data = {f: self.node_fields[f][i] for f in NODE_FIELDS}
@@ -420,10 +434,10 @@ class _Lazy(dict):
             self._full = True
 
     def __contains__(self, key: object) -> bool:
-        return key in self._columns.index
+        return dict.__contains__(self, key) if self._full else key in self._columns.index
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._columns.nodes)
+        return dict.__iter__(self) if self._full else iter(self._columns.nodes)
 
     def __len__(self) -> int:
         return len(self._columns.nodes)
@@ -539,8 +553,10 @@ def from_columns(columns: dict[str, Any]) -> Network:
     return Network(graph, labels=LazyLabels(cols), concept_labels=columns["concept_labels"])
 
 
-def fill(graph: nx.Graph) -> None:
-    """Make every entity and edge of a loaded graph now, and give the graph plain dicts (as a built one has)."""
+def fill(net: Network) -> None:
+    """Make every entity, edge and name of a loaded projection now, give its graph plain dicts (as a built one
+    has) and let the columns go (what was made from them stays)."""
+    graph = net.graph
     nodes, adj = graph._node, graph._adj
     if isinstance(nodes, _Lazy):
         nodes.fill()
@@ -548,3 +564,40 @@ def fill(graph: nx.Graph) -> None:
     if isinstance(adj, _Lazy):
         adj.fill()
         graph._adj = dict(dict.items(adj))
+    if isinstance(net.labels, LazyLabels):
+        net.labels = dict(net.labels.items())
+    for lazy in (nodes, adj):
+        if isinstance(lazy, _Lazy):
+            lazy._columns.release()
+
+
+# -- the file --------------------------------------------------------------------------------------------------
+
+
+def write(path: Path, net: Network, header: dict[str, Any]) -> None:
+    """Write ``net`` to ``path`` atomically (a temporary file renamed over the old one): ``header`` (with the
+    payload's length and CRC-32 added), then the columns."""
+    payload = pickle.dumps(to_columns(net.graph, net.labels, net.concept_labels), protocol=pickle.HIGHEST_PROTOCOL)
+    header = {**header, "length": len(payload), "crc": zlib.crc32(payload)}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(header, f)
+            f.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read(path: Path, expect: dict[str, Any]) -> tuple[dict[str, Any], Network] | None:
+    """The header and the projection in ``path``; None when the header differs from ``expect`` (another format
+    or store). Raises :class:`CorruptFile` (or the unpickler's error) when the file is damaged or truncated."""
+    with path.open("rb") as f:
+        header = pickle.load(f)
+        if any(header.get(k) != v for k, v in expect.items()):
+            return None
+        payload = f.read()
+    if len(payload) != header["length"] or zlib.crc32(payload) != header["crc"]:
+        raise CorruptFile("the file is truncated or damaged")
+    return header, from_columns(pickle.loads(payload))

@@ -9,13 +9,9 @@ in the background after a write while readers keep the old one.
 from __future__ import annotations
 
 import logging
-import os
-import pickle
-import tempfile
 import threading
 import time
 import weakref
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -123,15 +119,18 @@ class Projection:
         net, stamp = loaded
         net.version = store_version(self.kg)
         self._publish(net, stamp)
-        self._in_background(lambda: self._verify(stamp))
+        self._in_background(lambda: self._verify(net, stamp))
         return net
 
-    def _verify(self, stamp: tuple) -> None:
-        """Rebuild when the data is not what the loaded file was built from."""
+    def _verify(self, net: Network, stamp: tuple) -> None:
+        """Rebuild when the data is not what the loaded file was built from; else make the rest of the loaded
+        graph (questions meanwhile make what they need themselves)."""
         try:
             if fingerprint(self.kg) != stamp:
                 log.info("the persisted network projection is stale: rebuilding")
                 self._rebuild()
+            else:
+                persist.fill(net)
         except Exception:  # noqa: BLE001 - a failed check leaves the loaded projection in place
             log.exception("checking the persisted network projection failed")
 
@@ -171,18 +170,14 @@ class Projection:
             return None
         start = time.perf_counter()
         try:
-            with self.path.open("rb") as f:
-                header = pickle.load(f)
-                if header.get("format") != FILE_FORMAT or header.get("store") != self.kg.store.url:
-                    log.info("%s is of another format or store: rebuilding the network projection", self.path)
-                    return None
-                payload = f.read()
-            if len(payload) != header["length"] or zlib.crc32(payload) != header["crc"]:
-                raise persist.CorruptFile("the file is truncated or damaged")
-            net = persist.from_columns(pickle.loads(payload))
+            found = persist.read(self.path, {"format": FILE_FORMAT, "store": self.kg.store.url})
         except Exception as error:  # noqa: BLE001 - an unreadable file is rebuilt
             log.warning("cannot read %s (%s): rebuilding the network projection", self.path, error)
             return None
+        if found is None:
+            log.info("%s is of another format or store: rebuilding the network projection", self.path)
+            return None
+        header, net = found
         self.loaded_in = time.perf_counter() - start
         return net, header["fingerprint"]
 
@@ -201,16 +196,7 @@ class Projection:
         """Write the file atomically (a temporary file renamed over the old one)."""
         assert self.path is not None
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-            payload = pickle.dumps(
-                persist.to_columns(net.graph, net.labels, net.concept_labels), protocol=pickle.HIGHEST_PROTOCOL
-            )
-            header = {"format": FILE_FORMAT, "store": self.kg.store.url, "fingerprint": stamp}
-            header |= {"length": len(payload), "crc": zlib.crc32(payload)}
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(header, f)
-                f.write(payload)
-            os.replace(tmp, self.path)
+            persist.write(self.path, net, {"format": FILE_FORMAT, "store": self.kg.store.url, "fingerprint": stamp})
         except (OSError, ValueError):
             log.exception("cannot persist the network projection to %s", self.path)
 
