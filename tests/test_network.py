@@ -370,6 +370,7 @@ def test_persisted_projection_loads_as_the_same_graph_made_on_demand(tmp_path: P
     assert GYEONGGI in graph and "https://example.org/nobody" not in graph and len(graph) == 12
     assert loaded.paths(GYEONGGI, LIAONING, k=1) == [[GYEONGGI, LIAONING]]
     assert 0 < dict.__len__(graph._adj) < len(graph)
+    assert not any(graph._adj._columns._ties)  # paths read costs: no tie decoded yet
     assert graph.edges[LIAONING, GYEONGGI] is graph.edges[GYEONGGI, LIAONING]  # one dict per edge, both ways
     # Walking it all gives what was built: same entities, attributes, edges, ties, links and orders.
     assert list(graph.nodes(data=True)) == list(built.graph.nodes(data=True))
@@ -417,7 +418,7 @@ def test_columns_that_do_not_fit_together_are_refused() -> None:
     g.add_node("b", label="B", type="City", group="region", country=None, iso=None)
     g.add_edge("a", "b", ties=(), links=(), relations=frozenset({"located-in"}), cost=4.0)
     columns = persist.to_columns(g, {}, {})
-    columns["neighbours"][0] = 7  # a neighbour that is not an entity
+    columns["neighbours"].append(0)  # a neighbour too many
     with pytest.raises(persist.CorruptFile):
         persist.from_columns(columns)
 

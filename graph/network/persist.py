@@ -109,9 +109,7 @@ class Vocabulary:
         return list(map(self.values.__getitem__, self.codes))
 
     def check(self) -> None:
-        """Raise :class:`CorruptFile` when a code names no value."""
-        if len(self.codes) and (min(self.codes) < 0 or max(self.codes) >= len(self.values)):
-            raise CorruptFile("a column's code names no value")
+        """Nothing to check but lengths (the file's CRC guards its bytes)."""
 
 
 def column(values: list[Any]) -> Texts | Vocabulary:
@@ -205,6 +203,87 @@ def to_columns(graph: nx.Graph, labels: dict[str, list[str]], concept_labels: di
 # -- reading ---------------------------------------------------------------------------------------------------
 
 
+_RECORDS = ("ties", "links")
+
+
+class EdgeData(dict):
+    """An edge's attribute dict: ``relations`` and ``cost`` at once, its ``ties`` and ``links`` (records decoded
+    from the columns) on first access, so that a path search, which reads costs only, decodes no tie."""
+
+    __slots__ = ("_columns", "_edge")
+
+    def _make(self) -> None:
+        columns = self._columns
+        if columns is not None:
+            ties, links = columns.edge_records(self._edge)
+            dict.setdefault(self, "ties", ties)
+            dict.setdefault(self, "links", links)
+            self._columns = None
+
+    def __missing__(self, key: Any) -> Any:
+        if key in _RECORDS and self._columns is not None:
+            self._make()
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """The attribute ``key`` (ties and links made now if asked for), else ``default``."""
+        if key in _RECORDS:
+            self._make()
+        return dict.get(self, key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return (key in _RECORDS and self._columns is not None) or dict.__contains__(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        self._make()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._make()
+        return dict.__len__(self)
+
+    def keys(self):  # type: ignore[override]
+        """Every attribute name."""
+        self._make()
+        return dict.keys(self)
+
+    def values(self):  # type: ignore[override]
+        """Every attribute value."""
+        self._make()
+        return dict.values(self)
+
+    def items(self):  # type: ignore[override]
+        """Every attribute."""
+        self._make()
+        return dict.items(self)
+
+    def copy(self) -> dict[str, Any]:
+        """A plain dict of every attribute."""
+        self._make()
+        return dict(dict.items(self))
+
+    def __eq__(self, other: object) -> bool:
+        self._make()
+        if isinstance(other, EdgeData):
+            other._make()
+        return dict.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:
+        return (dict, (self.copy(),))
+
+    def __repr__(self) -> str:
+        return repr(self.copy())
+
+
+def _edge(columns: Columns, e: int, relations: frozenset[str], cost: float) -> EdgeData:
+    data = EdgeData(relations=relations, cost=cost)
+    data._columns, data._edge = columns, e
+    return data
+
+
 class Columns:
     """The loaded columns, and the records made from them on demand (each made once, then shared)."""
 
@@ -232,27 +311,26 @@ class Columns:
         self._everything: tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]] | None = None
 
     def _check(self, n_nodes: int, n_edges: int, n_ties: int, n_links: int) -> None:
-        """Refuse columns whose lengths or references do not fit (a damaged file is rebuilt, not served)."""
+        """Refuse columns whose lengths do not fit together (the file's CRC guards the bytes; a damaged file is
+        rebuilt, not served)."""
 
-        def ragged(pair: tuple[array, array], groups: int, bound: int) -> None:
+        def ragged(pair: tuple[array, array], groups: int) -> None:
             offsets, values = pair
             if len(offsets) != groups + 1 or offsets[-1] != len(values):
                 raise CorruptFile("a list column does not fit its offsets")
-            if len(values) and (min(values) < 0 or max(values) >= bound):
-                raise CorruptFile("a reference points outside its table")
 
         if len(self.nodes) != n_nodes:
             raise CorruptFile("the entity count does not match")
-        ragged(self.adjacency, n_nodes, n_edges)
-        ragged((self.adjacency[0], self.neighbour_ids), n_nodes, n_nodes)
-        ragged(self.edge_ties, n_edges, n_ties)
-        ragged(self.edge_links, n_edges, n_links)
-        ragged(self.tie_parties, n_ties, n_nodes)
+        ragged(self.adjacency, n_nodes)
+        ragged((self.adjacency[0], self.neighbour_ids), n_nodes)
+        ragged(self.edge_ties, n_edges)
+        ragged(self.edge_links, n_edges)
+        ragged(self.tie_parties, n_ties)
         name_offsets, names = self.names
         ends = [*self.edge_ends, self.link_fields["subject"], self.link_fields["object"]]
         for values, size in zip(ends, (n_edges, n_edges, n_links, n_links), strict=True):
-            if len(values) != size or (len(values) and (min(values) < 0 or max(values) >= n_nodes)):
-                raise CorruptFile("an edge or link end names no entity")
+            if len(values) != size:
+                raise CorruptFile("an edge or link end is missing")
         sized = [(col, n_nodes) for col in self.node_fields.values()]
         sized += [(col, n_ties) for col in self.tie_fields.values()]
         sized += [(self.edge_relations, n_edges), (self.link_fields["relation"], n_links)]
@@ -265,13 +343,14 @@ class Columns:
             raise CorruptFile("the names do not fit their offsets")
 
     def release(self) -> None:
-        """Let the columns go once everything is made (the lazy dicts are full and need them no more)."""
+        """Let the columns of entities and adjacency go once everything is made (the ties' and links' stay: each
+        edge decodes its own on first access)."""
         with self.lock:
-            self.node_fields = self.tie_fields = self.link_fields = {}
-            self.adjacency = self.edge_ties = self.edge_links = self.tie_parties = self.names = (array("q"), array("i"))
+            self.node_fields = {}
+            self.adjacency = self.names = (array("q"), array("i"))
             self.neighbour_ids = array("i")
             self._everything = None
-            self._edges, self._ties, self._links = [], [], []
+            self._edges = []
 
     def node_data(self, i: int) -> dict[str, Any]:
         """The attribute dict of entity ``i``."""
@@ -302,19 +381,19 @@ class Columns:
             self._links[i] = link
         return link
 
+    def edge_records(self, e: int) -> tuple[tuple[Tie, ...], tuple[Link, ...]]:
+        """The ties and links of edge ``e``."""
+        t_off, t_idx = self.edge_ties
+        l_off, l_idx = self.edge_links
+        ties = tuple(map(self.tie, t_idx[t_off[e] : t_off[e + 1]]))
+        return ties, tuple(map(self.link, l_idx[l_off[e] : l_off[e + 1]]))
+
     def edge_data(self, e: int) -> dict[str, Any]:
-        """The attribute dict of edge ``e`` (shared by both its ends), made once."""
+        """The attribute dict of edge ``e`` (shared by both its ends), made once; its ties and links on demand."""
         data = self._edges[e]
         if data is None:
-            t_off, t_idx = self.edge_ties
-            l_off, l_idx = self.edge_links
             code = self.edge_relations.codes[e]
-            data = self._edges[e] = {
-                "ties": tuple(map(self.tie, t_idx[t_off[e] : t_off[e + 1]])),
-                "links": tuple(map(self.link, l_idx[l_off[e] : l_off[e + 1]])),
-                "relations": self.edge_relations.values[code],
-                "cost": self.costs[code],
-            }
+            data = self._edges[e] = _edge(self, e, self.edge_relations.values[code], self.costs[code])
         return data
 
     def neighbours(self, i: int) -> dict[str, dict[str, Any]]:
@@ -339,30 +418,12 @@ class Columns:
 
     def _make_everything(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
         nodes = self.nodes
-        n_ties = len(self._ties)
-        fields = [self.tie_fields[f].all() for f in Tie._fields[:-1]]
-        offsets, parties = self.tie_parties
-        fields.append([tuple(map(nodes.__getitem__, parties[offsets[i] : offsets[i + 1]])) for i in range(n_ties)])
-        rows = zip(*fields, strict=True)
-        ties = [made or Tie(*values) for made, values in zip(self._ties, rows, strict=True)] if n_ties else []
-        f = self.link_fields
-        ends = [list(map(nodes.__getitem__, f["subject"])), list(map(nodes.__getitem__, f["object"]))]
-        link_rows = zip(f["relation"].all(), f["role"].all(), *ends, strict=True)
-        links = [made or Link(*values) for made, values in zip(self._links, link_rows, strict=True)]
-        edges: list[dict[str, Any]] = [
-            {"ties": t, "links": x, "relations": r, "cost": c}
-            for t, x, r, c in zip(
-                _groups(ties, self.edge_ties),
-                _groups(links, self.edge_links),
-                self.edge_relations.all(),
-                map(self.costs.__getitem__, self.edge_relations.codes),
-                strict=True,
-            )
+        relations = self.edge_relations
+        edges = [
+            made or _edge(self, e, relations.values[code], self.costs[code])
+            for e, (made, code) in enumerate(zip(self._edges, relations.codes, strict=True))
         ]
-        for e, made in enumerate(self._edges):
-            if made is not None:
-                edges[e] = made
-        self._ties, self._links, self._edges = ties, links, edges  # type: ignore[assignment]
+        self._edges = edges  # type: ignore[assignment]
         a_off, a_edges = self.adjacency
         neighbours = map(nodes.__getitem__, self.neighbour_ids)
         incident = map(edges.__getitem__, a_edges)
