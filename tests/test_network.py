@@ -324,7 +324,7 @@ def test_projection_is_kept_beside_an_on_disk_store_and_loaded_on_restart(tmp_pa
     kg.store.close()
 
     again = KnowledgeGraph.open(url, load_shipped=False)  # a restart: a new process would see the same
-    second = nw.Projection(again, nw.projection.cache_file(again), precompute=False)
+    second = nw.Projection(again, nw.projection.cache_file(again), precompute=False, quiet_seconds=0)
     loaded = second.get()
     second.wait()  # the background check of the data's fingerprint, then the rest of the graph made
     assert second.loaded_in is not None and second.built_in is None  # loaded, not built, and still current
@@ -338,12 +338,12 @@ def test_projection_is_kept_beside_an_on_disk_store_and_loaded_on_restart(tmp_pa
     stale = tmp_path / "store.network.pickle1234.tmp"
     stale.write_bytes(b"half a file")
     os.utime(stale, (0, 0))
-    nw.Projection(again, nw.projection.cache_file(again), precompute=False).get()
+    nw.Projection(again, nw.projection.cache_file(again), precompute=False, quiet_seconds=0).get()
     assert not stale.exists()
 
     # Data changed behind its back (another process, while the app was down): the check rebuilds it.
     again.store.add_data((DATA / "xss.trig").read_bytes(), "trig")
-    third = nw.Projection(again, nw.projection.cache_file(again), precompute=False)
+    third = nw.Projection(again, nw.projection.cache_file(again), precompute=False, quiet_seconds=0)
     stale = third.get()
     third.wait()
     assert stale.graph.number_of_nodes() == 12 and third.current.graph.number_of_nodes() == 13
@@ -388,6 +388,19 @@ def test_persisted_projection_loads_as_the_same_graph_made_on_demand(tmp_path: P
     assert loaded.paths(GYEONGGI, HANOI, k=2) == built.paths(GYEONGGI, HANOI, k=2)
 
 
+def test_after_a_restart_the_background_work_waits_for_a_pause_in_the_questions(tmp_path: Path) -> None:
+    _, path, url = _built_and_persisted(tmp_path)
+    again = KnowledgeGraph.open(url, load_shipped=False)
+    holder = nw.Projection(again, path, quiet_seconds=60)
+    net = holder.get()
+    assert holder.loaded_in is not None and not holder.settled.is_set()
+    assert net.measures.status("betweenness")["status"] == "not started"  # the first questions have the machine
+    holder.quiet_seconds = 0  # the questions pause
+    assert holder.wait_settled(120)
+    assert type(net.graph._adj) is dict  # made whole, then its measures started
+    assert net.measures.wait("betweenness", timeout=120)["status"] == "ready"
+
+
 @pytest.mark.parametrize("damage", ["flipped byte", "truncated", "old format", "other store"])
 def test_a_damaged_or_foreign_projection_file_is_rebuilt(tmp_path: Path, damage: str) -> None:
     import pickle
@@ -403,7 +416,7 @@ def test_a_damaged_or_foreign_projection_file_is_rebuilt(tmp_path: Path, damage:
         data = bytearray(pickle.dumps(header)) + b"anything"
     path.write_bytes(bytes(data))
     again = KnowledgeGraph.open(url, load_shipped=False)
-    holder = nw.Projection(again, nw.projection.cache_file(again), precompute=False)
+    holder = nw.Projection(again, nw.projection.cache_file(again), precompute=False, quiet_seconds=0)
     rebuilt = holder.get()
     assert holder.loaded_in is None and holder.built_in is not None
     assert sorted(rebuilt.graph.edges) == sorted(built.graph.edges)
@@ -434,7 +447,7 @@ def test_measures_are_computed_in_the_background_and_persisted(tmp_path: Path) -
     net.measures.wait("communities", timeout=120)
     kg.store.close()
     again = KnowledgeGraph.open(url, load_shipped=False)
-    loaded = nw.Projection(again, nw.projection.cache_file(again), precompute=False).get()
+    loaded = nw.Projection(again, nw.projection.cache_file(again), precompute=False, quiet_seconds=0).get()
     # Ready at once after the restart: read from beside the store, not computed again.
     assert loaded.measures.status("betweenness")["status"] == "ready"
     assert loaded.measures.status("communities")["communities"] == net.communities()

@@ -372,7 +372,10 @@ def init_app(app: Flask) -> None:
     def work() -> None:
         with app.app_context():
             try:
-                overview_json(nw.network(app.extensions["kg"]), app.config.get("EXPLORER_OVERVIEW", 2000))
+                kg = app.extensions["kg"]
+                nw.network(kg)  # loaded (or built) now; made whole and checked once the first questions pause
+                nw.projection_of(kg).wait_settled(600)
+                overview_json(nw.network(kg), app.config.get("EXPLORER_OVERVIEW", 2000))
             except Exception:  # noqa: BLE001 - a failed warm-up only means the first request does the work
                 app.logger.exception("explorer warm-up failed")
 

@@ -24,6 +24,8 @@ from .model import Network
 log = logging.getLogger(__name__)
 #: Version of the persisted file's layout: a file of another version is ignored (and rebuilt).
 FILE_FORMAT = 6
+#: After a restart, the background work on a loaded projection waits for this long a pause in the questions.
+QUIET_SECONDS = 2.0
 
 
 def store_version(kg: KnowledgeGraph) -> Any:
@@ -57,12 +59,20 @@ class Projection:
     """
 
     def __init__(
-        self, kg: KnowledgeGraph, path: Path | None = None, recheck_seconds: float = 5.0, precompute: bool = True
+        self,
+        kg: KnowledgeGraph,
+        path: Path | None = None,
+        recheck_seconds: float = 5.0,
+        precompute: bool = True,
+        quiet_seconds: float = QUIET_SECONDS,
     ) -> None:
         self.kg = kg
         self.path = path
         self.precompute = precompute
         self.recheck_seconds = recheck_seconds
+        self.quiet_seconds = quiet_seconds
+        self.asked = 0.0
+        self.settled = threading.Event()
         self.current: Network | None = None
         self.checked = 0.0
         self.built_in: float | None = None
@@ -84,6 +94,7 @@ class Projection:
         """The projection: built or loaded on the first call; then the current one, refreshed (in the background
         by default; at once with ``background=False``) when the store's version changed."""
         current = self.current
+        self.asked = time.monotonic()
         if current is None:
             with self._lock:
                 current = self.current or self._start()
@@ -118,21 +129,36 @@ class Projection:
             return self._rebuild()
         net, stamp = loaded
         net.version = store_version(self.kg)
-        self._publish(net, stamp)
+        self._publish(net, stamp, measures=False)
         self._in_background(lambda: self._verify(net, stamp))
         return net
 
     def _verify(self, net: Network, stamp: tuple) -> None:
-        """Rebuild when the data is not what the loaded file was built from; else make the rest of the loaded
-        graph (questions meanwhile make what they need themselves)."""
+        """Once questions leave a quiet moment (see :meth:`_settle`): rebuild when the data is not what the
+        loaded file was built from; else make the rest of the loaded graph, then start its measures."""
         try:
+            self._settle()
             if fingerprint(self.kg) != stamp:
                 log.info("the persisted network projection is stale: rebuilding")
                 self._rebuild()
             else:
                 persist.fill(net)
+                self._measures(net)
         except Exception:  # noqa: BLE001 - a failed check leaves the loaded projection in place
             log.exception("checking the persisted network projection failed")
+        finally:
+            self.settled.set()
+
+    def _settle(self, most: float = 30.0) -> None:
+        """Wait until no question has come for :attr:`quiet_seconds` (at most ``most`` seconds): the first
+        questions after a restart have the machine to themselves, the background work comes after."""
+        start = time.monotonic()
+        while time.monotonic() - start < most and time.monotonic() - self.asked < self.quiet_seconds:
+            time.sleep(min(0.1, self.quiet_seconds))
+
+    def wait_settled(self, timeout: float | None = None) -> bool:
+        """Wait until the first projection is whole and checked (built, or loaded, checked and filled)."""
+        return self.settled.wait(timeout)
 
     def _rebuild(self) -> Network:
         version = store_version(self.kg)
@@ -146,14 +172,15 @@ class Projection:
         self._publish(net, stamp)
         return net
 
-    def _publish(self, net: Network, stamp: Any) -> None:
-        """Make ``net`` the current projection; start its background measures (persisted beside its file)."""
+    def _publish(self, net: Network, stamp: Any, measures: bool = True) -> None:
+        """Make ``net`` the current projection; start its background measures (persisted beside its file) unless
+        told to wait (a loaded projection starts them once it is whole)."""
         if self.path is not None and stamp is not None:
             net.measures_file = self.path.with_name(self.path.name.replace(".network.", ".measures."))
             net.stamp = stamp
-        if self.precompute:
-            for name in ("communities", "betweenness"):
-                net.measures.request(name)
+        if measures:
+            self._measures(net)
+            self.settled.set()
         self.current = net
         self.checked = time.monotonic()
         for listener in self._listeners:
@@ -161,6 +188,11 @@ class Projection:
                 listener(net)
             except Exception:  # noqa: BLE001 - a listener's failure must not lose the projection
                 log.exception("a network listener failed")
+
+    def _measures(self, net: Network) -> None:
+        if self.precompute:
+            for name in ("communities", "betweenness"):
+                net.measures.request(name)
 
     def _load(self) -> tuple[Network, tuple] | None:
         if self.path is None:
