@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
 from graph import entities, pathfinder
 from graph import network as nw
@@ -361,6 +361,21 @@ def _overview_body(network: nw.Network, limit: int) -> bytes:
         }
     )
     return current_app.json.dumps(body).encode("utf-8")
+
+
+@bp.before_request
+def _question_begins() -> None:
+    """Each API question is marked on the projection: its background work after a restart waits for a pause."""
+    holder = nw.projection_of(kg())
+    g.network_question = holder.question()
+    g.network_question.__enter__()
+
+
+@bp.teardown_request
+def _question_ends(_error: BaseException | None) -> None:
+    question = g.pop("network_question", None)
+    if question is not None:
+        question.__exit__(None, None, None)
 
 
 def init_app(app: Flask) -> None:

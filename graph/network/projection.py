@@ -12,7 +12,8 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,7 @@ class Projection:
         self.recheck_seconds = recheck_seconds
         self.quiet_seconds = quiet_seconds
         self.asked = 0.0
+        self.asking = 0  # questions being answered now (see :meth:`question`)
         self.settled = threading.Event()
         self.current: Network | None = None
         self.checked = 0.0
@@ -98,6 +100,7 @@ class Projection:
         if current is None:
             with self._lock:
                 current = self.current or self._start()
+            self.asked = time.monotonic()  # the pause is counted from the end of the load
             return current
         now = time.monotonic()
         if now - self.checked < self.recheck_seconds:
@@ -149,12 +152,25 @@ class Projection:
         finally:
             self.settled.set()
 
-    def _settle(self, most: float = 30.0) -> None:
-        """Wait until no question has come for :attr:`quiet_seconds` (at most ``most`` seconds): the first
-        questions after a restart have the machine to themselves, the background work comes after."""
+    @contextmanager
+    def question(self) -> Iterator[None]:
+        """Mark a question being answered (the web layer wraps each request in it): background work after a
+        restart waits until none is."""
+        self.asking += 1
+        try:
+            yield
+        finally:
+            self.asking -= 1
+            self.asked = time.monotonic()
+
+    def _settle(self, most: float = 60.0) -> None:
+        """Wait until no question is being answered and none has come for :attr:`quiet_seconds` (at most ``most``
+        seconds): the first questions after a restart have the machine to themselves, background work after."""
         start = time.monotonic()
-        while time.monotonic() - start < most and time.monotonic() - self.asked < self.quiet_seconds:
-            time.sleep(min(0.1, self.quiet_seconds))
+        while time.monotonic() - start < most and (
+            self.asking > 0 or time.monotonic() - self.asked < self.quiet_seconds
+        ):
+            time.sleep(min(0.1, self.quiet_seconds or 0.1))
 
     def wait_settled(self, timeout: float | None = None) -> bool:
         """Wait until the first projection is whole and checked (built, or loaded, checked and filled)."""
