@@ -27,6 +27,7 @@ def bench_versus():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # several servers start and stop in it: minutes on a loaded 2-core machine
 def test_a_quick_run_fills_every_row(tmp_path):
     bench = load_bench()
     out = tmp_path / "BENCHMARKS.md"
