@@ -234,11 +234,11 @@ class Reconciler:
         if not cc or len(fold(bare)) < 5:
             return nothing
         names = self._names.get(cc)
-        if names is None:  # the country's own place names, compared case-folded by rapidfuzz itself (fast)
+        if names is None:  # the country's own place names, case-folded by rapidfuzz's processor once (fast)
             rows = self.gaz.db.execute("SELECT id, name FROM place WHERE cc = ? ORDER BY pop DESC", (cc,)).fetchall()
-            names = self._names[cc] = ([n for _, n in rows], [i for i, _ in rows])
+            names = self._names[cc] = ([utils.default_process(n) for _, n in rows], [i for i, _ in rows])
         hits = process.extract(
-            fold(bare), names[0], scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=90.0, limit=2
+            utils.default_process(fold(bare)), names[0], scorer=fuzz.ratio, processor=None, score_cutoff=90.0, limit=2
         )
         if not hits or (len(hits) > 1 and hits[1][1] >= hits[0][1]):
             return nothing
