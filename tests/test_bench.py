@@ -27,6 +27,7 @@ def bench_versus():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # several servers start and stop in it: minutes on a loaded 2-core machine
 def test_a_quick_run_fills_every_row(tmp_path):
     bench = load_bench()
     out = tmp_path / "BENCHMARKS.md"
@@ -57,6 +58,8 @@ def test_a_quick_run_fills_every_row(tmp_path):
         "measures: betweenness ready",
         "measures: communities ready",
         "server memory with projection and measures (RSS, peak)",
+        "16 clients, result cache on: /sparql vs Oxigraph server",
+        "16 clients, result cache off: /sparql vs Oxigraph server",
     ]
     for name in named_queries():
         expected += [f"query {name}: /sparql", f"query {name}: engine direct", f"query {name}: rdflib in memory"]

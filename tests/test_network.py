@@ -324,10 +324,11 @@ def test_projection_is_kept_beside_an_on_disk_store_and_loaded_on_restart(tmp_pa
     kg.store.close()
 
     again = KnowledgeGraph.open(url, load_shipped=False)  # a restart: a new process would see the same
-    second = nw.Projection(again, nw.projection.cache_file(again), precompute=False)
+    second = nw.Projection(again, nw.projection.cache_file(again), precompute=False, quiet_seconds=0)
     loaded = second.get()
-    second.wait()  # the background check of the data's fingerprint
+    second.wait()  # the background check of the data's fingerprint, then the rest of the graph made
     assert second.loaded_in is not None and second.built_in is None  # loaded, not built, and still current
+    assert type(loaded.graph._adj) is dict and type(loaded.labels) is dict
     assert second.current is loaded
     assert sorted(loaded.graph.edges) == sorted(built.graph.edges)
     assert loaded.graph.edges[GYEONGGI, LIAONING]["ties"][0]["label"] == "Gyeonggi–Liaoning sisterhood"
@@ -337,15 +338,104 @@ def test_projection_is_kept_beside_an_on_disk_store_and_loaded_on_restart(tmp_pa
     stale = tmp_path / "store.network.pickle1234.tmp"
     stale.write_bytes(b"half a file")
     os.utime(stale, (0, 0))
-    nw.Projection(again, nw.projection.cache_file(again), precompute=False).get()
+    nw.Projection(again, nw.projection.cache_file(again), precompute=False, quiet_seconds=0).get()
     assert not stale.exists()
 
     # Data changed behind its back (another process, while the app was down): the check rebuilds it.
     again.store.add_data((DATA / "xss.trig").read_bytes(), "trig")
-    third = nw.Projection(again, nw.projection.cache_file(again), precompute=False)
+    third = nw.Projection(again, nw.projection.cache_file(again), precompute=False, quiet_seconds=0)
     stale = third.get()
     third.wait()
     assert stale.graph.number_of_nodes() == 12 and third.current.graph.number_of_nodes() == 13
+
+
+def _built_and_persisted(tmp_path: Path) -> tuple[nw.Network, Path, str]:
+    url = f"oxigraph:{tmp_path / 'store'}"
+    kg = KnowledgeGraph.open(url, load_shipped=False)
+    kg.store.add_data((DATA / "network.trig").read_bytes(), "trig")
+    built = nw.Projection(kg, nw.projection.cache_file(kg), precompute=False).get()
+    kg.store.close()
+    return built, tmp_path / "store.network.pickle", url
+
+
+def test_persisted_projection_loads_as_the_same_graph_made_on_demand(tmp_path: Path) -> None:
+    from graph.network import persist
+
+    built, path, url = _built_and_persisted(tmp_path)
+    assert persist.read(path, {"store": "oxigraph:/elsewhere"}) is None  # another store's file is not read
+    header, loaded = persist.read(path, {"store": url, "format": nw.projection.FILE_FORMAT})
+    graph = loaded.graph
+    # Nothing is made before it is asked for; a path question makes only what it visits.
+    assert isinstance(graph._adj, persist.LazyAdjacency) and dict.__len__(graph._adj) == 0
+    assert GYEONGGI in graph and "https://example.org/nobody" not in graph and len(graph) == 12
+    assert loaded.paths(GYEONGGI, LIAONING, k=1) == [[GYEONGGI, LIAONING]]
+    assert 0 < dict.__len__(graph._adj) < len(graph)
+    assert not any(graph._adj._columns._ties)  # paths read costs: no tie decoded yet
+    assert graph.edges[LIAONING, GYEONGGI] is graph.edges[GYEONGGI, LIAONING]  # one dict per edge, both ways
+    # Walking it all gives what was built: same entities, attributes, edges, ties, links and orders.
+    assert list(graph.nodes(data=True)) == list(built.graph.nodes(data=True))
+    assert list(graph.edges(data=True)) == list(built.graph.edges(data=True))
+    assert all(list(graph.adj[n]) == list(built.graph.adj[n]) for n in built.graph)
+    assert dict(loaded.labels) == built.labels and loaded.concept_labels == built.concept_labels
+    tie = graph.edges[GYEONGGI, LIAONING]["ties"][0]
+    assert (
+        tie.label == "Gyeonggi–Liaoning sisterhood"
+        and tie["year"] == 1993
+        and tie == built.graph.edges[GYEONGGI, LIAONING]["ties"][0]
+    )
+    persist.fill(loaded)  # plain dicts again, as a built graph has; the columns let go
+    assert type(graph._adj) is dict and type(graph._node) is dict and graph.number_of_edges() == 17
+    assert loaded.paths(GYEONGGI, HANOI, k=2) == built.paths(GYEONGGI, HANOI, k=2)
+
+
+def test_after_a_restart_the_background_work_waits_for_a_pause_in_the_questions(tmp_path: Path) -> None:
+    _, path, url = _built_and_persisted(tmp_path)
+    again = KnowledgeGraph.open(url, load_shipped=False)
+    holder = nw.Projection(again, path, quiet_seconds=60)
+    net = holder.get()
+    assert holder.loaded_in is not None and not holder.settled.is_set()
+    assert net.measures.status("betweenness")["status"] == "not started"  # the first questions have the machine
+    with holder.question():  # a question being answered holds the background work back, however long it takes
+        holder.quiet_seconds = 0
+        assert not holder.wait_settled(0.5)
+    assert holder.wait_settled(120)  # the questions pause
+    assert type(net.graph._adj) is dict  # made whole, then its measures started
+    assert net.measures.wait("betweenness", timeout=120)["status"] == "ready"
+
+
+@pytest.mark.parametrize("damage", ["flipped byte", "truncated", "old format", "other store"])
+def test_a_damaged_or_foreign_projection_file_is_rebuilt(tmp_path: Path, damage: str) -> None:
+    import pickle
+
+    built, path, url = _built_and_persisted(tmp_path)
+    data = bytearray(path.read_bytes())
+    if damage == "flipped byte":
+        data[-200] ^= 0xFF
+    elif damage == "truncated":
+        del data[len(data) // 2 :]
+    else:
+        header = {"format": 5, "store": url} if damage == "old format" else {"format": 6, "store": "oxigraph:/x"}
+        data = bytearray(pickle.dumps(header)) + b"anything"
+    path.write_bytes(bytes(data))
+    again = KnowledgeGraph.open(url, load_shipped=False)
+    holder = nw.Projection(again, nw.projection.cache_file(again), precompute=False, quiet_seconds=0)
+    rebuilt = holder.get()
+    assert holder.loaded_in is None and holder.built_in is not None
+    assert sorted(rebuilt.graph.edges) == sorted(built.graph.edges)
+    assert nw.Projection(again, path, precompute=False).get().graph.number_of_edges() == 17  # and written anew
+
+
+def test_columns_that_do_not_fit_together_are_refused() -> None:
+    from graph.network import persist
+
+    g = nx.Graph()
+    g.add_node("a", label="A", type="City", group="region", country=None, iso=None)
+    g.add_node("b", label="B", type="City", group="region", country=None, iso=None)
+    g.add_edge("a", "b", ties=(), links=(), relations=frozenset({"located-in"}), cost=4.0)
+    columns = persist.to_columns(g, {}, {})
+    columns["neighbours"].append(0)  # a neighbour too many
+    with pytest.raises(persist.CorruptFile):
+        persist.from_columns(columns)
 
 
 def test_measures_are_computed_in_the_background_and_persisted(tmp_path: Path) -> None:
@@ -359,7 +449,7 @@ def test_measures_are_computed_in_the_background_and_persisted(tmp_path: Path) -
     net.measures.wait("communities", timeout=120)
     kg.store.close()
     again = KnowledgeGraph.open(url, load_shipped=False)
-    loaded = nw.Projection(again, nw.projection.cache_file(again), precompute=False).get()
+    loaded = nw.Projection(again, nw.projection.cache_file(again), precompute=False, quiet_seconds=0).get()
     # Ready at once after the restart: read from beside the store, not computed again.
     assert loaded.measures.status("betweenness")["status"] == "ready"
     assert loaded.measures.status("communities")["communities"] == net.communities()

@@ -86,3 +86,22 @@ def test_bulk_load_into_a_remote_engine_in_chunks(sparql_server, tmp_path):
     store.update("DROP ALL")
     assert bulk_load(store, path) == sizes.quads
     store.close()
+
+
+def test_the_query_page_links_a_guide_to_writing_fast_queries():
+    from tests.conftest import network_app
+    from web.guides import render_markdown
+
+    client = network_app().test_client()
+    assert 'href="/query/fast"' in client.get("/query").get_data(as_text=True)
+    page = client.get("/query/fast")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<h1>Writing fast queries</h1>" in text
+    assert "<pre><code>SELECT ?country ?year" in text and "28.5 s" in text  # the slow shape, with its measure
+    assert "<code>/api/search?q=san</code>" in text
+    # The guide's Markdown is escaped: markup in it is shown, never run.
+    html = render_markdown('# A <b>\n\n- item `<script>`\n  continued\n\n```\n"<i>"\n```\ntext & more')
+    assert html == (
+        "<h1>A &lt;b&gt;</h1>\n<ul><li>item <code>&lt;script&gt;</code> continued</li></ul>\n"
+        "<pre><code>&#34;&lt;i&gt;&#34;</code></pre>\n<p>text &amp; more</p>"
+    )

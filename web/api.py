@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
 from graph import entities, pathfinder
 from graph import network as nw
@@ -363,6 +363,21 @@ def _overview_body(network: nw.Network, limit: int) -> bytes:
     return current_app.json.dumps(body).encode("utf-8")
 
 
+@bp.before_request
+def _question_begins() -> None:
+    """Each API question is marked on the projection: its background work after a restart waits for a pause."""
+    holder = nw.projection_of(kg())
+    g.network_question = holder.question()
+    g.network_question.__enter__()
+
+
+@bp.teardown_request
+def _question_ends(_error: BaseException | None) -> None:
+    question = g.pop("network_question", None)
+    if question is not None:
+        question.__exit__(None, None, None)
+
+
 def init_app(app: Flask) -> None:
     """Outside tests, build the projection, its layout and the overview in the background when the app starts,
     so that the first visitor does not wait for them (called by ``create_app`` after the query workers fork)."""
@@ -372,7 +387,10 @@ def init_app(app: Flask) -> None:
     def work() -> None:
         with app.app_context():
             try:
-                overview_json(nw.network(app.extensions["kg"]), app.config.get("EXPLORER_OVERVIEW", 2000))
+                kg = app.extensions["kg"]
+                nw.network(kg)  # loaded (or built) now; made whole and checked once the first questions pause
+                nw.projection_of(kg).wait_settled(600)
+                overview_json(nw.network(kg), app.config.get("EXPLORER_OVERVIEW", 2000))
             except Exception:  # noqa: BLE001 - a failed warm-up only means the first request does the work
                 app.logger.exception("explorer warm-up failed")
 

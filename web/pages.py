@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, render_template
 
 from graph.labels import load_query
 
@@ -18,6 +18,14 @@ def health():
     """Liveness and the size of the graph, for monitors."""
     kg = current_app.extensions["kg"]
     return jsonify({"status": "ok", "store": kg.store.url, "graphs": len(kg.store.graphs())})
+
+
+@bp.get("/query/fast")
+def fast_queries() -> str:
+    """Writing fast queries (``docs/fast-queries.md``): the shapes that are slow in the engine, their rewrites."""
+    from .guides import guide
+
+    return render_template("guide.html", title="Writing fast queries", body=guide("fast-queries"))
 
 
 def data_credits() -> list[dict[str, str]]:

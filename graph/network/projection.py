@@ -1,31 +1,32 @@
 """Keeping the projection: in memory per version of the store, on disk beside an on-disk store.
 
 :class:`Projection` holds the projection of one knowledge graph: built once (:func:`.build.build_network`),
-persisted beside an on-disk store (``PATH.network.pickle``) with the fingerprint of the data it was built from,
-loaded from there on the next start, and rebuilt in the background after a write while readers keep the old one.
+persisted beside an on-disk store (``PATH.network.pickle``: columns, see :mod:`.persist`) with the fingerprint
+of the data it was built from, loaded from there on the next start (its graph filled on demand), and rebuilt
+in the background after a write while readers keep the old one.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
-import os
-import pickle
-import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..knowledge import KnowledgeGraph
+from . import persist
 from .build import build_network
 from .model import Network
 
 log = logging.getLogger(__name__)
 #: Version of the persisted file's layout: a file of another version is ignored (and rebuilt).
-FILE_FORMAT = 5
+FILE_FORMAT = 6
+#: After a restart, the background work on a loaded projection waits for this long a pause in the questions.
+QUIET_SECONDS = 2.0
 
 
 def store_version(kg: KnowledgeGraph) -> Any:
@@ -59,12 +60,21 @@ class Projection:
     """
 
     def __init__(
-        self, kg: KnowledgeGraph, path: Path | None = None, recheck_seconds: float = 5.0, precompute: bool = True
+        self,
+        kg: KnowledgeGraph,
+        path: Path | None = None,
+        recheck_seconds: float = 5.0,
+        precompute: bool = True,
+        quiet_seconds: float = QUIET_SECONDS,
     ) -> None:
         self.kg = kg
         self.path = path
         self.precompute = precompute
         self.recheck_seconds = recheck_seconds
+        self.quiet_seconds = quiet_seconds
+        self.asked = 0.0
+        self.asking = 0  # questions being answered now (see :meth:`question`)
+        self.settled = threading.Event()
         self.current: Network | None = None
         self.checked = 0.0
         self.built_in: float | None = None
@@ -86,9 +96,11 @@ class Projection:
         """The projection: built or loaded on the first call; then the current one, refreshed (in the background
         by default; at once with ``background=False``) when the store's version changed."""
         current = self.current
+        self.asked = time.monotonic()
         if current is None:
             with self._lock:
                 current = self.current or self._start()
+            self.asked = time.monotonic()  # the pause is counted from the end of the load
             return current
         now = time.monotonic()
         if now - self.checked < self.recheck_seconds:
@@ -120,18 +132,49 @@ class Projection:
             return self._rebuild()
         net, stamp = loaded
         net.version = store_version(self.kg)
-        self._publish(net, stamp)
-        self._in_background(lambda: self._verify(stamp))
+        self._publish(net, stamp, measures=False)
+        self._in_background(lambda: self._verify(net, stamp))
         return net
 
-    def _verify(self, stamp: tuple) -> None:
-        """Rebuild when the data is not what the loaded file was built from."""
+    def _verify(self, net: Network, stamp: tuple) -> None:
+        """Once questions leave a quiet moment (see :meth:`_settle`): rebuild when the data is not what the
+        loaded file was built from; else make the rest of the loaded graph, then start its measures."""
         try:
+            self._settle()
             if fingerprint(self.kg) != stamp:
                 log.info("the persisted network projection is stale: rebuilding")
                 self._rebuild()
+            else:
+                persist.fill(net)
+                self._measures(net)
         except Exception:  # noqa: BLE001 - a failed check leaves the loaded projection in place
             log.exception("checking the persisted network projection failed")
+        finally:
+            self.settled.set()
+
+    @contextmanager
+    def question(self) -> Iterator[None]:
+        """Mark a question being answered (the web layer wraps each request in it): background work after a
+        restart waits until none is."""
+        self.asking += 1
+        try:
+            yield
+        finally:
+            self.asking -= 1
+            self.asked = time.monotonic()
+
+    def _settle(self, most: float = 60.0) -> None:
+        """Wait until no question is being answered and none has come for :attr:`quiet_seconds` (at most ``most``
+        seconds): the first questions after a restart have the machine to themselves, background work after."""
+        start = time.monotonic()
+        while time.monotonic() - start < most and (
+            self.asking > 0 or time.monotonic() - self.asked < self.quiet_seconds
+        ):
+            time.sleep(min(0.1, self.quiet_seconds or 0.1))
+
+    def wait_settled(self, timeout: float | None = None) -> bool:
+        """Wait until the first projection is whole and checked (built, or loaded, checked and filled)."""
+        return self.settled.wait(timeout)
 
     def _rebuild(self) -> Network:
         version = store_version(self.kg)
@@ -145,14 +188,15 @@ class Projection:
         self._publish(net, stamp)
         return net
 
-    def _publish(self, net: Network, stamp: Any) -> None:
-        """Make ``net`` the current projection; start its background measures (persisted beside its file)."""
+    def _publish(self, net: Network, stamp: Any, measures: bool = True) -> None:
+        """Make ``net`` the current projection; start its background measures (persisted beside its file) unless
+        told to wait (a loaded projection starts them once it is whole)."""
         if self.path is not None and stamp is not None:
             net.measures_file = self.path.with_name(self.path.name.replace(".network.", ".measures."))
             net.stamp = stamp
-        if self.precompute:
-            for name in ("communities", "betweenness"):
-                net.measures.request(name)
+        if measures:
+            self._measures(net)
+            self.settled.set()
         self.current = net
         self.checked = time.monotonic()
         for listener in self._listeners:
@@ -161,6 +205,11 @@ class Projection:
             except Exception:  # noqa: BLE001 - a listener's failure must not lose the projection
                 log.exception("a network listener failed")
 
+    def _measures(self, net: Network) -> None:
+        if self.precompute:
+            for name in ("communities", "betweenness"):
+                net.measures.request(name)
+
     def _load(self) -> tuple[Network, tuple] | None:
         if self.path is None:
             return None
@@ -168,20 +217,15 @@ class Projection:
         if not self.path.exists():
             return None
         start = time.perf_counter()
-        collecting = gc.isenabled()
-        gc.disable()  # millions of new containers: the cyclic collector would run hundreds of times for nothing
         try:
-            with self.path.open("rb") as f:
-                header = pickle.load(f)
-                if header.get("format") != FILE_FORMAT or header.get("store") != self.kg.store.url:
-                    return None
-                net = pickle.load(f)
-        except Exception:  # noqa: BLE001 - an unreadable file is rebuilt
-            log.warning("cannot read %s: rebuilding the network projection", self.path)
+            found = persist.read(self.path, {"format": FILE_FORMAT, "store": self.kg.store.url})
+        except Exception as error:  # noqa: BLE001 - an unreadable file is rebuilt
+            log.warning("cannot read %s (%s): rebuilding the network projection", self.path, error)
             return None
-        finally:
-            if collecting:
-                gc.enable()
+        if found is None:
+            log.info("%s is of another format or store: rebuilding the network projection", self.path)
+            return None
+        header, net = found
         self.loaded_in = time.perf_counter() - start
         return net, header["fingerprint"]
 
@@ -200,12 +244,8 @@ class Projection:
         """Write the file atomically (a temporary file renamed over the old one)."""
         assert self.path is not None
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump({"format": FILE_FORMAT, "store": self.kg.store.url, "fingerprint": stamp}, f)
-                pickle.dump(net, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
+            persist.write(self.path, net, {"format": FILE_FORMAT, "store": self.kg.store.url, "fingerprint": stamp})
+        except (OSError, ValueError):
             log.exception("cannot persist the network projection to %s", self.path)
 
 
