@@ -45,6 +45,11 @@ def create_app(test_config: dict[str, Any] | None = None, **overrides: Any) -> F
     return app
 
 
+#: waitress threads: more than the query workers and their queue (``QUERY_QUEUE``), so that the queue, with its
+#: bounded wait and its 503 Retry-After, decides who waits, and a few left for the pages.
+DEFAULT_THREADS = 64
+
+
 def serve_options(app: Flask, threads: int) -> dict[str, Any]:
     """waitress's limits, set on purpose: bodies capped before they are read, idle and slow connections closed,
     enough connections that slow clients cannot lock others out (see docs/security.md)."""
@@ -87,7 +92,7 @@ def serve_app(app: Flask, host: str, port: int, threads: int) -> None:
 @click.option("--store", default=None, help="memory:, oxigraph:PATH or sparql:QUERY_URL[|UPDATE_URL]")
 @click.option(
     "--threads",
-    default=16,
+    default=DEFAULT_THREADS,
     show_default=True,
     type=int,
     help="waitress worker threads (more than the query workers, their queue and a few for the pages).",

@@ -64,7 +64,17 @@ GRAPH_NAMES = {
 }
 #: How a spreadsheet recognises a formula: such a cell of a CSV download gets a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-STATUS = {"ok": 200, "syntax": 400, "refused": 400, "invalid": 400, "timeout": 503, "memory": 503, "busy": 503}
+STATUS = {
+    "ok": 200,
+    "syntax": 400,
+    "refused": 400,
+    "invalid": 400,
+    "timeout": 503,
+    "memory": 503,
+    "busy": 503,
+    "unavailable": 503,
+    "upstream": 502,
+}
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -168,7 +178,7 @@ def outcome_response(outcome: Outcome) -> Response:
         status = STATUS.get(outcome.status, 500)
         if status == 500:
             log.error("query failed: %s", outcome.message)
-        headers = {"Retry-After": "2"} if outcome.status == "busy" else {}
+        headers = {"Retry-After": "2"} if outcome.status in ("busy", "unavailable") else {}
         return plain(outcome.message, status, **headers)
     mimetype = outcome.media_type
     if mimetype.startswith("text/") or mimetype.endswith(("json", "xml")):

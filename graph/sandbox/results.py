@@ -194,8 +194,8 @@ def evaluate(store: ox.Store, request: dict[str, Any]) -> Outcome:
         outcome = Outcome("memory", message="the query needed more memory than a query may use: stopped")
     except (ValueError, RuntimeError) as error:
         outcome = Outcome("invalid", message=f"the query cannot be run: {error}")
-    except OSError as error:
-        outcome = Outcome("error", message=f"query failed: {error}")
+    except OSError as error:  # the engine could not read its files (too many open, I/O): try again later
+        outcome = Outcome("unavailable", message=f"the store could not be read ({error}); try again in a moment")
     outcome.seconds = time.perf_counter() - started
     return outcome
 

@@ -170,7 +170,11 @@ class QueryRunner:
                 request.update(guard=True, graphs=sorted(self.graphs()), max_depth=self.max_depth)
             if self.store.capabilities.embedded:
                 self._fresh()
-                outcome = self.pool.call(request, self.timeout)
+                try:
+                    outcome = self.pool.call(request, self.timeout)
+                except Exception as error:  # a bug of ours: logged with its trace; the caller still gets an outcome
+                    log.exception("query %s: the pool failed", query_hash(sparql))
+                    outcome = Outcome("error", message=f"internal error: {type(error).__name__}: {error}")
                 if outcome.status in ("timeout", "memory"):
                     outcome.message = "the query " + outcome.message
             else:
@@ -232,9 +236,9 @@ class QueryRunner:
         except QuerySyntaxError as error:
             return Outcome("syntax", message=str(error))
         except StoreError as error:
-            return Outcome("error", message=str(error))
+            return Outcome("upstream", message=str(error))
         except (SyntaxError, ValueError) as error:
-            return Outcome("error", message=f"the store's answer did not parse: {error}")
+            return Outcome("upstream", message=f"the store's answer did not parse: {error}")
 
     @staticmethod
     def _dataset(request: dict[str, Any]) -> dict[str, Any]:

@@ -270,11 +270,13 @@ class Pool:
     def _all_slow(self) -> bool:
         """True when every live worker is busy with a request that has run for a while (call under the lock)."""
         now = time.monotonic()
-        return len(self._busy) >= self._live and all(now - t > SLOW_SECONDS for t in self._busy.values())
+        started = list(self._busy.values())  # a copy: another thread may start or end a request meanwhile
+        return len(started) >= self._live and all(now - t > SLOW_SECONDS for t in started)
 
     def release(self, worker: Worker) -> None:
         """Give a worker back after a request it answered."""
-        self._busy.pop(worker.pid, None)
+        with self._count_lock:
+            self._busy.pop(worker.pid, None)
         if self._closed or worker.generation != self.generation or self._live > self.size:
             self.retire(worker)
         else:
@@ -283,9 +285,10 @@ class Pool:
     def retire(self, worker: Worker | None) -> None:
         """Kill a worker (stopped, dead, stale or used for a write) and count it out."""
         if worker is not None:
-            self._busy.pop(worker.pid, None)
             worker.kill()
         with self._count_lock:
+            if worker is not None:
+                self._busy.pop(worker.pid, None)
             self._live -= 1
 
     def call(self, request: dict[str, Any], timeout: float, keep: bool = True) -> Outcome:
@@ -294,9 +297,10 @@ class Pool:
             worker = self.acquire()
         except Busy as busy:
             return Outcome("busy", message=f"the server is busy ({busy}); try again in a moment")
-        except OSError as error:
-            return Outcome("error", message=f"no query worker could be started: {error}")
-        self._busy[worker.pid] = time.monotonic()
+        except OSError as error:  # fork refused (memory, process limit): an overload, not a bug of the request
+            return Outcome("unavailable", message=f"no query worker could be started ({error}); try again in a moment")
+        with self._count_lock:
+            self._busy[worker.pid] = time.monotonic()
         try:
             worker.conn.send(request)
             if worker.conn.poll(timeout):
