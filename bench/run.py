@@ -378,7 +378,10 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "server.py", "--host", "127.0.0.1", "--port", str(self.port), "--store", ds.url]
         env = {**os.environ, **(settings or {})}
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        #: the server's log (every error outcome with its message), kept beside the dataset
+        self.log = ds.dir / f"server-{self.port}.log"
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         wait_http(self.base + "/healthz", self.proc)
 
     def has(self, path: str) -> bool:
