@@ -23,7 +23,7 @@ from graph.queries import named_queries
 from graph.sandbox import workers
 from graph.sandbox.workers import Pool
 from server import DEFAULT_THREADS, create_app
-from tests.test_hardening import served
+from tests.test_hardening import TOKEN, served, writable_app
 
 CHEAP = ("statistics", "sources", "contradictions", "training-courses", "counted-statements")
 ASK = {
@@ -38,6 +38,11 @@ ASK = {
     "named_graphs": None,
     "query_dataset": False,
 }
+
+
+def fork_refused() -> None:
+    """What ``Pool._spawn`` raises when the kernel refuses a fork (EAGAIN: process or memory limit)."""
+    raise BlockingIOError(11, "Resource temporarily unavailable")
 
 
 @pytest.fixture(scope="module")
@@ -117,9 +122,6 @@ def test_a_worker_that_cannot_be_started_answers_503_with_retry_after_and_logs_w
         pool._idle.get_nowait()
         pool.retire(idle)
 
-    def fork_refused() -> None:
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
     monkeypatch.setattr(pool, "_spawn", fork_refused)
     with caplog.at_level(logging.WARNING, logger="partnergraph.sparql"):
         response = shipped_app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
@@ -127,6 +129,27 @@ def test_a_worker_that_cannot_be_started_answers_503_with_retry_after_and_logs_w
     assert "no query worker could be started" in response.text
     logged = [r.getMessage() for r in caplog.records if "outcome=unavailable" in r.getMessage()]
     assert logged and "Resource temporarily unavailable" in logged[0]
+
+
+def test_an_update_whose_preview_worker_cannot_be_started_answers_503_with_retry_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = writable_app()
+    pool = app.extensions["sparql"].pool
+    try:
+        for idle in list(pool._idle.queue):
+            pool._idle.get_nowait()
+            pool.retire(idle)
+        monkeypatch.setattr(pool, "_spawn", fork_refused)
+        response = app.test_client().post(
+            "/update",
+            data=b"INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }",
+            headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        )
+        assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+        assert "no query worker could be started" in response.json["error"]
+    finally:
+        pool.close()
 
 
 def test_a_store_that_cannot_be_read_answers_503_not_500() -> None:

@@ -102,7 +102,7 @@ def run_write(action) -> ResponseReturnValue:
     except (ChangeRefused, DataSyntaxError) as error:
         return _error(400, str(error))
     except UpdateRefused as error:
-        if error.kind == "busy":
+        if error.kind in ("busy", "unavailable"):  # overload: try again in a moment
             response = _error(503, str(error))
             response.headers["Retry-After"] = "2"
             return response
