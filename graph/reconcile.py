@@ -45,8 +45,9 @@ DOMINANT = 5.0
 LIKELY = 3.0
 SUBDIVISION_LEVELS = {"Province", "County", "Region", "District"}
 _SUFFIXES = re.compile(
-    r"(?i)[\s-]+(city|metropolitan city|special city|municipality|town|si|shi|gun|province|prefecture|do|"
-    r"gwangyeoksi|teukbyeolsi|teukbyeoljachido|oblast|state|region|county|ken|sheng)$"
+    r"(?i)[\s-]+(city|metropolitan city|special city|municipality|town|si|shi|gun|gu|ku|qu|province|prefecture|"
+    r"do|gwangyeoksi|teukbyeolsi|teukbyeoljachido|oblast|state|region|county|ken|sheng|district|raion|rayon|"
+    r"municipal district|kommune|kommun|shire|borough|voivodeship|governorate|department|canton)$"
 )
 
 
@@ -88,6 +89,9 @@ def split_hint(name: str) -> tuple[str, str | None]:
     m = re.fullmatch(r"(.+?)\s*\((.+)\)", name)
     if m:
         return m.group(1), m.group(2)
+    head, dash, tail = name.partition(" – ")
+    if dash and head.strip() and tail.strip():  # "Seoul – Gwangjin": a district of Seoul
+        return tail.strip(), head.strip()
     head, comma, tail = name.rpartition(",")
     if comma and head.strip():
         return head.strip(), tail.strip()
@@ -101,7 +105,7 @@ def core(name: str) -> str:
         if not stripped or stripped == name:
             break
         name = stripped
-    return re.sub(r"(?i)^(city|municipality|province) of\s+", "", name)
+    return re.sub(r"(?i)^(city|municipality|province|county|canton|borough) of\s+", "", name)
 
 
 def parse_gid(text: str | None) -> int | None:
@@ -147,16 +151,16 @@ class Reconciler:
         bare, hint = split_hint(name)
         hint = region or hint
         if level in SUBDIVISION_LEVELS:
-            sub = self._subdivision(name, bare, cc)
+            sub = self._subdivision(name, bare, cc) or self._region(name, bare, hint, cc, level)
             if sub is not None or level in ("Province", "Region"):
-                return sub or Match(name, reason=f"no ISO 3166-2 subdivision is called {name!r}" + _in(cc))
+                return sub or Match(name, reason=f"no ISO 3166-2 subdivision or region is called {name!r}" + _in(cc))
         variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)), bare.split(" – ")[-1])
         if cc == "KR":  # GeoNames writes most Korean cities and counties with their suffix: Yeongcheon-si
             variants += tuple(f"{core(bare)}-{suffix}" for suffix in ("si", "gun", "gu"))
         candidates, primary_ids, used = self._candidates(variants, cc)
         if not candidates:
             sub = self._subdivision(name, bare, cc) if level in (None, "", "City", "MetropolitanCity") else None
-            return sub or self._fuzzy(name, bare, cc, result.reason)
+            return sub or self._region(name, bare, hint, cc, level) or self._fuzzy(name, bare, cc, result.reason)
         method = "name+country" if cc else "name"
         if lat is not None and lon is not None:
             near = sorted((distance_km(lat, lon, p.lat, p.lon), p.population * -1, p.id, p) for p in candidates)
@@ -204,8 +208,8 @@ class Reconciler:
         named = [p for p in candidates if any(wanted in fold(n) for n in (p.name, *p.alternates))]
         if named:
             return named, method + "+region", ""
-        codes = {code.split("-", 1)[1] for code, _ in self.gaz.subdivisions(hint, cc)}
-        in_region = [p for p in candidates if p.admin1 in codes]  # where GeoNames uses ISO codes: US states
+        regions = {r.id for r in self.gaz.regions(hint, cc)}  # "Izumi, Kagoshima", "Suginami (Tokyo)"
+        in_region = [p for p in candidates if self.gaz.regions_of(p.id) & regions]
         if in_region:
             return in_region, method + "+region", ""
         around = self.gaz.places(hint, cc)[:1]
@@ -249,13 +253,46 @@ class Reconciler:
         return Match(name, None, None, "fuzzy-name+country", 0.0, [place], reason=reason)  # proposed, not applied
 
     def _subdivision(self, name: str, bare: str, cc: str | None) -> Match | None:
+        """An ISO 3166-2 subdivision of this name (with its GeoNames region, for identity and coordinates)."""
+        method = "subdivision-name" + ("+country" if cc else "")
         for n in dict.fromkeys((name, bare, core(bare))):
-            codes = self.gaz.subdivisions(n, cc)
+            codes = {c for c, _ in self.gaz.subdivisions(n, cc)}
+            confidence = 0.9
+            if len(codes) != 1:
+                codes, confidence = {c for c, _ in self._subdivisions_by_core(n, cc)}, 0.85
             if len(codes) == 1:
-                return Match(name, None, codes[0][0], "subdivision-name" + ("+country" if cc else ""), 0.9)
-            by_core = {c for c, _ in self._subdivisions_by_core(n, cc)}
-            if len(by_core) == 1:
-                return Match(name, None, by_core.pop(), "subdivision-name" + ("+country" if cc else ""), 0.85)
+                code = codes.pop()
+                region = self.gaz.region_by_iso(code)  # its GeoNames identity and coordinates, when located
+                return Match(name, region if region and region.lat is not None else None, code, method, confidence)
+        return None
+
+    def _region(self, name: str, bare: str, hint: str | None, cc: str | None, level: str | None) -> Match | None:
+        """A GeoNames first- or second-level region of this name (a municipality, county or district the
+        populated places do not list: "Botkyrka", "Hilltops", "Gwangjin (Seoul)"), inside the hinted region if a
+        hint is given; several: the one of the wanted level (provinces: 1, others: 2), else none (for review)."""
+        penalty = 0.0 if cc else 0.15
+        for n, confidence in ((name, 0.9), (bare, 0.9), (core(bare), 0.8)):
+            found = self.gaz.regions(n, cc) if n else []
+            if not found:
+                continue
+            method = "region-name" + ("+country" if cc else "")
+            if hint and n != name:
+                within = {r.id for r in self.gaz.regions(hint, cc)}
+                found = [r for r in found if self.gaz.regions_of_region(r.id) & within]
+                method += "+region"
+                if not found:
+                    return None
+            if len(found) > 1:
+                wanted = 1 if level in ("Province", "Region") else 2
+                found = [r for r in found if r.level == wanted] or found
+            if len(found) == 1 and found[0].lat is None:
+                return Match(name, reason=f"{found[0].name} is a GeoNames region with no place inside to locate it")
+            if len(found) == 1:
+                r = found[0]
+                confidence -= penalty + (0.0 if fold(r.name) == fold(n) else 0.05)  # by its own name, or an alias
+                return Match(name, r, r.iso or None, method, confidence, found)
+            why = f"{len(found)} regions share this name" + _in(cc) + "; pick one"
+            return Match(name, candidates=[r for r in found if r.lat is not None], reason=why)
         return None
 
     def _subdivisions_by_core(self, name: str, cc: str | None) -> list[tuple[str, str]]:

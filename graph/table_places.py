@@ -134,6 +134,7 @@ class Places:
         match = self.rec.match(name, cc, lat=lat, lon=lon, gid=gid, level=implied) if self.rec else None
         if match is not None and match.place is not None and (cc is None or match.place.cc == cc):
             place = match.place
+            cls = "Province" if place.level == 1 and not level else cls  # a first-level region (GeoNames ADM1)
             if country is None:
                 country = country_or_none(place.cc)
             return Party(
