@@ -26,6 +26,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import pycountry
 import pyoxigraph as ox
 from rdflib import URIRef
 
@@ -156,7 +157,9 @@ class Reconciler:
             sub = self._subdivision(name, bare, cc) or self._region(name, bare, hint, cc, level)
             if sub is not None or level in ("Province", "Region"):
                 return sub or Match(name, reason=f"no ISO 3166-2 subdivision or region is called {name!r}" + _in(cc))
-        variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)), bare.split(" – ")[-1])
+        variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)))
+        if level in SUBDIVISION_LEVELS:  # "Lwówek County" is not the town of Lwówek: no populated place by its core
+            variants = (name, bare)
         if cc == "KR":  # GeoNames writes most Korean cities and counties with their suffix: Yeongcheon-si
             variants += tuple(f"{core(bare)}-{suffix}" for suffix in ("si", "gun", "gu"))
         candidates, primary_ids, used = self._candidates(variants, cc)
@@ -179,6 +182,8 @@ class Reconciler:
         written = [p for p in candidates if p.name == bare or p.name == name]
         if len(written) == 1 and len(candidates) > 1:  # "Furth" is not Fürth, "Lohne" not Löhne
             return Match(name, written[0], None, method + "+exact-spelling", 0.8 - penalty, candidates)
+        if len(written) > 1:  # several spelt so: one of them ("Clermont" is not Clermont-Ferrand), by population
+            candidates, primary_ids, method = written, {p.id for p in written}, method + "+exact-spelling"
         if len(candidates) == 1:
             place = candidates[0]
             primary = fold(place.name) in {fold(name), fold(bare), fold(core(bare))}
@@ -215,8 +220,11 @@ class Reconciler:
         if in_region:
             return in_region, method + "+region", ""
         around = self.gaz.places(hint, cc)[:1]
-        if not around:
-            return candidates, method, ""
+        if not around and regions:  # "Lengnau, Aargau": the one the gazetteer knows is in Bern
+            return [], method + "+region", f"no place of this name lies in the region {hint!r}"
+        if not around:  # a hint nobody can read is no reason to pick the most populous ("Wellington, Somerset")
+            why = f"no region or place the gazetteer knows is called {hint!r}; {len(candidates)} places have the name"
+            return (candidates if len(candidates) == 1 else []), method, why
         h = around[0]
         near = [p for p in candidates if distance_km(h.lat, h.lon, p.lat, p.lon) <= NEAR_KM]
         why = f"no place of this name within {NEAR_KM:.0f} km of {h.name} ({h.cc})"
@@ -262,7 +270,7 @@ class Reconciler:
             confidence = 0.9
             if len(codes) != 1:
                 codes, confidence = {c for c, _ in self._subdivisions_by_core(n, cc)}, 0.85
-            if len(codes) == 1:
+            if len(codes) == 1 and _level_word_fits(bare, codes.copy().pop()):
                 code = codes.pop()
                 region = self.gaz.region_by_iso(code)  # its GeoNames identity and coordinates, when located
                 return Match(name, region if region and region.lat is not None else None, code, method, confidence)
@@ -306,6 +314,18 @@ class Reconciler:
             for code, key in self.gaz.db.execute("SELECT DISTINCT code, key FROM subdivision WHERE cc = ?", (cc,)):
                 index.setdefault(core(key), set()).add(code)  # keys are folded already
         return [(code, cc) for code in sorted(index.get(fold(core(name)), ()))]
+
+
+_LOWER_LEVELS = {"county", "district", "raion", "rayon", "borough", "shire", "municipality", "municipal district"}
+
+
+def _level_word_fits(name: str, code: str) -> bool:
+    """Whether the level word of a name allows this ISO 3166-2 subdivision: "Washington County" is no state."""
+    word = fold(name).removeprefix(fold(core(name))).strip()
+    if word not in _LOWER_LEVELS:
+        return True
+    sub = pycountry.subdivisions.get(code=code)
+    return sub is None or sub.parent_code is not None or word in fold(sub.type or "")
 
 
 def _in(cc: str | None) -> str:
@@ -457,6 +477,8 @@ def minted_iri(place: Place, gaz: Gazetteer, known: dict[int, str]) -> str:
     for the most populous place of that name in its country and ``.../<name>-<geonames id>`` for the others."""
     if place.id in known:
         return known[place.id]
+    if place.level:  # a region never takes the IRI of the city it is named after (São Paulo state, Bergamo province)
+        return f"{BASE}id/region/{place.cc.lower()}/{slugify(place.name)}-{place.id}"
     slug = slugify(re.sub(r"(?i)-(si|shi|gun)$", "", place.name))  # Hwaseong-si -> hwaseong, as curated IRIs are
     return f"{BASE}id/region/{place.cc.lower()}/{slug}" + ("" if gaz.homonyms(place) == 0 else f"-{place.id}")
 

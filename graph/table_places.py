@@ -145,6 +145,8 @@ class Places:
             iri = self.known_subs[match.subdivision]
             return Party(iri, cls, cc or "", name, country.name if country else "", match, lat, lon, wikidata)
         slug = slugify(name)
+        if match is not None and match.candidates:  # undecided: never the IRI of one of its candidates
+            slug = f"{slug}-unresolved"
         if level and level != place_level(name) and level != "City":
             slug = f"{slug}-{slugify(level)}"  # "Moscow" given as a Province is not the city of Moscow
         if match is not None and match.subdivision and not level:

@@ -431,3 +431,31 @@ def test_level_words_never_make_a_county_another_subdivision(rec):
 def test_a_dashed_name_is_a_district_of_the_first_part():
     assert rc.split_hint("Seoul – Gwangjin") == ("Gwangjin", "Seoul")
     assert rc.split_hint("Halle (Saale)") == ("Halle", "Saale")
+
+
+def test_several_places_spelt_as_written_are_chosen_among_themselves(rec):
+    assert rec.match("Furth", "DE").place.name == "Furth"  # not Fürth, 30 times its size
+    clermont = rec.match("Clermont", "FR")  # the Clermont (Oise), not Clermont-Ferrand
+    assert clermont.place.name == "Clermont" and "exact-spelling" in clermont.method
+
+
+def test_a_hint_that_excludes_every_candidate_chooses_nothing(rec):
+    lengnau = rec.match("Lengnau, Aargau", "CH")  # the gazetteer's only Lengnau lies in Bern
+    assert lengnau.place is None and "Aargau" in lengnau.reason
+    wellington = rec.match("Wellington, Somerset", "GB")  # an unreadable hint is no licence to pick by size
+    assert wellington.place is None and len(wellington.candidates) >= 2
+
+
+def test_a_region_never_takes_the_iri_of_the_city_named_after_it(gaz):
+    state = gaz.region_by_iso("BR-SP")
+    assert rc.minted_iri(state, gaz, {}) == f"{ID}region/br/sao-paulo-{state.id}"
+    city = gaz.places("São Paulo", "BR")[0]
+    assert rc.minted_iri(city, gaz, {}) == f"{ID}region/br/sao-paulo"
+
+
+def test_an_undecided_place_never_takes_the_iri_of_a_candidate(kg, tmp_path):
+    table = "city1,country1,city2,country2\nSokol (Moscow),Russia,Lyon,France\nSokol,Russia,Turin,Italy\n"
+    import_table(kg.store, write(tmp_path, table), TWIN_MAP)
+    parties = {p for (p,) in rows(kg.store, "SELECT DISTINCT ?p WHERE { ?t kp:party ?p }")}
+    assert ID + "region/ru/sokol-unresolved" in parties  # six Sokols in Russia: for review
+    assert any(p.startswith(ID + "region/ru/sokol") and "unresolved" not in p for p in parties)
