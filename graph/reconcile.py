@@ -111,6 +111,22 @@ def core(name: str) -> str:
     return re.sub(r"(?i)^(city|municipality|province|county|canton|borough) of\s+", "", name)
 
 
+_ENDINGS = ((r"(iy|yy|yi|ij|ii)$", "y"), (r"ah$", "a"))
+
+
+def transliteration_key(name: str) -> str:
+    """A name with the differences of romanisation systems and separators dropped: 'Pogranichnyy', 'Pogranichny',
+    'Velykyi'/'Velykyy', 'Vyzhnytsia'/'Vyzhnytsya', 'Hitachi-Naka'/'Hitachinaka' give one key.
+
+    >>> transliteration_key("Zheleznogorsk-Ilimskiy") == transliteration_key("Zheleznogorsk-Ilimsky")
+    True
+    """
+    words = re.findall(r"[0-9a-z]+", fold(name))
+    for pattern, replacement in _ENDINGS:
+        words = [re.sub(pattern, replacement, w) for w in words]
+    return "".join(words).replace("tz", "z").replace("ia", "ya")
+
+
 def parse_gid(text: str | None) -> int | None:
     """A GeoNames id from '2867714', 'geonames:2867714' or 'https://sws.geonames.org/2867714/'."""
     m = re.fullmatch(r"(?:geonames:|https?://(?:sws\.|www\.)?geonames\.org/)?(\d{1,10})/?(?:[a-z.-]*)?", clean(text))
@@ -165,7 +181,10 @@ class Reconciler:
         candidates, primary_ids, used = self._candidates(variants, cc)
         if not candidates:
             sub = self._subdivision(name, bare, cc) if level in (None, "", "City", "MetropolitanCity") else None
-            return sub or self._region(name, bare, hint, cc, level) or self._fuzzy(name, bare, cc, result.reason)
+            if sub is not None:
+                return sub
+            spelt = self._fuzzy(name, bare, cc, result.reason)  # the town spelt another way before its district
+            return spelt if spelt.matched else self._region(name, bare, hint, cc, level) or spelt
         method = "name+country" if cc else "name"
         if lat is not None and lon is not None:
             near = sorted((distance_km(lat, lon, p.lat, p.lon), p.population * -1, p.id, p) for p in candidates)
@@ -260,6 +279,8 @@ class Reconciler:
         if place is None:
             return nothing
         reason = f"no place has this name in {cc}; the closest spelling is {place.name} ({hits[0][1]:.0f}/100)"
+        if transliteration_key(bare) == transliteration_key(place.name):  # applied, and queued for a look (0.7)
+            return Match(name, place, None, "transliteration+country", 0.7, [place], reason=reason)
         return Match(name, None, None, "fuzzy-name+country", 0.0, [place], reason=reason)  # proposed, not applied
 
     def _subdivision(self, name: str, bare: str, cc: str | None) -> Match | None:

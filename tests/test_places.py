@@ -459,3 +459,22 @@ def test_an_undecided_place_never_takes_the_iri_of_a_candidate(kg, tmp_path):
     parties = {p for (p,) in rows(kg.store, "SELECT DISTINCT ?p WHERE { ?t kp:party ?p }")}
     assert ID + "region/ru/sokol-unresolved" in parties  # six Sokols in Russia: for review
     assert any(p.startswith(ID + "region/ru/sokol") and "unresolved" not in p for p in parties)
+
+
+@pytest.mark.parametrize(
+    ("name", "cc", "gazetteer_spelling"),
+    [
+        ("Pogranichny", "RU", "Pogranichnyy"),
+        ("Velykyi Bychkiv", "UA", "Velykyy Bychkiv"),
+        ("Hitachinaka", "JP", "Hitachi-Naka"),
+    ],
+)
+def test_another_romanisation_is_matched_for_review(rec, name, cc, gazetteer_spelling):
+    found = rec.match(name, cc)
+    assert found.place.name == gazetteer_spelling
+    assert found.method == "transliteration+country" and found.confidence < review.REVIEW_BELOW  # queued
+
+
+def test_a_spelling_one_letter_apart_is_only_proposed(rec):
+    filton = rec.match("Filton", "GB")  # Ilton is another village
+    assert filton.place is None and filton.method == "fuzzy-name+country" and filton.candidates
