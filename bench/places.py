@@ -128,7 +128,7 @@ def reconciliation(kg: KnowledgeGraph, limit: int | None, with_points: bool = Fa
     pairs = ["city=party1.name", "country=party1.country", "x=party2.name"]
     mapping = Mapping.from_pairs(pairs + (["lat=party1.lat", "lon=party1.lon"] if with_points else []))
     entity_points: dict[str, list[tuple[str, str, float, float, rc.Match | None]]] = {}
-    matched = total = 0
+    matched = total = located = 0
     distances: list[float] = []
     region_distances: list[float] = []
     seen: set[tuple[str, str]] = set()
@@ -145,8 +145,10 @@ def reconciliation(kg: KnowledgeGraph, limit: int | None, with_points: bool = Fa
         entity_points.setdefault(party.iri, []).append((city, country, lat, lon, m))
         if m is not None and m.place is not None:
             matched += 1
-            d = rc.distance_km(lat, lon, m.place.lat, m.place.lon)
-            (region_distances if m.place.level else distances).append(d)
+            located += m.place.lat is not None
+            if m.place.lat is not None:
+                d = rc.distance_km(lat, lon, m.place.lat, m.place.lon)
+                (region_distances if m.place.level else distances).append(d)
         elif m is not None and m.subdivision:
             matched += 1
     cases = []
@@ -156,6 +158,7 @@ def reconciliation(kg: KnowledgeGraph, limit: int | None, with_points: bool = Fa
     numbers = {
         "places": total,
         "reconciled": matched / total if total else 0.0,
+        "reconciled with coordinates": located / total if total else 0.0,
         "populated places with the collector's coordinates": len(distances),
         "distance: median km": statistics.median(distances) if distances else float("nan"),
         "distance: p95 km": percentile(distances, 0.95),
@@ -193,7 +196,7 @@ def _their_errors(entity_points: dict, near: Nearest) -> tuple[int, int]:
     abroad = centroid = 0
     for points in entity_points.values():
         for _city, country, lat, lon, m in points:
-            if m is None or m.place is None or m.place.level:
+            if m is None or m.place is None or m.place.level or m.place.lat is None:
                 continue
             if rc.distance_km(lat, lon, m.place.lat, m.place.lon) > 25:
                 place, _ = near(lat, lon)
@@ -213,7 +216,7 @@ def _case_lines(cases: list, near: Nearest) -> list[str]:
     for iri, points in sorted(cases):
         for city, country, lat, lon, m in points:
             ours = "not matched (review)"
-            if m is not None and m.place is not None:
+            if m is not None and m.place is not None and m.place.lat is not None:
                 km = rc.distance_km(lat, lon, m.place.lat, m.place.lon)
                 ours = (
                     f"{m.place.name} ({m.place.cc}, GeoNames {m.place.id}) by {m.method}, {km:.0f} km from their point"
@@ -243,7 +246,7 @@ def report_reconciliation(kg: KnowledgeGraph, rows: int | None) -> None:
 
 
 def _shown(key: str, value: object) -> str:
-    if (key == "reconciled" or key.startswith("within 25 km")) and isinstance(value, float):
+    if (key.startswith("reconciled") or key.startswith("within 25 km")) and isinstance(value, float):
         return f"{value:.1%}"
     return f"{value:.1f}" if isinstance(value, float) else str(value)
 

@@ -195,8 +195,13 @@ class Reconciler:
             return Match(name, best, None, f"{method}+coordinates", 0.97 if d <= 10 else 0.9, candidates, d)
         if hint and used != name:
             candidates, method, why = self._near_hint(candidates, hint, cc, method)
-            if not candidates:
-                return Match(name, candidates=self._candidates(variants, cc)[0], reason=why)
+            if not candidates:  # "Gangdong (Seoul)": not the town of Gangdong, but a district inside Seoul?
+                district = self._region(name, bare, hint, cc, level)
+                return (
+                    district
+                    if district and district.matched
+                    else Match(name, candidates=self._candidates(variants, cc)[0], reason=why)
+                )
         penalty = 0.0 if cc else 0.15
         written = [p for p in candidates if p.name == bare or p.name == name]
         if len(written) == 1 and len(candidates) > 1:  # "Furth" is not Fürth, "Lohne" not Löhne
@@ -294,7 +299,7 @@ class Reconciler:
             if len(codes) == 1 and _level_word_fits(bare, codes.copy().pop()):
                 code = codes.pop()
                 region = self.gaz.region_by_iso(code)  # its GeoNames identity and coordinates, when located
-                return Match(name, region if region and region.lat is not None else None, code, method, confidence)
+                return Match(name, region, code, method, confidence)
         return None
 
     def _region(self, name: str, bare: str, hint: str | None, cc: str | None, level: str | None) -> Match | None:
@@ -316,14 +321,12 @@ class Reconciler:
             if len(found) > 1:
                 wanted = 1 if level in ("Province", "Region") else 2
                 found = [r for r in found if r.level == wanted] or found
-            if len(found) == 1 and found[0].lat is None:
-                return Match(name, reason=f"{found[0].name} is a GeoNames region with no place inside to locate it")
             if len(found) == 1:
                 r = found[0]
                 confidence -= penalty + (0.0 if fold(r.name) == fold(n) else 0.05)  # by its own name, or an alias
                 return Match(name, r, r.iso or None, method, confidence, found)
             why = f"{len(found)} regions share this name" + _in(cc) + "; pick one"
-            return Match(name, candidates=[r for r in found if r.lat is not None], reason=why)
+            return Match(name, candidates=found, reason=why)
         return None
 
     def _subdivisions_by_core(self, name: str, cc: str | None) -> list[tuple[str, str]]:
@@ -406,7 +409,8 @@ def match_quads(place_iri: str, match: Match, gaz: Gazetteer, source: str | None
     for p in match.candidates[:10]:
         add(ox.Quad(m, _n(f"{KP}candidate"), _n(p.iri), g))
     if match.place is not None:
-        add(ox.Quad(m, _n(f"{KP}coordinateMethod"), ox.Literal(match.place.coordinates), g))
+        how = match.place.coordinates or "none: no GeoNames place lies inside this region to locate it"
+        add(ox.Quad(m, _n(f"{KP}coordinateMethod"), ox.Literal(how), g))
         quads += place_facts(place_iri, match.place)
     if match.subdivision:
         add(ox.Quad(s, _n(f"{KP}subdivisionCode"), ox.Literal(match.subdivision), g))
@@ -418,11 +422,10 @@ def match_quads(place_iri: str, match: Match, gaz: Gazetteer, source: str | None
 def place_facts(place_iri: str, place: Place) -> list[ox.Quad]:
     """Identity, coordinates and names of a place from its GeoNames entry."""
     g, s = _n(GEONAMES_GRAPH), _n(place_iri)
-    quads = [
-        ox.Quad(s, _n(SKOS + "exactMatch"), _n(place.iri), g),
-        ox.Quad(s, _n(GEO + "lat"), _decimal(place.lat), g),
-        ox.Quad(s, _n(GEO + "long"), _decimal(place.lon), g),
-    ]
+    quads = [ox.Quad(s, _n(SKOS + "exactMatch"), _n(place.iri), g)]
+    if place.lat is not None and place.lon is not None:  # a region with no place inside has none
+        quads.append(ox.Quad(s, _n(GEO + "lat"), _decimal(place.lat), g))
+        quads.append(ox.Quad(s, _n(GEO + "long"), _decimal(place.lon), g))
     names = [(place.name, "")] + [(n, script_language(n) or "") for n in place.alternates]
     return quads + _alt_labels(s, names, g)
 

@@ -63,7 +63,7 @@ def match_items(store, gaz: Gazetteer, limit: int = 100) -> list[dict[str, Any]]
             cand = gaz.place(gid) if gid else None
             if cand is None:
                 continue
-            km = rc.distance_km(*point, cand.lat, cand.lon) if point else None
+            km = rc.distance_km(*point, cand.lat, cand.lon) if point and cand.lat is not None else None
             candidates.append(
                 {
                     "iri": cand.iri,

@@ -478,3 +478,15 @@ def test_another_romanisation_is_matched_for_review(rec, name, cc, gazetteer_spe
 def test_a_spelling_one_letter_apart_is_only_proposed(rec):
     filton = rec.match("Filton", "GB")  # Ilton is another village
     assert filton.place is None and filton.method == "fuzzy-name+country" and filton.candidates
+
+
+def test_a_district_without_a_place_inside_is_identified_but_not_located(kg, tmp_path, rec):
+    gangdong = rec.match("Gangdong (Seoul)", "KR")  # not the town of Gangdong far away: Seoul's district
+    assert gangdong.place.name == "Gangdong-gu" and gangdong.place.level == 2 and gangdong.place.lat is None
+    table = "city1,country1,city2,country2\nGangdong (Seoul),South Korea,Lyon,France\n"
+    import_table(kg.store, write(tmp_path, table), TWIN_MAP)
+    (iri,) = {p for (p,) in rows(kg.store, f"SELECT ?p WHERE {{ ?p skos:exactMatch <{GN}{gangdong.place.id}/> }}")}
+    assert ("강동구",) in rows(kg.store, f"SELECT ?n WHERE {{ <{iri}> skos:altLabel ?n }}")
+    assert rows(kg.store, f"SELECT ?lat WHERE {{ <{iri}> geo:lat ?lat }}") == []  # no invented point
+    (how,) = rows(kg.store, f"SELECT ?h WHERE {{ ?m kp:place <{iri}> ; kp:coordinateMethod ?h }}")
+    assert how[0].startswith("none")
