@@ -72,6 +72,8 @@ def match_items(store, gaz: Gazetteer, limit: int = 100) -> list[dict[str, Any]]
                     "country": cand.cc,
                     "region": cand.admin1,
                     "population": cand.population,
+                    "level": cand.level,
+                    "coordinates": cand.coordinates,
                     "lat": cand.lat,
                     "lon": cand.lon,
                     "distance_km": None if km is None else round(km, 1),
