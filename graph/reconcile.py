@@ -193,7 +193,7 @@ class Reconciler:
                 reason = f"the nearest {name!r} is {d:.0f} km from the given point"
                 return Match(name, candidates=candidates, distance_km=d, reason=reason)
             return Match(name, best, None, f"{method}+coordinates", 0.97 if d <= 10 else 0.9, candidates, d)
-        if hint and used != name:
+        if hint and (used != name or region):  # a region the table gives apart ("Lower Saxony, Germany") counts too
             candidates, method, why = self._near_hint(candidates, hint, cc, method)
             if not candidates:  # "Gangdong (Seoul)": not the town of Gangdong, but a district inside Seoul?
                 district = self._region(name, bare, hint, cc, level)

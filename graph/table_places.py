@@ -131,7 +131,8 @@ class Places:
         cc = country.iso2 if country else None
         cls = level or place_level(name)
         implied = cls if cls != "City" else None  # "Moscow Oblast" is a province, never the city of Moscow
-        match = self.rec.match(name, cc, lat=lat, lon=lon, gid=gid, level=implied) if self.rec else None
+        region = clean(spelling.rpartition(",")[0]) or None  # "Lower Saxony, Germany": a region hint
+        match = self.rec.match(name, cc, lat=lat, lon=lon, gid=gid, level=implied, region=region) if self.rec else None
         if match is not None and match.place is not None and (cc is None or match.place.cc == cc):
             place = match.place
             cls = "Province" if place.level == 1 and not level else cls  # a first-level region (GeoNames ADM1)

@@ -490,3 +490,15 @@ def test_a_district_without_a_place_inside_is_identified_but_not_located(kg, tmp
     assert rows(kg.store, f"SELECT ?lat WHERE {{ <{iri}> geo:lat ?lat }}") == []  # no invented point
     (how,) = rows(kg.store, f"SELECT ?h WHERE {{ ?m kp:place <{iri}> ; kp:coordinateMethod ?h }}")
     assert how[0].startswith("none")
+
+
+def test_a_region_written_in_the_country_column_is_a_hint(kg, tmp_path):
+    table = 'city1,country1,city2,country2\nFriedland,"Lower Saxony, Germany",Lyon,France\n'
+    import_table(kg.store, write(tmp_path, table), TWIN_MAP)
+    (how,) = rows(kg.store, "SELECT ?m WHERE { ?x kp:matchedName 'Friedland' ; kp:method ?m }")
+    assert how[0].endswith("+region")  # three Friedlands in Germany: the one in Lower Saxony
+    ((lat, lon),) = rows(
+        kg.store,
+        "SELECT ?lat ?lon WHERE { ?x kp:matchedName 'Friedland' ; kp:place ?p . ?p geo:lat ?lat ; geo:long ?lon }",
+    )
+    assert rc.distance_km(float(lat), float(lon), 51.42, 9.92) < 15  # Friedland near Göttingen
