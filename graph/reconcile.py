@@ -172,7 +172,7 @@ class Reconciler:
         if level in SUBDIVISION_LEVELS:
             sub = self._subdivision(name, bare, cc) or self._region(name, bare, hint, cc, level)
             if sub is not None or level in ("Province", "Region"):
-                return sub or Match(name, reason=f"no ISO 3166-2 subdivision or region is called {name!r}" + _in(cc))
+                return sub or self._fuzzy_region(name, bare, cc)
         variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)))
         if level in SUBDIVISION_LEVELS:  # "Lwówek County" is not the town of Lwówek: no populated place by its core
             variants = (name, bare)
@@ -287,6 +287,29 @@ class Reconciler:
         if transliteration_key(bare) == transliteration_key(place.name):  # applied, and queued for a look (0.7)
             return Match(name, place, None, "transliteration+country", 0.7, [place], reason=reason)
         return Match(name, None, None, "fuzzy-name+country", 0.0, [place], reason=reason)  # proposed, not applied
+
+    def _fuzzy_region(self, name: str, bare: str, cc: str | None) -> Match:
+        """No province of this name, but a first-level region of the country spelt closely (at least 85/100, one
+        clear best) proposed for review ("Jellanam-do Province": Jeollanam-do), never applied."""
+        from rapidfuzz import fuzz, process, utils
+
+        nothing = Match(name, reason=f"no ISO 3166-2 subdivision or region is called {name!r}" + _in(cc))
+        if not cc:
+            return nothing
+        rows = self.gaz.db.execute("SELECT id, name FROM region WHERE cc = ? AND level = 1", (cc,)).fetchall()
+        hits = process.extract(
+            fold(core(bare)),
+            [fold(core(n)) for _, n in rows],
+            scorer=fuzz.ratio,
+            processor=utils.default_process,
+            score_cutoff=85.0,
+            limit=2,
+        )
+        if not hits or (len(hits) > 1 and hits[1][1] >= hits[0][1]):
+            return nothing
+        region = self.gaz.region(rows[hits[0][2]][0])
+        why = f"no province is called {name!r}{_in(cc)}; the closest spelling is {region.name} ({hits[0][1]:.0f}/100)"
+        return Match(name, None, None, "fuzzy-region-name+country", 0.0, [region], reason=why)
 
     def _subdivision(self, name: str, bare: str, cc: str | None) -> Match | None:
         """An ISO 3166-2 subdivision of this name (with its GeoNames region, for identity and coordinates)."""
