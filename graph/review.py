@@ -71,6 +71,7 @@ def match_items(store, gaz: Gazetteer, limit: int = 100) -> list[dict[str, Any]]
                     "name": cand.name,
                     "country": cand.cc,
                     "region": cand.admin1,
+                    "region_name": _region_name(gaz, cand),
                     "population": cand.population,
                     "level": cand.level,
                     "coordinates": cand.coordinates,
@@ -96,6 +97,14 @@ def match_items(store, gaz: Gazetteer, limit: int = 100) -> list[dict[str, Any]]
             }
         )
     return items
+
+
+def _region_name(gaz: Gazetteer, place) -> str | None:  # noqa: ANN001 - a gazetteer Place
+    """The name of the first-level region a candidate lies in (Sachsen for Königstein's region 13), if known."""
+    if place.level == 1 or not place.admin1:
+        return None
+    region = gaz.region_of(place.cc, place.admin1)
+    return region.name if region else None
 
 
 def _point(store, place: str) -> tuple[float, float] | None:  # noqa: ANN001

@@ -90,3 +90,7 @@ def test_candidate_regions_without_coordinates_are_shown_as_such(app, tmp_path):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Spassky District" in html
     assert "second-level region" in html and "no coordinates (no place lies inside it)" in html
+    data = app.test_client().get("/review?format=json&limit=200").get_json()
+    spassky = next(i for i in data["items"] if i["name"] == "Spassky District")
+    assert all(c["region_name"] for c in spassky["candidates"])  # the oblast each raion lies in, named
+    assert "region 73" not in html
