@@ -16,6 +16,7 @@ from flask import Flask
 
 import web
 from graph import KnowledgeGraph, StoreError
+from graph.resources import resource as resource_path
 from web import register_blueprints
 from web.settings import defaults
 
@@ -23,7 +24,13 @@ from web.settings import defaults
 def create_app(test_config: dict[str, Any] | None = None, **overrides: Any) -> Flask:
     """Build the app: settings (defaults, instance file, ``PARTNERGRAPH_*`` env, or the test config; then the
     command line's overrides), the knowledge graph, the blueprints, then the query workers."""
-    app = Flask(__name__, instance_relative_config=True)
+    # The templates and assets: beside this file in a checkout, inside the installed package ``partnergraph``.
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=resource_path("templates"),
+        static_folder=resource_path("static"),
+    )
     app.config.from_mapping(defaults())
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -143,14 +143,13 @@ def reconciliation(kg: KnowledgeGraph, limit: int | None, with_points: bool = Fa
         total += 1
         m = party.match
         entity_points.setdefault(party.iri, []).append((city, country, lat, lon, m))
-        if m is not None and m.place is not None:
+        if m is not None and m.matched:
             matched += 1
-            located += m.place.lat is not None
-            if m.place.lat is not None:
-                d = rc.distance_km(lat, lon, m.place.lat, m.place.lon)
-                (region_distances if m.place.level else distances).append(d)
-        elif m is not None and m.subdivision:
-            matched += 1
+            where = m.located
+            if where is not None and where.lat is not None:
+                located += 1
+                d = rc.distance_km(lat, lon, where.lat, where.lon)
+                (region_distances if where.level else distances).append(d)
     cases = []
     for iri, points in entity_points.items():
         if len(points) > 1 and max(rc.distance_km(*a[2:4], *b[2:4]) for a in points for b in points) > 50:

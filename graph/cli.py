@@ -18,6 +18,7 @@ import click
 from .knowledge import KnowledgeGraph, as_json
 from .namespaces import shorten
 from .queries import QueryError, get_query, named_queries
+from .resources import resource
 from .store import RDF_FORMATS, SelectResult, StoreError, query_form
 
 EXPORT_FORMATS = {
@@ -298,10 +299,10 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
 
 def twin_cities_csv() -> Path:
     """The raw twin-cities table shipped in ``data/datasets/twin-cities/`` (Wikipedia via Hekman/twincities)."""
-    return Path(__file__).resolve().parent.parent / "data" / "datasets" / "twin-cities" / "twin_cities_raw.csv"
+    return resource("data", "datasets", "twin-cities", "twin_cities_raw.csv")
 
 
-TWIN_CITIES_MAP = Path(__file__).resolve().parent.parent / "data" / "datasets" / "twin-cities.json"
+TWIN_CITIES_MAP = resource("data", "datasets", "twin-cities.json")
 
 
 def _run_table_import(

@@ -15,6 +15,7 @@ from rdflib.namespace import RDF
 
 from .namespaces import BASE, KP, ONTOLOGY_GRAPH
 from .queries import get_query, query_text
+from .resources import ROOT, resource
 from .store import (
     QUAD_FORMATS,
     RDF_FORMATS,
@@ -29,9 +30,8 @@ from .store import (
     to_rdflib,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = ROOT / "ontology"
-DATA_DIR = ROOT / "data"
+ONTOLOGY_DIR = resource("ontology")
+DATA_DIR = resource("data")
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 META_GRAPH = BASE + "meta"
 _SHIPPED_HASH = KP.shippedDataHash

@@ -27,11 +27,11 @@ from typing import Any
 import networkx as nx
 
 from .network import Network, NetworkError
+from .resources import resource
 
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLE = ROOT / "static" / "vendor" / "sigma" / "pg-graph.min.js"
-TEMPLATE = ROOT / "static" / "explorer" / "standalone.html"
-PYVIS_TEMPLATE = ROOT / "static" / "explorer" / "pyvis.html"
+BUNDLE = resource("static", "vendor", "sigma", "pg-graph.min.js")
+TEMPLATE = resource("static", "explorer", "standalone.html")
+PYVIS_TEMPLATE = resource("static", "explorer", "pyvis.html")
 SHAPES = {"region": "dot", "organization": "square", "program": "diamond", "course": "diamond", "event": "triangle"}
 
 #: Colours of the entity groups, shared with the explorer's legend.

@@ -24,7 +24,9 @@ from pathlib import Path
 
 import pycountry
 
-ALIASES_FILE = Path(__file__).resolve().parent.parent / "data" / "datasets" / "country-aliases.csv"
+from .resources import resource
+
+ALIASES_FILE = resource("data", "datasets", "country-aliases.csv")
 
 #: Level words found in place names, and the class of the ontology they make the place.
 LEVEL_WORDS: dict[str, str] = {

@@ -66,6 +66,14 @@ class Match:
     candidates: list[Place] = field(default_factory=list)
     distance_km: float | None = None
     reason: str = ""
+    #: the GeoNames region of a matched ISO 3166-2 subdivision (its identity, names and coordinates)
+    region: Place | None = None
+
+    @property
+    def located(self) -> Place | None:
+        """The gazetteer entry whose identity and coordinates the place takes: its place, or its subdivision's
+        GeoNames region."""
+        return self.place or self.region
 
     @property
     def matched(self) -> bool:
@@ -272,11 +280,11 @@ class Reconciler:
         if not cc or len(fold(bare)) < 5:
             return nothing
         names = self._names.get(cc)
-        if names is None:  # the country's own place names, compared case-folded by rapidfuzz itself (fast)
+        if names is None:  # the country's own place names, case-folded by rapidfuzz's processor once (fast)
             rows = self.gaz.db.execute("SELECT id, name FROM place WHERE cc = ? ORDER BY pop DESC", (cc,)).fetchall()
-            names = self._names[cc] = ([n for _, n in rows], [i for i, _ in rows])
+            names = self._names[cc] = ([utils.default_process(n) for _, n in rows], [i for i, _ in rows])
         hits = process.extract(
-            fold(bare), names[0], scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=90.0, limit=2
+            utils.default_process(fold(bare)), names[0], scorer=fuzz.ratio, processor=None, score_cutoff=90.0, limit=2
         )
         if not hits or (len(hits) > 1 and hits[1][1] >= hits[0][1]):
             return nothing
@@ -322,7 +330,7 @@ class Reconciler:
             if len(codes) == 1 and _level_word_fits(bare, codes.copy().pop()):
                 code = codes.pop()
                 region = self.gaz.region_by_iso(code)  # its GeoNames identity and coordinates, when located
-                return Match(name, region, code, method, confidence)
+                return Match(name, None, code, method, confidence, region=region)
         return None
 
     def _region(self, name: str, bare: str, hint: str | None, cc: str | None, level: str | None) -> Match | None:
@@ -347,7 +355,9 @@ class Reconciler:
             if len(found) == 1:
                 r = found[0]
                 confidence -= penalty + (0.0 if fold(r.name) == fold(n) else 0.05)  # by its own name, or an alias
-                return Match(name, r, r.iso or None, method, confidence, found)
+                if r.iso:  # an ISO 3166-2 subdivision: identified as such, its GeoNames region for identity and point
+                    return Match(name, None, r.iso, method, confidence, found, region=r)
+                return Match(name, r, None, method, confidence, found)
             why = f"{len(found)} regions share this name" + _in(cc) + "; pick one"
             return Match(name, candidates=found, reason=why)
         return None
@@ -431,15 +441,15 @@ def match_quads(place_iri: str, match: Match, gaz: Gazetteer, source: str | None
         add(ox.Quad(m, _n(f"{KP}distanceKm"), _decimal(match.distance_km), g))
     for p in match.candidates[:10]:
         add(ox.Quad(m, _n(f"{KP}candidate"), _n(p.iri), g))
-    if match.place is not None:
-        how = match.place.coordinates or "none: no GeoNames place lies inside this region to locate it"
+    if match.located is not None:
+        how = match.located.coordinates or "none: no GeoNames place lies inside this region to locate it"
         add(ox.Quad(m, _n(f"{KP}coordinateMethod"), ox.Literal(how), g))
-        quads += place_facts(place_iri, match.place)
+        quads += place_facts(place_iri, match.located)
     if match.subdivision:
         add(ox.Quad(s, _n(f"{KP}subdivisionCode"), ox.Literal(match.subdivision), g))
         names = [(n, lang) for n, lang in gaz.subdivision_names(match.subdivision)]
         quads += _alt_labels(s, names, g)
-    return quads
+    return list(dict.fromkeys(quads))  # ISO 3166-2 and GeoNames may give a region the same name
 
 
 def place_facts(place_iri: str, place: Place) -> list[ox.Quad]:
@@ -484,7 +494,12 @@ def describe(match: Match) -> str:
             f"population {p.population}) by {match.method}{where}, confidence {match.confidence:.2f}"
         )
     if match.subdivision:
-        return f"{match.name!r} -> ISO 3166-2 {match.subdivision} by {match.method}, confidence {match.confidence:.2f}"
+        r = match.region
+        also = f" (GeoNames {r.id} {r.name})" if r is not None else ""
+        return (
+            f"{match.name!r} -> ISO 3166-2 {match.subdivision}{also} by {match.method}, "
+            f"confidence {match.confidence:.2f}"
+        )
     listed = "; ".join(f"{p.name} ({p.cc}, {p.population} people, GeoNames {p.id})" for p in match.candidates[:5])
     return f"{match.name!r}: not matched: {match.reason}" + (f". Candidates: {listed}" if listed else "")
 

@@ -24,6 +24,7 @@ What callers get, whatever the backend:
 from __future__ import annotations
 
 import re
+import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from typing import Any, Union
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
+
+from . import store_bulk
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -106,12 +109,31 @@ class Capabilities:
     tracks_writes: bool
     #: Values are bound by the engine (``substitutions``) rather than written into the query text.
     native_bindings: bool
-    #: Quads one write may hold and still be applied in one transaction (None: any number).
+    #: Quads one write request may hold (None: any number, in one transaction).
     atomic_write_quads: int | None = None
+    #: A write larger than one request is staged in chunks, then applied by one statement: readers see none of it
+    #: or all of it, and a failure before that statement leaves the data unchanged (blank nodes excepted: such a
+    #: write goes in chunks, undone when one fails).
+    staged_writes: bool = False
+    #: The most quads one staged write may hold, so that the statement applying it stays within the engine's time
+    #: limit; a larger write goes in chunks, undone when one fails (None: any number).
+    staged_write_quads: int | None = None
     #: The engine's cap on result rows, when it has one (results at the cap are paged or refused).
     row_cap: int | None = None
-    #: Graphs of the engine's own that are never shown (system graphs).
+    #: Graphs that are never shown: the engine's own (system graphs) and the store's staging graphs (an IRI ending
+    #: in '/' hides every graph under it).
     hidden_graphs: tuple[str, ...] = field(default_factory=tuple)
+    #: How the whole store, or a whole graph, is read (:meth:`Store.quads` without a pattern, :meth:`Store.dump`):
+    #: ``engine`` (the embedded engine's own scan), ``graph-store`` (the Graph Store Protocol's whole dataset as
+    #: N-Quads in one response), ``construct`` (one CONSTRUCT per named graph, answered as N-Triples, paged at the
+    #: row cap) or ``select`` (SPARQL JSON results of a SELECT, paged at the row cap: the slow, portable way).
+    whole_reads: str = "engine"
+
+    def hides(self, graph: str | None) -> bool:
+        """Whether a graph is never shown: one of :attr:`hidden_graphs`, or under one that ends in '/'."""
+        return graph is not None and any(
+            graph == hidden or (hidden.endswith("/") and graph.startswith(hidden)) for hidden in self.hidden_graphs
+        )
 
 
 def format_for_path(path: str | Path) -> str:
@@ -455,8 +477,8 @@ class Store(ABC):
 
     def quads_per_graph(self) -> dict[str, int]:
         """Statements per named graph (system graphs left out)."""
-        hidden = set(self.capabilities.hidden_graphs)
-        return {g: int(n or 0) for g, n in self.select_values(store_query("quads-per-graph")) if g and g not in hidden}
+        caps, rows = self.capabilities, self.select_values(store_query("quads-per-graph"))
+        return {g: int(n or 0) for g, n in rows if g and not caps.hides(g)}
 
     def count(self) -> int:
         """Number of distinct triples in the union of all graphs."""
@@ -507,6 +529,11 @@ class Store(ABC):
         self.write(new)
         return len(new)
 
+    def bulk_session(self) -> store_bulk.BulkSession:
+        """A bulk load applied whole or not at all: ``with store.bulk_session() as load: load.add(quads)``; the
+        quads are written when the block ends without an exception (``load.added``: how many were new)."""
+        return store_bulk.BulkSession(self)
+
     def add_data(self, data: bytes, fmt: str, graph: str | None = None, base_iri: str | None = None) -> int:
         """Parse RDF and add it; return the number of quads read.
 
@@ -537,6 +564,7 @@ class OxigraphStore(Store):
     """The embedded engine (Oxigraph through pyoxigraph), in memory or on disk."""
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
+        self.read_only = read_only
         if path is None:
             self.url = "memory:"
             self._store = ox.Store()
@@ -544,6 +572,7 @@ class OxigraphStore(Store):
             path = Path(path)
             self.url = f"oxigraph:{path}"
             try:
+                store_bulk.recover(path)
                 if read_only:
                     self._store = ox.Store.read_only(str(path))
                 else:
@@ -681,9 +710,31 @@ class OxigraphStore(Store):
         self.flush()
         return len(self._store)
 
+    def bulk_session(self) -> store_bulk.BulkSession:
+        """On disk: a load through a staging copy swapped in at the end (:class:`graph.store_bulk.StagedLoad`)."""
+        if store_bulk.can_stage(self):
+            return store_bulk.StagedLoad(self)
+        return store_bulk.BulkSession(self)
+
+    def _swap_in(self, staging: Path) -> None:
+        """Put the loaded staging copy in the store's place (the old one is closed, swapped out and removed)."""
+        self._store.flush()
+        del self._store  # closed: nobody else holds it (store_bulk.can_stage)
+        try:
+            store_bulk.exchange(staging, self.path)
+        finally:
+            self._store = ox.Store(str(self.path))
+        self.generation += 1
+        shutil.rmtree(staging, ignore_errors=True)
+
     def bulk_add(self, quads: Iterable[ox.Quad]) -> int:
-        """Add quads with the engine's bulk loader, all or nothing: only the quads not yet present are loaded,
-        and if loading fails they are removed again. Returns how many were new."""
+        """Add quads with the engine's bulk loader, all or nothing: on disk through a staging copy swapped in at
+        the end; in memory only the quads not yet present are loaded, and removed again if loading fails.
+        Returns how many were new."""
+        if store_bulk.can_stage(self):
+            with store_bulk.StagedLoad(self) as session:
+                session.add(quads)
+            return session.added
         self.generation += 1
         new = list(dict.fromkeys(q for q in quads if q not in self._store))
         try:
@@ -725,6 +776,8 @@ class OxigraphStore(Store):
             self._store.flush()
 
     def close(self) -> None:
+        if not hasattr(self, "_store"):
+            return  # closed already
         if self.path is not None:
             self._store.flush()
         del self._store

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -64,10 +65,18 @@ VIRTUOSO_SYSTEM_GRAPHS = (
     "http://localhost:8890/sparql",
     "http://localhost:8890/DAV/",
 )
+#: Where a write too big for one request is staged (one graph per write, dropped once applied; never shown).
+STAGING_GRAPHS = "https://partnergraph.org/id/staging/"
+STAGING = "https://partnergraph.org/ontology/staging#"
 #: Quads in one Virtuoso INSERT DATA / DELETE DATA (2,000 short triples already exceed its 10,000 lines of SQL).
 VIRTUOSO_CHUNK = 500
 #: Bytes of N-Triples in one Graph Store Protocol request (Virtuoso refuses requests over 10 MB: HT057).
 GSP_CHUNK_BYTES = 4_000_000
+#: Quads in one staged Virtuoso write: applying 50,000 took 15 s on a loaded 2-core machine (Virtuoso stops a statement
+#: at its MaxQueryExecutionTime, and applying 289,000 went past 120 s); larger writes go in chunks.
+VIRTUOSO_STAGED_MAX = 50_000
+#: Seconds the statement that applies a staged write may take (Virtuoso: about a minute for 289,000 statements).
+APPLY_TIMEOUT = 1800.0
 #: Rows asked at once when checking which quads are present.
 PRESENT_BATCH = 100
 
@@ -88,11 +97,21 @@ def _ox_row(names: list[str], binding: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(None if (t := _json_term(binding.get(n))) is None else to_oxigraph(t) for n in names)
 
 
+class NoAnswer(StoreError):
+    """The endpoint took the request but did not answer in time: whether it was applied is not known."""
+
+
 class RemoteStore(Store):
     """A remote SPARQL 1.1 endpoint (Oxigraph server, Virtuoso, Fuseki, GraphDB...), over HTTP."""
 
     def __init__(
-        self, query_url: str, update_url: str | None = None, gsp_url: str | None = None, timeout: float = 60.0
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        gsp_url: str | None = None,
+        timeout: float = 60.0,
+        whole_reads: str | None = None,
+        staged_writes: bool | None = None,
     ) -> None:
         self.query_url = query_url
         if update_url is None:
@@ -106,15 +125,23 @@ class RemoteStore(Store):
         self._engine: str | None = None
         self._row_cap: int | None = None
         self._cap_probed = False
+        #: Forces a way of reading whole graphs (see :attr:`Capabilities.whole_reads`); None: the engine's best.
+        self.whole_reads = whole_reads
+        #: Forces staging large writes on or off (see :attr:`Capabilities.staged_writes`); None: where needed.
+        self.staged_writes = staged_writes
 
     # -- transport -----------------------------------------------------------------------------------------
 
     def _post(self, url: str, data: Any, accept: str, what: str, **kwargs: Any) -> requests.Response:
+        return self._send("POST", url, accept, what, data=data, **kwargs)
+
+    def _send(self, method: str, url: str, accept: str, what: str, **kwargs: Any) -> requests.Response:
+        timeout = kwargs.pop("timeout", self.timeout)
         try:
-            response = self._http.post(url, data=data, headers={"Accept": accept, **kwargs.pop("headers", {})},
-                                       timeout=self.timeout, **kwargs)  # fmt: skip
+            response = self._http.request(method, url, headers={"Accept": accept, **kwargs.pop("headers", {})},
+                                          timeout=timeout, **kwargs)  # fmt: skip
         except requests.Timeout:
-            raise StoreError(f"the SPARQL endpoint {url} did not answer within {self.timeout:g} s") from None
+            raise NoAnswer(f"the SPARQL endpoint {url} did not answer within {timeout:g} s") from None
         except requests.RequestException as error:
             raise StoreError(f"cannot reach the SPARQL endpoint {url}: {error}") from None
         self._learn(response)
@@ -171,8 +198,11 @@ class RemoteStore(Store):
             tracks_writes=False,
             native_bindings=False,
             atomic_write_quads=VIRTUOSO_CHUNK if virtuoso else None,
+            staged_writes=virtuoso if self.staged_writes is None else self.staged_writes,
+            staged_write_quads=VIRTUOSO_STAGED_MAX if virtuoso else None,
             row_cap=self.row_cap(),
-            hidden_graphs=VIRTUOSO_SYSTEM_GRAPHS if virtuoso else (),
+            hidden_graphs=(*VIRTUOSO_SYSTEM_GRAPHS, STAGING_GRAPHS) if virtuoso else (STAGING_GRAPHS,),
+            whole_reads=self.whole_reads or ("graph-store" if self.engine == "oxigraph-server" else "construct"),
         )
 
     def graph_store_url(self) -> str | None:
@@ -288,6 +318,10 @@ class RemoteStore(Store):
     ) -> Iterator[ox.Quad]:
         if isinstance(graph, ox.DefaultGraph):
             return
+        caps = self.capabilities
+        if subject is None and predicate is None and object is None and caps.whole_reads != "select":
+            yield from (q for q in self._whole(graph) if not caps.hides(graph_iri(q)))
+            return
         bound = [(k, v) for k, v in (("s", subject), ("p", predicate), ("o", object), ("g", graph)) if v is not None]
         # One VALUES row for every bound position: engines look the pattern up by all of them (Oxigraph joins
         # separate single-value VALUES one after the other, scanning every quad of the first).
@@ -297,11 +331,57 @@ class RemoteStore(Store):
         ordered = cap is not None and (bool(bound) or self.quad_count() >= cap)
         text = store_query("quads" if ordered else "quads-unordered")
         names, rows = self._rows(bind_values(text, bindings))
-        hidden = set(self.capabilities.hidden_graphs)
         for binding in rows:
             s, p, o, g = _ox_row(["s", "p", "o", "g"], binding)
-            if isinstance(g, ox.NamedNode) and g.value not in hidden:
+            if isinstance(g, ox.NamedNode) and not caps.hides(g.value):
                 yield ox.Quad(s, p, o, g)
+
+    def _whole(self, graph: Term | None) -> Iterator[ox.Quad]:
+        """Every quad of the store, or of one graph, the engine's fastest way (:attr:`Capabilities.whole_reads`)."""
+        gsp = self.graph_store_url()
+        if graph is None and self.capabilities.whole_reads == "graph-store" and gsp:
+            response = self._send("GET", gsp, "application/n-quads", "read")
+            for quad in ox.parse(response.content, format=ox.RdfFormat.N_QUADS):
+                if isinstance(quad.graph_name, ox.NamedNode):
+                    s, o = _from_engine(quad.subject), _from_engine(quad.object)
+                    yield ox.Quad(s, quad.predicate, o, quad.graph_name)
+            return
+        for name in [to_oxigraph(graph).value] if graph is not None else self.graphs():
+            node = ox.NamedNode(name)
+            for t in self._graph_triples(node):
+                yield ox.Quad(t.subject, t.predicate, t.object, node)
+
+    def _construct_triples(self, sparql: str) -> list[ox.Triple]:
+        """Run a CONSTRUCT, answered as N-Triples; the triples (engine blank node identifiers made valid)."""
+        response = self._query(sparql, "application/n-triples")
+        try:
+            triples = list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
+            if b"<nodeID://" not in response.content:
+                return triples
+            return [ox.Triple(_from_engine(t.subject), t.predicate, _from_engine(t.object)) for t in triples]
+        except SyntaxError as error:
+            raise StoreError(f"the endpoint did not answer N-Triples: {error}") from None
+
+    def _graph_triples(self, graph: ox.NamedNode) -> list[ox.Triple]:
+        """The statements of one graph: one CONSTRUCT, or ordered pages of the engine's cap when it reaches it."""
+        triples = self._construct_triples(bind_values(store_query("graph-triples"), {"g": graph}))
+        cap = self.row_cap()
+        if cap is None or len(triples) < cap:
+            return triples
+        pages: list[ox.Triple] = []
+        page_text = bind_values(store_query("graph-triples-page"), {"g": graph})
+        while True:
+            text = re.sub(r"LIMIT \d+ OFFSET \d+", f"LIMIT {cap} OFFSET {len(pages)}", page_text)
+            try:
+                page = self._construct_triples(text)
+            except StoreError as error:
+                raise ResultCapError(
+                    f"the graph {graph.value} holds more statements than the endpoint's cap of {cap} rows, and paging "
+                    f"it failed ({error}): raise the engine's cap (Virtuoso: ResultSetMaxRows) above the graph's size"
+                ) from None
+            pages += page
+            if len(page) < cap:
+                return pages
 
     def present(self, quads: Iterable[ox.Quad]) -> set[ox.Quad]:
         # Asked by (subject, predicate, graph) and compared here: Virtuoso loses rows of a VALUES block that mixes
@@ -316,8 +396,8 @@ class RemoteStore(Store):
 
     def graphs(self) -> list[str]:
         query = store_query("graphs" if self.engine == "oxigraph-server" else "graphs-scan")
-        hidden = set(self.capabilities.hidden_graphs)
-        return sorted(g for (g,) in self.select_values(query) if g and g not in hidden)
+        caps = self.capabilities
+        return sorted(g for (g,) in self.select_values(query) if g and not caps.hides(g))
 
     def is_empty(self) -> bool:
         return not self.graphs()
@@ -325,12 +405,15 @@ class RemoteStore(Store):
     def dump(self, fmt: str, graph: str | None = None) -> bytes:
         rdf = RDF_FORMATS[fmt][0]
         if fmt in ("trig", "nquads"):
-            return ox.serialize(list(self.quads()), format=rdf) or b""
+            return ox.serialize(self.quads(), format=rdf) or b""
         if graph:
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph=ox.NamedNode(graph))]
-        else:
+            quads = self.quads(graph=ox.NamedNode(graph))
+            return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=rdf) or b""
+        if self.capabilities.whole_reads == "select":
             names, rows = self._rows(store_query("triples"))
             triples = [ox.Triple(*_ox_row(names, b)) for b in rows]
+        else:  # the union: every statement once, whichever graphs state it
+            triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()))
         return ox.serialize(triples, format=rdf) or b""
 
     # -- writing -------------------------------------------------------------------------------------------
@@ -345,7 +428,14 @@ class RemoteStore(Store):
             if added or removed or drop_graphs:
                 self.update(write_text(added, removed, drop_graphs))
             return
-        # Too big for one request: in chunks, undone (removals put back, additions taken out) if one fails.
+        caps, size = self.capabilities, len(added) + len(removed)
+        in_time = caps.staged_write_quads is None or size <= caps.staged_write_quads
+        blank = any(isinstance(t, ox.BlankNode) for q in (*added, *removed) for t in (q.subject, q.object))
+        if caps.staged_writes and in_time and not blank:
+            self._write_staged(added, removed, drop_graphs)
+            return
+        # Too big for one request and not stageable (too big to apply in time, or blank nodes, which cannot be written
+        # as text): in chunks, undone (removals put back, additions taken out) if one fails; readers may see a part.
         existing = set(self.graphs())
         into_existing = [q for q in added if graph_iri(q) in existing]
         added = [q for q in added if graph_iri(q) not in existing] + [
@@ -363,6 +453,25 @@ class RemoteStore(Store):
         except StoreError as error:
             self._undo(done_added, done_removed)
             raise StoreError(f"{error} (the part already written was undone)") from None
+
+    def _write_staged(self, added: list[ox.Quad], removed: list[ox.Quad], drop_graphs: Sequence[str]) -> None:
+        """Stage a write in its own graph, in chunks, then apply it with one statement (``apply-staged.rq``), so
+        that readers see none of it or all of it; the staging graph is dropped afterwards, whatever happened."""
+        stage = ox.NamedNode(STAGING_GRAPHS + uuid.uuid4().hex)
+        apply = bind_values(store_query("apply-staged"), {"stage": stage})
+        try:
+            self._add_chunked(staged_records(stage, added, removed, drop_graphs))
+            timeout = max(self.timeout, APPLY_TIMEOUT)
+            self._post(self.update_url, {"update": apply}, f"{JSON_RESULTS}, */*;q=0.1", "update", timeout=timeout)
+        except NoAnswer as error:
+            raise StoreError(f"{error}: the write may have been applied or not; look before writing it again") from None
+        except StoreError as error:
+            raise StoreError(f"{error} (nothing of the write was applied)") from None
+        finally:
+            try:
+                self.drop_graph(stage.value)
+            except StoreError:
+                pass  # a staging graph left behind is never shown and holds no statement a reader asks for
 
     def _undo(self, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
         limit = self.capabilities.atomic_write_quads or 10_000
@@ -422,6 +531,34 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         self._http.close()
+
+
+def staged_records(
+    stage: ox.NamedNode, added: Sequence[ox.Quad], removed: Sequence[ox.Quad], drop_graphs: Sequence[str] = ()
+) -> list[ox.Quad]:
+    """A write as records of a staging graph, read by ``apply-staged.rq``: each quad as the text of its graph,
+    subject and predicate, with its object (a literal as it is, an IRI as text): no staged record links to anything.
+
+    >>> [str(q.object) for q in staged_records(ox.NamedNode("http://x/stage"), [], [], ["http://x/old"])]
+    ['"http://x/old"']
+    """
+    records = []
+    for n, (kind, quad) in enumerate([*(("remove", q) for q in removed), *(("add", q) for q in added)]):
+        record = ox.NamedNode(f"{stage.value}#{n}")
+        graph = graph_iri(quad)
+        if graph is None:
+            raise StoreError("every statement belongs to a named graph: this one has none")
+        key = f"{graph}\t{quad.subject.value}\t{quad.predicate.value}"
+        records.append(ox.Quad(record, ox.NamedNode(STAGING + kind), ox.Literal(key), stage))
+        if isinstance(quad.object, ox.NamedNode):
+            records.append(ox.Quad(record, ox.NamedNode(STAGING + "objectIri"), ox.Literal(quad.object.value), stage))
+        else:
+            records.append(ox.Quad(record, ox.NamedNode(STAGING + "object"), quad.object, stage))
+    for n, graph in enumerate(drop_graphs):
+        record = ox.NamedNode(f"{stage.value}#drop-{n}")
+        dropped = to_oxigraph(URIRef(graph)).value  # a valid IRI, or refused here
+        records.append(ox.Quad(record, ox.NamedNode(STAGING + "drop"), ox.Literal(dropped), stage))
+    return records
 
 
 def _from_engine(term: Any) -> Any:

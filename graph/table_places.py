@@ -10,10 +10,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from . import reconcile as rc
 from .gazetteer import Gazetteer
-from .namespaces import BASE, KIND, KP, ONTOLOGY_GRAPH
+from .namespaces import BASE, KIND, ONTOLOGY_GRAPH
 from .normalize import (
     PLACE_CLASSES,
     clean,
@@ -23,6 +24,7 @@ from .normalize import (
     place_level,
     slugify,
 )
+from .queries import query_text
 from .store import Store
 from .table_read import BadRow, Mapping, Row, TableError
 
@@ -72,15 +74,21 @@ class Places:
         return found
 
     def party(self, row: Row, mapping: Mapping, n: int) -> Party | BadRow:
-        """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer."""
+        """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer, looked
+        up once whichever party's columns hold them (a failure is remembered per party: it names the column)."""
         cols = self._columns.get((id(mapping), n))
         if cols is None:
             targets = ("name", "country", "level", "id", "lat", "lon")
             cols = self._columns[(id(mapping), n)] = {t: mapping.column_of(f"party{n}.{t}") for t in targets}
-        key = (id(mapping), n, *(row.cells.get(c, "") if c else "" for c in cols.values()))
-        found = self._parties.get(key)
+        defaults = mapping.defaults
+        key = (
+            id(mapping),
+            *(row.cells.get(c, "") if c else defaults.get(f"party{n}.{t}", "") for t, c in cols.items()),
+        )
+        found = self._parties.get(key) or self._parties.get((n, *key))
         if found is None:
-            found = self._parties[key] = self._party(row, mapping, n, cols)
+            found = self._party(row, mapping, n, cols)
+            self._parties[key if isinstance(found, Party) else (n, *key)] = found
         elif isinstance(found, BadRow):  # failed look-ups are remembered too: the same answer, for this row
             return replace(found, row=row.number)
         return found
@@ -146,7 +154,7 @@ class Places:
             iri = self.known_subs[match.subdivision]
             return Party(iri, cls, cc or "", name, country.name if country else "", match, lat, lon, wikidata)
         slug = slugify(name)
-        if match is not None and match.candidates:  # undecided: never the IRI of one of its candidates
+        if match is not None and match.candidates and not match.matched:  # undecided: never a candidate's IRI
             slug = f"{slug}-unresolved"
         if level and level != place_level(name) and level != "City":
             slug = f"{slug}-{slugify(level)}"  # "Moscow" given as a Province is not the city of Moscow
@@ -182,12 +190,8 @@ class Places:
 def kind_names(store: Store) -> dict[str, str]:
     """Every name of every kind of tie (slug, labels, alternative labels), folded -> the kind's concept; kinds
     that are one relation (``skos:exactMatch``: sisterhood, twinning) give one concept."""
-    skos = "http://www.w3.org/2004/02/skos/core#"
-    rows = store.select_values(
-        f"SELECT ?c ?l ?m WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c a <{skos}Concept> "
-        f'FILTER(STRSTARTS(STR(?c), "{KIND}")) OPTIONAL {{ ?c <{skos}prefLabel>|<{skos}altLabel> ?l }} '
-        f'OPTIONAL {{ ?c <{skos}exactMatch> ?m FILTER(STRSTARTS(STR(?m), "{KIND}")) }} }} }}'
-    )
+    bindings = {"graph": URIRef(ONTOLOGY_GRAPH), "scheme": URIRef(str(KIND))}
+    rows = store.select_values(query_text("tables/kind-names"), bindings)
     canonical: dict[str, str] = {}
     names: dict[str, set[str]] = {}
     for c, label, same in rows:
@@ -235,10 +239,7 @@ def check_kinds(rows: list[Row], mapping: Mapping, kinds: dict[str, str]) -> Non
 
 def existing_ties(store: Store) -> dict[tuple[str, frozenset[str]], str]:
     """(kind, parties) -> the tie already in the store, so the same real tie from another source is one tie."""
-    rows = store.select_values(
-        f"SELECT ?t ?k (GROUP_CONCAT(STR(?p); separator=' ') AS ?ps) WHERE {{ ?t <{KP}party> ?p ; <{KP}tieKind> ?k }} "
-        "GROUP BY ?t ?k ORDER BY ?t"
-    )
+    rows = store.select_values(query_text("tables/ties"))
     found: dict[tuple[str, frozenset[str]], str] = {}
     for tie, kind, parties in rows:
         found.setdefault((kind, frozenset((parties or "").split())), tie)

@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _TARGET = re.compile(r"^(party(\d+)\.(name|country|level|id|lat|lon)|kind|date|field|type)$")
 
 
+@cache
 def _kp(name: str) -> ox.NamedNode:
     return ox.NamedNode(f"{KP}{name}")
 

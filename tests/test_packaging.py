@@ -1,5 +1,6 @@
 """Installable and self-contained: the wheel holds the code, the queries, the ontology, the data, the templates and
-the static assets, and once installed one console command serves the app on the shipped data (offline)."""
+the static assets (the resource folders inside the package ``partnergraph``, nothing else at the top of
+site-packages), and once installed one console command serves the app on the shipped data (offline)."""
 
 from __future__ import annotations
 
@@ -68,20 +69,27 @@ def test_the_wheel_holds_code_queries_ontology_data_templates_and_assets(wheel):
         "graph/queries/store/quads.rq",
         "graph/queries/knowledge/shipped-version.rq",
         "graph/queries/changes/get.rq",
-        "ontology/shapes.ttl",
-        "data/seeds/gyeonggi-medical-tourism-mou-2014.trig",
-        "data/datasets/twin-cities/twin_cities_raw.csv",
-        "data/datasets/twin-cities.json",
-        "templates/base.html",
-        "static/css/app.css",
-        "static/explorer/explorer.js",
+        "graph/resources.py",
+        "partnergraph/ontology/shapes.ttl",
+        "partnergraph/data/seeds/gyeonggi-medical-tourism-mou-2014.trig",
+        "partnergraph/data/datasets/twin-cities/twin_cities_raw.csv",
+        "partnergraph/data/datasets/twin-cities.json",
+        "partnergraph/templates/base.html",
+        "partnergraph/static/css/app.css",
+        "partnergraph/static/explorer/explorer.js",
     ):
         assert expected in names, expected
-    # Every query, template and source document of the checkout is in the wheel.
-    for folder, pattern in (("graph/queries", "**/*.rq"), ("templates", "**/*.html"), ("data/sources", "*")):
+    # Every module and query of the code is in the wheel, and every template and source document (in the package).
+    for folder, pattern in (("graph", "**/*.py"), ("web", "**/*.py"), ("graph/queries", "**/*.rq")):
         for path in (ROOT / folder).glob(pattern):
             assert path.relative_to(ROOT).as_posix() in names, path
-    assert any(n.startswith("static/vendor/") for n in names)
+    for folder, pattern in (("templates", "**/*.html"), ("data/sources", "*")):
+        for path in (ROOT / folder).glob(pattern):
+            assert "partnergraph/" + path.relative_to(ROOT).as_posix() in names, path
+    assert any(n.startswith("partnergraph/static/vendor/") for n in names)
+    # At the top of the wheel (of site-packages, once installed): the code, the resources' package, the metadata.
+    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert top == {"graph", "web", "server.py", "partnergraph"}
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "partnergraph = graph.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
@@ -115,6 +123,9 @@ def test_the_installed_package_runs_from_anywhere(installed, tmp_path):
     )
     assert where.returncode == 0, where.stderr
     assert str(installed) in where.stdout and str(ROOT) not in where.stdout  # the installed copy, not the checkout
+    (purelib,) = installed.glob("lib/python*/site-packages")
+    ours = {"graph", "web", "server.py", "partnergraph", "ontology", "data", "templates", "static"}
+    assert {p.name for p in purelib.iterdir()} & ours == {"graph", "web", "server.py", "partnergraph"}
     stats = subprocess.run(
         [str(installed / "bin" / "partnergraph"), "stats", "--store", "memory:"],
         cwd=tmp_path,

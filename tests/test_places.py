@@ -397,7 +397,9 @@ def test_the_curated_places_ship_with_their_gazetteer_identity_names_and_coordin
 
 
 def test_the_shipped_reconciliation_is_what_the_gazetteer_gives(gaz):
-    shipped = Path(__file__).resolve().parent.parent / "data" / rc.SHIPPED_FILE
+    from graph.knowledge import DATA_DIR
+
+    shipped = DATA_DIR / rc.SHIPPED_FILE
     assert rc.shipped_reconciliation(gaz) == shipped.read_bytes(), "run: python -m graph reconcile --shipped"
 
 
@@ -411,8 +413,8 @@ def test_a_place_the_populated_places_lack_is_matched_to_its_municipality(rec):
 
 def test_a_province_gets_its_geonames_region_and_coordinates(rec):
     saxony = rec.match("Saxony", "DE", level="Province")
-    assert saxony.subdivision == "DE-SN" and saxony.place.id == 2842566 and saxony.place.level == 1
-    assert rc.distance_km(saxony.place.lat, saxony.place.lon, 51.05, 13.35) < 60
+    assert saxony.subdivision == "DE-SN" and saxony.located.id == 2842566 and saxony.located.level == 1
+    assert rc.distance_km(saxony.located.lat, saxony.located.lon, 51.05, 13.35) < 60
 
 
 def test_a_region_hint_is_the_region_a_place_lies_in(rec):

@@ -21,8 +21,8 @@ class CountingSession:
         self.session = session
         self.received = 0
 
-    def post(self, *args, **kwargs):
-        response = self.session.post(*args, **kwargs)
+    def request(self, *args, **kwargs):
+        response = self.session.request(*args, **kwargs)
         self.received += len(response.content)
         return response
 

@@ -1,4 +1,4 @@
-"""Table imports against a remote SPARQL 1.1 engine (a real Oxigraph server on 127.0.0.1)."""
+"""Table imports against remote SPARQL 1.1 engines (a real Oxigraph server and a real Virtuoso on 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 
 from graph import open_store
 from graph.tabular import Mapping, RowsRefused, import_table
+from tests.conftest import remote_store_url
 
 pytestmark = pytest.mark.remote
 ID = "https://partnergraph.org/id/"
@@ -15,10 +16,9 @@ MAP = Mapping.from_pairs(
 CSV = "city1,country1,city2,country2\nBerat,Albania,Amasya,Turkey\nAmasya,Türkiye,Bérat,Albania\n"
 
 
-@pytest.fixture
-def remote(sparql_server):
-    store = open_store(f"sparql:{sparql_server}/query|{sparql_server}/update")
-    store.update("DROP ALL")
+@pytest.fixture(params=["oxigraph-server", "virtuoso"])
+def remote(request):
+    store = open_store(remote_store_url(request, request.param))
     yield store
     store.close()
 

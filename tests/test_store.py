@@ -259,3 +259,30 @@ def test_capabilities_say_what_the_backend_can_do(store):
     assert caps.embedded == (store.generation is not None) == caps.tracks_writes
     assert caps.engine in ("oxigraph", "oxigraph-server", "virtuoso")
     assert not set(caps.hidden_graphs) & set(store.graphs())
+    # Whole reads: the embedded engine's scan, the Oxigraph server's dataset in one response, CONSTRUCT elsewhere.
+    assert caps.whole_reads == {"oxigraph": "engine", "oxigraph-server": "graph-store"}.get(caps.engine, "construct")
+    # Only Virtuoso needs large writes staged: the others take any write in one request, one transaction.
+    assert caps.staged_writes == (caps.engine == "virtuoso") == (caps.atomic_write_quads is not None)
+
+
+def test_whole_reads_give_every_statement_as_it_is(store):
+    """Reading the whole store (or one graph) takes the engine's fast way (one response of N-Quads, or a CONSTRUCT
+    per graph answered as N-Triples) and gives exactly what a pattern read gives: types, languages, odd text."""
+    load_mini(store)
+    odd = [
+        ox.Quad(NORTH, LABEL, ox.Literal('tab\there, "quotes",\nnew line, é 漢字 \\'), GRAPH_A),
+        ox.Quad(NORTH, LABEL, ox.Literal("Nord", language="fr"), GRAPH_A),
+        ox.Quad(NORTH, ox.NamedNode(KP + "population"), ox.Literal("12", datatype=ox.NamedNode(XSD.integer)), GRAPH_A),
+    ]
+    store.write(odd)
+    everything = set(store.quads())
+    assert len(everything) == 48 and set(odd) <= everything
+    by_pattern = {q for s in {q.subject for q in everything} for q in store.quads(s)}
+    assert everything == by_pattern
+    assert set(store.quads(graph=GRAPH_A)) == {q for q in everything if q.graph_name == GRAPH_A}
+    copy = open_store("memory:")
+    copy.add_data(store.dump("nquads"), "nquads")
+    assert set(copy.quads()) == everything
+    union = open_store("memory:")
+    union.add_data(store.dump("nt"), "nt", graph=ID + "source/union")
+    assert union.quad_count() == store.count()  # a statement two sources make is one triple of the union

@@ -124,6 +124,29 @@ def test_a_bad_row_changes_nothing_and_every_bad_row_is_reported(tmp_path):
     assert store.is_empty()
 
 
+def test_a_place_is_looked_up_once_whichever_column_names_it(tmp_path, monkeypatch):
+    from graph.table_places import Places
+
+    looked_up: list[tuple[str, int]] = []
+    real = Places._party
+
+    def counting(self, row, mapping, n, cols):
+        looked_up.append((row.cells[cols["name"]], n))
+        return real(self, row, mapping, n, cols)
+
+    monkeypatch.setattr(Places, "_party", counting)
+    text = "city1,country1,city2,country2\nBerat,Albania,Amasya,Turkey\nAmasya,Turkey,Berat,Albania\n"
+    text += "Berat,Albania,Atlantis City,Atlantis\nAtlantis City,Atlantis,Amasya,Turkey\n"
+    with pytest.raises(RowsRefused) as refused:
+        import_table(open_store("memory:"), write(tmp_path, text), TWIN_MAP)
+    assert looked_up == [("Berat", 1), ("Amasya", 2), ("Atlantis City", 2), ("Atlantis City", 1)]
+    # a failure names the column of the row at fault, so it is remembered per party
+    assert [b.text() for b in refused.value.bad] == [
+        "row 4, " + ATLANTIS.replace("country1", "country2"),
+        "row 5, " + ATLANTIS,
+    ]
+
+
 def test_skip_bad_imports_the_good_rows_and_writes_the_rejected_ones(tmp_path):
     store = open_store("memory:")
     text = GOOD + "Atlantis City,Atlantis,Paris,France\n"
