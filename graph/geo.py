@@ -1,6 +1,8 @@
 """Places on a map: where the network's entities are (WGS84 ``geo:lat`` / ``geo:long`` on the entity, in the
 named graph of the source that gives them) and the ties between the ones that have coordinates, as the compact
-tables the map view draws.
+tables the map view draws. An organisation without coordinates of its own is drawn at the place it is located in
+(``kp:locatedIn``, ``org:unitOf`` or ``org:subOrganizationOf``, walking up until a place has coordinates; else
+``kp:location``), and says so.
 
 Framework-free. Reads the store through the named queries in ``graph/queries/map/`` and the projection only
 through its public API (``network``, ``Network.graph``, ``Network.view``, ``Network.node_json``, ``Filters``).
@@ -32,7 +34,11 @@ ID_NS = BASE + "id/"
 DISAGREE_KM = 25.0
 #: Filter sets whose tables are kept per projection.
 CACHED_VIEWS = 32
-PLACE_COLUMNS = ["id", "label", "lat", "lon", "country", "partners", "ties", "source"]
+PLACE_COLUMNS = ["id", "label", "lat", "lon", "country", "partners", "ties", "source", "placedAt"]
+#: Steps up ``kp:locatedIn`` looked at to place an organisation (its building, campus, city, province...).
+MAX_CONTAINMENT = 4
+#: The groups of entities drawn at their place's coordinates when they have none of their own.
+PLACED_BY_LOCATION = frozenset({"organization"})
 TIE_COLUMNS = ["a", "b", "ties", "year"]
 NO_COORDINATES = (
     "No place has coordinates yet: reconcile the places with the gazetteer (see docs/places.md), which gives "
@@ -58,11 +64,18 @@ class Coordinates:
     positions: dict[str, list[Position]] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     refused: list[dict[str, str | None]] = field(default_factory=list)
+    #: Entity → the place whose coordinates it is drawn at (it has none of its own), see :func:`place_by_location`.
+    placed_at: dict[str, str] = field(default_factory=dict)
 
     def at(self, entity: str) -> Position | None:
-        """The position drawn for ``entity`` (the first source's, sources in IRI order), or None."""
-        found = self.positions.get(entity)
+        """The position drawn for ``entity`` (the first source's, sources in IRI order; its place's when it is
+        placed where it is located), or None."""
+        found = self.positions.get(entity) or self.positions.get(self.placed_at.get(entity, ""))
         return found[0] if found else None
+
+    def has(self, entity: str) -> bool:
+        """Whether ``entity`` is drawn (coordinates of its own or of the place it is located in)."""
+        return entity in self.positions or entity in self.placed_at
 
     def disagree(self, entity: str) -> bool:
         """Whether two sources put ``entity`` more than :data:`DISAGREE_KM` apart."""
@@ -118,6 +131,37 @@ def read_coordinates(kg: KnowledgeGraph) -> Coordinates:
             entry["title"] = entry["title"] or title
             entry["rights"] = entry["rights"] or rights
     return coords
+
+
+def place_by_location(kg: KnowledgeGraph, coords: Coordinates, entities: Iterable[str]) -> dict[str, str]:
+    """Where each of ``entities`` without coordinates of its own is drawn: the nearest place up its chain of
+    ``kp:locatedIn``, ``org:unitOf`` and ``org:subOrganizationOf`` (else its ``kp:location``) that has coordinates,
+    at most :data:`MAX_CONTAINMENT` steps up; ties between candidates go to the first IRI. Entities with no such
+    place are left out."""
+    up: dict[str, list[str]] = {}
+    at: dict[str, list[str]] = {}
+    for entity, place, relation in kg.store.select_values(_query("located")):
+        if entity and place and entity != place:
+            (up if relation == "locatedIn" else at).setdefault(entity, []).append(place)
+    placed: dict[str, str] = {}
+    for entity in entities:
+        if entity in coords.positions:
+            continue
+        level, seen = sorted(up.get(entity, [])), {entity}
+        for _ in range(MAX_CONTAINMENT):
+            found = [p for p in level if p in coords.positions]
+            if found:
+                placed[entity] = found[0]
+                break
+            seen.update(level)
+            level = sorted({q for p in level for q in up.get(p, []) if q not in seen})
+            if not level:
+                break
+        if entity not in placed:
+            found = sorted(p for p in at.get(entity, []) if p in coords.positions)
+            if found:
+                placed[entity] = found[0]
+    return placed
 
 
 def short_id(iri: str) -> str:
@@ -217,7 +261,7 @@ class MapData:
         tie_filter = bool(filters.kinds or filters.fields or filters.relations or filters.avoid_relations) or (
             filters.year_from is not None or filters.year_to is not None
         )
-        drawn = [n for n in view.nodes if n in coords.positions and (not tie_filter or partners[n] > 0)]
+        drawn = [n for n in view.nodes if coords.has(n) and (not tie_filter or partners[n] > 0)]
         drawn.sort(key=lambda n: (-tie_counts[n], net.node_json(n)["label"] or "", n))
         index = {n: i for i, n in enumerate(drawn)}
         countries: dict[str, int] = {}
@@ -225,7 +269,9 @@ class MapData:
         rows = []
         for n in drawn:
             node = net.node_json(n)
-            position = coords.positions[n][0]
+            position = coords.at(n)
+            assert position is not None
+            placed_at = coords.placed_at.get(n)
             country = node.get("country")
             if country and country not in countries:
                 countries[country] = len(countries)
@@ -239,6 +285,7 @@ class MapData:
                     partners[n],
                     tie_counts[n],
                     sources[position.source],
+                    short_id(placed_at) if placed_at else None,
                 ]
             )
         tie_rows = []
@@ -249,9 +296,7 @@ class MapData:
             else:
                 not_drawn += 1
         tie_rows.sort()
-        missing = sum(
-            1 for n in view.nodes if n not in coords.positions and net.graph.nodes[n].get("group") == "region"
-        )
+        missing = sum(1 for n in view.nodes if not coords.has(n) and net.graph.nodes[n].get("group") == "region")
         return {
             "key": hashlib.sha1("\n".join(r[0] for r in rows).encode("utf-8")).hexdigest()[:16],
             "places": {"columns": PLACE_COLUMNS, "rows": rows},
@@ -268,6 +313,7 @@ class MapData:
                 "tiesNotDrawn": not_drawn,
                 "placesWithoutCoordinates": missing,
                 "placesWithCoordinates": len(coords.positions),
+                "placedByLocation": sum(1 for r in rows if r[8]),
                 "refused": len(coords.refused),
             },
             "filters": describe_filters(filters),
@@ -295,13 +341,20 @@ class MapData:
         return out
 
     def place(self, ref: str) -> dict[str, Any] | None:
-        """An entity's positions with their sources and whether they disagree (for the map's panel)."""
+        """An entity's positions with their sources and whether they disagree (for the map's panel); for an entity
+        drawn where it is located, the place's, with ``placedAt`` (that place's id and label)."""
         iri = full_id(ref)
-        found = self.coords.positions.get(iri)
+        placed_at = self.coords.placed_at.get(iri) if iri not in self.coords.positions else None
+        found = self.coords.positions.get(placed_at or iri)
         if not found:
             return None
+        where = None
+        if placed_at:
+            label = self.net.node_json(placed_at)["label"] if placed_at in self.net.graph else None
+            where = {"id": placed_at, "label": label or placed_at.rsplit("/", 1)[-1]}
         return {
             "id": iri,
+            "placedAt": where,
             "positions": [
                 {
                     "lat": p.lat,
@@ -312,7 +365,7 @@ class MapData:
                 }
                 for p in found
             ],
-            "disagree": self.coords.disagree(iri),
+            "disagree": self.coords.disagree(placed_at or iri),
         }
 
 
@@ -329,6 +382,9 @@ def map_data(kg: KnowledgeGraph) -> MapData:
     with _LOCK:
         cached = getattr(kg, "_map_data", None)
         if cached is None or cached.net is not net:
-            cached = MapData(net, read_coordinates(kg))
+            coords = read_coordinates(kg)
+            located = [n for n, group in net.graph.nodes(data="group") if group in PLACED_BY_LOCATION]
+            coords.placed_at = place_by_location(kg, coords, located)
+            cached = MapData(net, coords)
             kg._map_data = cached  # type: ignore[attr-defined]
     return cached

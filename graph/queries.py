@@ -5,6 +5,10 @@ A header is a run of comment lines at the top of the file::
     # title: Agreements of an entity
     # description: Every agreement the entity is a party to, with its kind and date.
     # param: entity iri "https://partnergraph.org/id/region/kr/gyeonggi-province" The entity.
+    # column: partnerLabel Partner
+
+A ``column`` line gives a result variable its human header (pages show it instead of the variable's name; a
+variable without one is spelled out by :func:`column_label`).
 
 A parameter is written ``$name`` in the query. Left unbound, it is an ordinary variable (the query runs
 over everything); bound, a ``VALUES ?name { term }`` row with the safely written RDF term opens the group
@@ -52,6 +56,11 @@ class NamedQuery:
     description: str
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
+    columns: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def column_label(self, variable: str) -> str:
+        """The header of a result column: the ``# column:`` line's label, else the variable spelled out."""
+        return dict(self.columns).get(variable) or column_label(variable)
 
     def bind(self, values: dict[str, str | None] | None = None, *, use_defaults: bool = True) -> str:
         """Return the query text with parameters bound to the given values (or their defaults): a ``VALUES`` row of
@@ -73,6 +82,16 @@ class NamedQuery:
                     )
                 bindings[param.name] = value_term(param, str(value))
         return bind_values(self.text, bindings)
+
+
+def column_label(variable: str) -> str:
+    """A variable's name as a header: ``partnerLabel`` → "Partner", ``partyCount`` → "Party count"."""
+    name = variable.lstrip("?$")
+    if name.endswith("Label") and len(name) > 5:
+        name = name[: -len("Label")]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|_+", " ", name).split()
+    text = " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
+    return text[:1].upper() + text[1:] if text else variable
 
 
 def value_term(param: Param, value: str) -> URIRef | Literal:
@@ -99,7 +118,7 @@ def term_for(param: Param, value: str) -> str:
 
 def parse_header(name: str, text: str) -> NamedQuery:
     """Read the ``# key: value`` header of a ``.rq`` text."""
-    title, description, params = name, "", []
+    title, description, params, columns = name, "", [], []
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -116,7 +135,12 @@ def parse_header(name: str, text: str) -> NamedQuery:
             if not match or match.group(2) not in _PARAM_KINDS:
                 raise QueryError(f'{name}.rq: bad param line {value!r} (want: name kind "default" description)')
             params.append(Param(match.group(1), match.group(2), match.group(3), match.group(4)))
-    return NamedQuery(name, title, description, text, tuple(params))
+        elif key == "column":
+            match = re.match(r"[?$]?(\w+)\s+(.+)", value)
+            if not match:
+                raise QueryError(f"{name}.rq: bad column line {value!r} (want: variable Header text)")
+            columns.append((match.group(1), match.group(2).strip()))
+    return NamedQuery(name, title, description, text, tuple(params), tuple(columns))
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -290,3 +291,20 @@ def network_app():
     for name in ("network.trig", "xss.trig"):
         app.extensions["kg"].store.add_data((DATA / name).read_bytes(), "trig")
     return app
+
+
+@pytest.fixture(scope="session")
+def twin_cities_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An on-disk store with the shipped data and the world's twin cities imported (``python -m graph
+    import-twin-cities``, about a minute), made once per test session and shared by every test that asks for it;
+    read-only use. Tests that use it carry the ``twin_cities`` marker (``-m "not twin_cities"`` leaves them out)."""
+    directory = tmp_path_factory.mktemp("twin-cities")
+    store = f"oxigraph:{directory / 'store'}"
+    done = subprocess.run(
+        [sys.executable, "-m", "graph", "--store", store, "import-twin-cities", "--skip-bad", directory / "bad.csv"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return store

@@ -41,6 +41,14 @@ id:source\\/z-other-coordinates {
 """
 
 
+#: Organisations without coordinates of their own, drawn where they are located (tests/data/network.trig).
+PLACED_ORGS = {
+    ID + "org/gacheon-university": GYEONGGI,
+    ID + "org/hanoi-medical-university": HANOI,
+    ID + "org/bach-mai-hospital": HANOI,
+}
+
+
 def map_app(coordinates: bool = True):
     """The explorer's test network, with the coordinates above (or none)."""
     app = network_app()
@@ -70,9 +78,11 @@ def tied_pairs(client: FlaskClient, query: str = "") -> set[frozenset[str]]:
 
 def test_places_with_coordinates_are_listed_best_tied_first(client: FlaskClient) -> None:
     body = client.get("/api/map/places").get_json()
-    assert body["places"]["columns"] == ["id", "label", "lat", "lon", "country", "partners", "ties", "source"]
+    assert body["places"]["columns"] == [
+        "id", "label", "lat", "lon", "country", "partners", "ties", "source", "placedAt"
+    ]  # fmt: skip
     rows = places_of(body)
-    assert set(rows) == {GYEONGGI, LIAONING, HANOI, ID + "org/xss"}
+    assert set(rows) == {GYEONGGI, LIAONING, HANOI, ID + "org/xss"} | set(PLACED_ORGS)
     assert body["places"]["rows"][0][0] == "id:region/kr/gyeonggi-province"  # the most tied place first
     gyeonggi = rows[GYEONGGI]
     assert gyeonggi[1:4] == ["Gyeonggi Province", 37.4, 127.5]
@@ -85,17 +95,22 @@ def test_places_with_coordinates_are_listed_best_tied_first(client: FlaskClient)
 
 
 def test_ties_join_places_by_index_and_count_what_is_not_drawn(client: FlaskClient) -> None:
+    gacheon, hmu = ID + "org/gacheon-university", ID + "org/hanoi-medical-university"
     assert tied_pairs(client) == {
         frozenset((GYEONGGI, LIAONING)),
         frozenset((LIAONING, HANOI)),
         frozenset((GYEONGGI, ID + "org/xss")),
+        # The medical MOU ties Gyeonggi and two universities, drawn where the universities are located.
+        frozenset((GYEONGGI, gacheon)),
+        frozenset((GYEONGGI, hmu)),
+        frozenset((gacheon, hmu)),
     }
     ties = client.get("/api/map/ties").get_json()
     assert ties["ties"]["columns"] == ["a", "b", "ties", "year"]
-    assert sorted(row[3] for row in ties["ties"]["rows"]) == [1993, 2005, 2020]
+    assert sorted(row[3] for row in ties["ties"]["rows"]) == [1993, 2005, 2014, 2014, 2014, 2020]
     counts = ties["counts"]
-    # The medical MOU ties Gyeonggi to two universities that have no coordinates: counted, not drawn.
-    assert counts["tiesNotDrawn"] >= 2
+    # Hanoi's twinning with Springfield (whose only latitude is refused): counted, not drawn.
+    assert counts["tiesNotDrawn"] == 1
     assert counts["placesWithoutCoordinates"] >= 2  # the two Springfields, the countries
     assert counts["refused"] == 1
 
@@ -110,10 +125,15 @@ def test_filters_are_the_explorers(client: FlaskClient) -> None:
     only_sisters = places_of(client.get("/api/map/places?kind=sisterhood").get_json())
     assert set(only_sisters) == {GYEONGGI, LIAONING}  # with a filter on ties, untied places leave the map
     assert tied_pairs(client, "?from_year=2000&to_year=2010") == {frozenset((LIAONING, HANOI))}
-    # A country keeps its entities and whoever they are tied to: Liaoning (tied to Hanoi) and Gyeonggi (a party to
-    # the MOU with Hanoi Medical University, which has no coordinates: that tie is counted, not drawn).
-    assert set(places_of(client.get("/api/map/places?country=VN").get_json())) == {HANOI, LIAONING, GYEONGGI}
-    assert tied_pairs(client, "?country=VN") == {frozenset((LIAONING, HANOI))}
+    # A country keeps its entities and whoever they are tied to: Liaoning (tied to Hanoi), Gyeonggi and Gacheon
+    # University (parties to the MOU with Hanoi Medical University, drawn in Hanoi).
+    gacheon, hmu = ID + "org/gacheon-university", ID + "org/hanoi-medical-university"
+    assert set(places_of(client.get("/api/map/places?country=VN").get_json())) == {
+        HANOI, LIAONING, GYEONGGI, gacheon, hmu, ID + "org/bach-mai-hospital"
+    }  # fmt: skip
+    assert tied_pairs(client, "?country=VN") == {
+        frozenset((LIAONING, HANOI)), frozenset((GYEONGGI, hmu)), frozenset((gacheon, hmu))
+    }  # fmt: skip
 
 
 def test_filters_that_leave_nothing_say_so(client: FlaskClient) -> None:
@@ -155,16 +175,58 @@ def test_one_place_lists_every_source_and_flags_disagreement(client: FlaskClient
     ]
     assert body["disagree"] is True  # Hanoi and Ho Chi Minh City are 1,100 km apart
     assert client.get("/api/map/place?id=" + GYEONGGI).get_json()["disagree"] is False
-    assert client.get("/api/map/place?id=id:org/gacheon-university").status_code == 404
+    assert client.get("/api/map/place?id=id:region/cn/springfield").status_code == 404  # a place is never moved
     assert client.get("/api/map/place").status_code == 400
 
 
 def test_positions_of_path_hops(client: FlaskClient) -> None:
-    body = client.get("/api/map/positions?ids=id:region/cn/liaoning-province|id:org/gacheon-university").get_json()
-    assert body["positions"] == {"id:region/cn/liaoning-province": [41.3, 122.6], "id:org/gacheon-university": None}
+    body = client.get("/api/map/positions?ids=id:region/cn/liaoning-province|id:region/cn/springfield").get_json()
+    assert body["positions"] == {"id:region/cn/liaoning-province": [41.3, 122.6], "id:region/cn/springfield": None}
+    assert client.get("/api/map/positions?ids=id:org/gacheon-university").get_json()["positions"] == {
+        "id:org/gacheon-university": [37.4, 127.5]  # drawn where it is located
+    }
     too_many = "|".join(f"id:x/{i}" for i in range(501))
     assert client.get("/api/map/positions?ids=" + too_many).status_code == 400
     assert client.get("/api/map/positions").status_code == 400
+
+
+def test_an_organisation_without_coordinates_is_placed_where_it_is_located(client: FlaskClient) -> None:
+    body = client.get("/api/map/places").get_json()
+    rows = places_of(body)
+    for org, place in PLACED_ORGS.items():
+        assert rows[org][2:4] == rows[place][2:4] and geo.full_id(rows[org][8]) == place
+    assert rows[ID + "org/xss"][8] is None  # it has coordinates of its own: drawn there
+    assert rows[GYEONGGI][8] is None
+    assert body["counts"]["placedByLocation"] == len(PLACED_ORGS)
+    where = client.get("/api/map/place?id=id:org/gacheon-university").get_json()
+    assert where["placedAt"] == {"id": GYEONGGI, "label": "Gyeonggi Province"}
+    assert [(p["lat"], p["lon"]) for p in where["positions"]] == [(37.4, 127.5)]
+    assert client.get("/api/map/place?id=" + GYEONGGI).get_json()["placedAt"] is None
+
+
+def test_placing_walks_up_the_containment_and_prefers_own_coordinates() -> None:
+    app = map_app()
+    kg = app.extensions["kg"]
+    kg.store.add_data(
+        b"""PREFIX kp: <https://partnergraph.org/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX id: <https://partnergraph.org/id/>
+        PREFIX org: <http://www.w3.org/ns/org#>
+        id:source\\/lab { id:org\\/lab a kp:University ; rdfs:label "Lab" ; kp:locatedIn id:region\\/kr\\/springfield .
+          id:org\\/fair a kp:Organization ; rdfs:label "Fair" ; kp:location id:region\\/cn\\/liaoning-province .
+          id:org\\/office a kp:Organization ; rdfs:label "Office" ; org:unitOf id:region\\/vn\\/hanoi .
+          id:org\\/desk a kp:Organization ; rdfs:label "Desk" ; org:subOrganizationOf id:org\\/office . }""",
+        "trig",
+    )
+    coords = geo.read_coordinates(kg)
+    orgs = ["lab", "fair", "office", "desk", "xss", "none"]
+    placed = geo.place_by_location(kg, coords, [ID + "org/" + name for name in orgs])
+    # Springfield's latitude is refused: one step up, Gyeonggi has coordinates. kp:location counts too, and so does
+    # being a unit of a city's government (the desk of the office of Hanoi: two steps). The organisation with
+    # coordinates of its own and the one located nowhere are not placed.
+    assert placed == {
+        ID + "org/lab": GYEONGGI, ID + "org/fair": LIAONING, ID + "org/office": HANOI, ID + "org/desk": HANOI
+    }  # fmt: skip
 
 
 def test_the_page_has_no_inline_script_and_credits_the_base_map(client: FlaskClient) -> None:

@@ -72,10 +72,11 @@ def click_place(page, iri: str) -> None:
 
 def test_draw_click_filter_path_and_share(browser, base_url: str) -> None:
     page, watch = open_map(browser, base_url + "/map", base_url)
-    assert page.get_attribute("#counts", "data-places") == "4"
-    assert page.get_attribute("#counts", "data-ties") == "3"
+    # Four places with coordinates, and three organisations drawn where they are located.
+    assert page.get_attribute("#counts", "data-places") == "7"
+    assert page.get_attribute("#counts", "data-ties") == "6"
     assert page.evaluate("window.pgmap.timings.tiesDrawn") > 0  # the arc layer drew its ties
-    assert page.locator("#place-table tbody tr").count() == 4
+    assert page.locator("#place-table tbody tr").count() == 7
     assert "Test coordinates" in page.inner_text("#coord-credits")
 
     # A click on a place opens the panel: its ties with the words of the sources.
@@ -126,6 +127,30 @@ def test_draw_click_filter_path_and_share(browser, base_url: str) -> None:
     watch2.check()
     page.close()
     page2.close()
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
+def test_an_organisation_is_drawn_where_it_is_located_and_says_so(browser, base_url: str, size) -> None:
+    page, watch = open_map(browser, base_url + "/map", base_url, size)
+    page.fill("#place-filter", "gacheon")
+    page.click("#place-table tbody tr td button")
+    wait_until(page, "document.getElementById('sel-label').textContent === 'Gacheon University'")
+    settle(page)
+    where = page.inner_text("#sel-where")
+    assert where.startswith("Placed at Gyeonggi Province, where it is located") and "37.4000, 127.5000" in where
+    assert "Medical training MOU" in page.inner_text("#sel-ties")
+    drawn = page.evaluate(
+        "window.pgmap.map.getSource('highlight').getData().then(d => d.features.map(f => f.geometry.coordinates))"
+    )
+    assert drawn == [[127.5, 37.4]]  # the selection is marked at Gyeonggi's coordinates
+    page.click("#sel-where a")  # the place it is located in, one click away
+    wait_until(page, "document.getElementById('sel-label').textContent === 'Gyeonggi Province'")
+    settle(page)
+    assert "Placed at" not in page.inner_text("#sel-where")
+    assert "Drawn here too, located in it: Gacheon University." in page.inner_text("#sel-where")
+    assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+    watch.check()
+    page.close()
 
 
 def test_the_list_of_places_works_by_keyboard(browser, base_url: str) -> None:

@@ -185,6 +185,7 @@ def named(name: str) -> Response | str:
         "params": values,
         "query": text,
         "columns": columns,
+        "labels": {c: query.column_label(c) for c in columns},
         "rows": rows,
         "row_count": len(rows),
         "truncated": outcome.truncated,

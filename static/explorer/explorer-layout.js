@@ -4,6 +4,8 @@
 (function () {
   "use strict";
   var X = window.PGX;
+  /** How much a tie between two communities pulls, against one inside a community, when arranging by community. */
+  var INTER_COMMUNITY = 0.05;
 
   /** A layout for ``graph``: ``relax(iterations, fixed)`` starts one (a newer one replaces it), ``done()`` is a
    * promise of the current one, ``whenSettled(fn)`` runs ``fn`` once it has settled (``null`` cancels). */
@@ -41,7 +43,8 @@
       }
     }
 
-    function message(iterations, fixed) {
+    function message(iterations, fixed, opts) {
+      var byCommunity = !!(opts && opts.communities);
       var nodes = graph.nodes();
       var n = nodes.length;
       var msg = { id: ++id, x: new Float32Array(n), y: new Float32Array(n), size: new Float32Array(n),
@@ -59,18 +62,28 @@
         msg.edges[2 * e] = index[s];
         msg.edges[2 * e + 1] = index[t];
         msg.weights[e] = Math.min(3, 1 + (attrs.ties || []).length * 0.5);
+        // By community: a tie between two (coloured) communities barely pulls; the others as before.
+        if (byCommunity) {
+          var ca = graph.getNodeAttribute(s, "community"), cb = graph.getNodeAttribute(t, "community");
+          if (ca !== undefined && cb !== undefined && ca !== cb) msg.weights[e] *= INTER_COMMUNITY;
+        }
         e++;
       });
       // Strong gravity keeps the small separate pieces near the big one; LinLog pulls communities apart.
       msg.settings = { barnesHutOptimize: n > 400, barnesHutTheta: 0.6, scalingRatio: n > 1000 ? 30 : 10,
         gravity: 0.5, strongGravityMode: true, linLogMode: n > 150, slowDown: 1 + Math.log(n), adjustSizes: false,
         outboundAttractionDistribution: n > 150 };
+      if (byCommunity) {
+        // Ordinary gravity (strong gravity presses a big network into one disc), LinLog, edge weights in full.
+        Object.assign(msg.settings, { strongGravityMode: false, gravity: 0.05, linLogMode: true, scalingRatio: 30,
+          edgeWeightInfluence: 1, outboundAttractionDistribution: true });
+      }
       return msg;
     }
 
-    function relax(iterations, fixed) {
+    function relax(iterations, fixed, opts) {
       if (graph.order < 2) return Promise.resolve();
-      var msg = message(iterations, fixed);
+      var msg = message(iterations, fixed, opts);
       var w = start();
       if (!w) {
         if (graph.order <= 1500) PG.forceAtlas2.assign(graph, { iterations: Math.min(iterations, 150), settings: msg.settings });

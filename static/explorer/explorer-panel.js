@@ -152,14 +152,27 @@
   function appendFact(dl, fact) {
     dl.appendChild(el("dt", X.propertyName(fact)));
     var dd = el("dd");
-    fact.values.forEach(function (v) {
+    var lines = fact.values.map(function (v) {
       var line = el("div");
       line.appendChild(valueNode(v));
       line.appendChild(sourceList(v.sources));
       dd.appendChild(line);
+      return line;
     });
+    // A long list (a gazetteer's forty spellings of a city) folds after a few, so the ties stay near the top.
+    if (lines.length > FOLD_AFTER) {
+      lines.slice(FOLD_AFTER).forEach(function (line) { line.hidden = true; });
+      var more = el("button", "show all " + lines.length, "linkish more-values");
+      more.type = "button";
+      more.addEventListener("click", function () {
+        lines.forEach(function (line) { line.hidden = false; });
+        more.remove();
+      });
+      dd.appendChild(more);
+    }
     dl.appendChild(dd);
   }
+  var FOLD_AFTER = 6;
 
   function facts(entity) {
     var box = $("sel-facts");

@@ -270,7 +270,12 @@ function addLayers() {
   hover("places", (p) => placeTitle(p.i));
   hover("highlight", (p) => (p.i >= 0 ? placeTitle(p.i) : p.label));
   hover("clusters", (p) => `${plural(p.point_count, "place")}, ${plural(p.ties, "tie")}: click to zoom in`);
-  map.on("click", "places", (e) => select(fullId(data.places[e.features[0].properties.i][0]), { push: true }));
+  // Organisations share the point of the place they are located in: a click there opens the place, whose panel
+  // lists them.
+  map.on("click", "places", (e) => {
+    const f = e.features.find((x) => !data.places[x.properties.i][8]) || e.features[0];
+    select(fullId(data.places[f.properties.i][0]), { push: true });
+  });
   map.on("click", "highlight", (e) => {
     const p = e.features[0].properties;
     if (p.id) select(fullId(p.id), { push: true });
@@ -556,7 +561,8 @@ function renderPanel() {
   const { entity, where } = selection;
   $("panel-empty").hidden = true;
   $("panel-entity").hidden = false;
-  $("sel-type").textContent = entity.type || "entity";
+  // "GovernmentDepartment" reads "government department".
+  $("sel-type").textContent = (entity.type || "entity").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
   $("sel-label").textContent = entity.label;
   const country = entity.country ? (facets && facets.countries.find((c) => c.id === entity.country)) : null;
   $("sel-country").textContent = country ? country.label : "";
@@ -570,12 +576,32 @@ function renderPanel() {
   if (!where) {
     whereBox.append("Not on the map: no coordinates yet.");
   } else {
+    if (where.placedAt) {
+      // An organisation without coordinates of its own is drawn at the place it is located in: say so.
+      whereBox.append("Placed at ");
+      const place = link(where.placedAt.id, where.placedAt.label);
+      place.addEventListener("click", (ev) => { ev.preventDefault(); select(where.placedAt.id, { push: true, fly: true }); });
+      whereBox.append(place, ", where it is located (it has no coordinates of its own): ", el("br"));
+    }
     where.positions.forEach((p, i) => {
       if (i) whereBox.append(el("br"));
       whereBox.append(`${p.lat.toFixed(4)}, ${p.lon.toFixed(4)} — `, link(p.source, p.title || p.source));
       if (p.rights) whereBox.append(` (${p.rights})`);
     });
     if (where.disagree) whereBox.append(el("br"), el("span", "The sources disagree on where this is by more than 25 km.", "warn"));
+    const here = data ? data.places.filter((row) => row[8] === shortId(selection.iri)) : [];
+    if (here.length) {
+      whereBox.append(el("br"), `Drawn here too, located in it: `);
+      here.slice(0, 20).forEach((row, i) => {
+        if (i) whereBox.append(", ");
+        const b = el("button", row[1], "linkish");
+        b.type = "button";
+        b.addEventListener("click", () => select(fullId(row[0]), { push: true, focusPanel: true }));
+        whereBox.append(b);
+      });
+      if (here.length > 20) whereBox.append(` and ${fmt(here.length - 20)} more (in the list of places)`);
+      whereBox.append(".");
+    }
   }
 
   const ties = entity.ties || [];
@@ -901,7 +927,8 @@ async function main() {
   });
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-  window.pgmap = { map, state, data: () => data, selection: () => selection, paths: () => lastPaths, started, timings };
+  window.pgmap = { map, state, data: () => data, selection: () => selection, paths: () => lastPaths, arcs: () => arcs, started,
+    timings };
   const fetched = fetchData(); // at once, while the map loads
   fetched.catch(() => {});
   // Our layers go in as soon as the style is parsed: the ties need not wait for the base map's shapes.

@@ -1,0 +1,234 @@
+/* Partnergraph explorer: the graphology graph, the camera, loading the overview, a neighbourhood or an expansion, and sigma.
+ * One part of the explorer (static/explorer/explorer.js assembles them): its functions are put on the shared ``app``
+ * object, where the other parts find them and the state they share. Texts from the data go on the page as text. */
+(function () {
+  "use strict";
+  var X = window.PGX;
+  var el = X.el;
+
+  X.explorerParts = X.explorerParts || [];
+  X.explorerParts.push(function (app) {
+    var $ = app.$;
+    var SHAPES = X.explorerConst.SHAPES;
+    var graph = app.graph;
+    var layout = app.layout;
+    var relax = app.layout.relax;
+
+    // -- the graph -----------------------------------------------------------------------------------------
+
+    function addNode(n, x, y) {
+      var attrs = {
+        label: n.label, etype: n.type, group: n.group, country: n.country, degree: n.degree || 0,
+        type: SHAPES[n.group] === "square" ? "square" : SHAPES[n.group] || "circle",
+        x: typeof n.x === "number" ? n.x : x, y: typeof n.y === "number" ? n.y : y,
+      };
+      if (graph.hasNode(n.id)) {
+        graph.mergeNodeAttributes(n.id, { label: attrs.label, etype: attrs.etype, group: attrs.group,
+          country: attrs.country, degree: n.degree || graph.getNodeAttribute(n.id, "degree"), type: attrs.type });
+      } else {
+        graph.addNode(n.id, attrs);
+      }
+    }
+
+    function addEdge(e) {
+      var attrs = { relations: e.relations, ties: e.ties, links: e.links, label: e.label, size: 1 };
+      if (graph.hasEdge(e.source, e.target)) graph.mergeEdgeAttributes(e.source, e.target, attrs);
+      else if (graph.hasNode(e.source) && graph.hasNode(e.target)) graph.addEdgeWithKey(e.id, e.source, e.target, attrs);
+    }
+
+    function load(data, anchor) {
+      var ax = 0, ay = 0;
+      if (anchor && graph.hasNode(anchor)) {
+        ax = graph.getNodeAttribute(anchor, "x");
+        ay = graph.getNodeAttribute(anchor, "y");
+      }
+      var fresh = data.nodes.filter(function (n) { return !graph.hasNode(n.id); });
+      var spread = Math.max(1, Math.sqrt(graph.order || 1)) * 0.6;
+      fresh.forEach(function (n, i) {
+        var angle = (2 * Math.PI * i) / Math.max(1, fresh.length);
+        var r = spread * (1 + (i % 3) * 0.2);
+        addNode(n, ax + r * Math.cos(angle), ay + r * Math.sin(angle));
+      });
+      data.nodes.forEach(function (n) { if (fresh.indexOf(n) < 0) addNode(n); });
+      data.edges.forEach(addEdge);
+      return fresh.length;
+    }
+
+    // -- the camera ----------------------------------------------------------------------------------------
+
+    /** Zoom to ``ids`` (all of them in view, with a margin), once the layout has settled. */
+    function fitTo(ids) {
+      layout.whenSettled(function () {
+        if (!app.renderer) return;
+        var xs = [], ys = [];
+        ids.forEach(function (id) {
+          var d = graph.hasNode(id) && app.renderer.getNodeDisplayData(id);
+          if (d) { xs.push(d.x); ys.push(d.y); }
+        });
+        if (!xs.length) return;
+        var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+        var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+        var dims = app.renderer.getDimensions();
+        var aspect = Math.max(dims.width, dims.height) / Math.max(1, Math.min(dims.width, dims.height));
+        var ratio = Math.max(0.06, Math.min(1.2, Math.max(x1 - x0, y1 - y0) * 1.5 * Math.sqrt(aspect)));
+        app.renderer.getCamera().animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio: ratio, angle: 0 }, { duration: 400 });
+      });
+    }
+
+    function resetCamera() {
+      layout.whenSettled(null);
+      if (app.renderer) app.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+    }
+
+    // -- loading -------------------------------------------------------------------------------------------
+
+    function allEdgesFor(ids) {
+      return X.api("/api/subgraph", { ids: ids }).then(function (data) { data.edges.forEach(addEdge); });
+    }
+
+    function showOverview() {
+      graph.clear();
+      app.neighbours = new Set();
+      var slow = setTimeout(function () { app.note("Loading the overview of the network…"); }, 800);
+      return X.api("/api/graph?limit=2000").then(function (data) {
+        clearTimeout(slow);
+        load(data);
+        app.note(data.truncated ? "Showing the " + data.nodes.length + " best connected of " + data.total.nodes +
+          " entities: search or expand to see more." : "");
+        app.applySizes();
+        // A big overview coloured by community settles once the communities are known (loadCommunities).
+        app.arrangeByCommunity = app.colourBy() === "community";
+        if (!app.arrangeByCommunity) relax(data.nodes.length > 1000 ? 250 : 400);
+        resetCamera();
+        return app.afterChange("reset");
+      });
+    }
+
+    function neighbourhood(id) {
+      var limit = Math.max(1, Math.min(500, parseInt($("expand-limit").value, 10) || 50));
+      return X.api("/api/neighbourhood?hops=1&limit=" + limit + "&id=" + encodeURIComponent(id)).then(function (data) {
+        data.limit = limit;
+        return data;
+      });
+    }
+
+    function focusOn(id, keepExpand) {
+      app.state.focus = id;
+      if (!keepExpand) app.state.expand = [];
+      graph.clear();
+      return neighbourhood(id).then(function (data) {
+        addNode(data.center, 0, 0);
+        load(data, id);
+        app.neighbours = new Set(data.nodes.map(function (n) { return n.id; }));
+        var shown = data.nodes.length - 1;
+        app.note(data.truncated ? "Showing the " + shown + " best connected of " + app.label(id) + "'s " + data.partners +
+          " neighbours: raise the limit in the panel and press Expand to see more." : "");
+        app.applySizes();
+        relax(300, [id]);
+        resetCamera();
+        return app.afterChange("reset").then(function () { return data; });
+      });
+    }
+
+    function expand(id, record) {
+      var before = graph.order;
+      return neighbourhood(id).then(function (data) {
+        if (!graph.hasNode(id)) addNode(data.center, 0, 0);
+        var added = load(data, id);
+        var got = data.nodes.length - 1;
+        if (record !== false && app.state.expand.indexOf(id) < 0) app.state.expand.push(id);
+        data.nodes.forEach(function (n) { app.neighbours.add(n.id); });
+        return allEdgesFor(graph.nodes()).then(function () {
+          if (added) relax(150);
+          var msg = "Expanded " + data.center.label + ": " + X.plural(added, "new neighbour") + " drawn";
+          if (got - added > 0) msg += ", " + (got - added) + " already drawn";
+          msg += ".";
+          if (data.truncated) {
+            msg += " It has " + data.partners + " neighbours; only the " + data.limit + " best connected were asked for: " +
+              "raise the limit to see the rest.";
+          }
+          if (record !== false) $("expand-status").textContent = msg;
+          app.note(graph.order > before || !data.truncated ? "" : msg);
+          app.afterChange(true);
+          return data;
+        });
+      });
+    }
+
+    // -- drawing: sigma, started once its container has a size -------------------------------------------
+
+    function startRenderer() {
+      var container = $("graph");
+      app.renderer = new PG.Sigma(graph, container, {
+        nodeProgramClasses: { circle: PG.programs.NodeCircleProgram, square: PG.programs.NodeSquareNoLabelProgram,
+          ring: PG.programs.NodeRingProgram },
+        defaultNodeType: "circle",
+        renderEdgeLabels: false,
+        labelRenderedSizeThreshold: 5,
+        labelDensity: 1,
+        labelGridCellSize: 70,
+        labelSize: 12,
+        labelFont: "system-ui, sans-serif",
+        defaultDrawNodeLabel: X.labels.collect,
+        defaultEdgeColor: "#c3cad6",
+        zIndex: true,
+        nodeReducer: function (node, data) {
+          var res = Object.assign({}, data);
+          if (!app.visibleNodes.has(node)) { res.hidden = true; return res; }
+          res.labelPriority = 0;
+          if (app.neighbours.has(node) || node === app.state.focus || (app.filtered && app.visibleNodes.size <= 80)) {
+            res.forceLabel = true;
+            res.labelPriority = 1;
+          }
+          if (app.pathNodes.size) {
+            if (app.pathNodes.has(node)) { res.forceLabel = true; res.zIndex = 2; res.labelPriority = 2; }
+            else { res.color = "#d5dae3"; res.labelPriority = -1; }
+          }
+          if (node === app.state.sel) { res.highlighted = true; res.forceLabel = true; res.zIndex = 3; res.labelPriority = 3; }
+          return res;
+        },
+        edgeReducer: function (edge, data) {
+          var res = Object.assign({}, data);
+          if (!app.visibleEdges.has(edge)) { res.hidden = true; return res; }
+          var ends = graph.extremities(edge);
+          var colour = app.edgeColour(ends[0], ends[1]);
+          if (colour) res.color = colour;
+          if (app.pathEdges.size) {
+            if (app.pathEdges.has(edge)) { res.color = "#e0245e"; res.size = 3; res.zIndex = 2; }
+            else { res.color = "#eceff3"; }
+          }
+          return res;
+        },
+      });
+      app.renderer.on("afterRender", function () { X.labels.place(app.renderer, container); });
+      app.renderer.on("clickNode", function (ev) { app.select(ev.node); });
+      app.renderer.on("enterNode", function () { container.style.cursor = "pointer"; });
+      app.renderer.on("leaveNode", function () { container.style.cursor = ""; });
+    }
+
+    /** Sigma needs a container with a size: start it when there is one (phones lay the page out late). */
+    function whenSized(start) {
+      var box = $("graph");
+      var sized = function () { return box.clientWidth > 0 && box.clientHeight > 0; };
+      if (sized()) { start(); return; }
+      var observer = new ResizeObserver(function () {
+        if (sized() && !app.renderer) { observer.disconnect(); start(); }
+      });
+      observer.observe(box);
+    }
+
+
+    app.addNode = addNode;
+    app.addEdge = addEdge;
+    app.load = load;
+    app.fitTo = fitTo;
+    app.resetCamera = resetCamera;
+    app.allEdgesFor = allEdgesFor;
+    app.showOverview = showOverview;
+    app.neighbourhood = neighbourhood;
+    app.focusOn = focusOn;
+    app.expand = expand;
+    app.startRenderer = startRenderer;
+    app.whenSized = whenSized;
+  });
+})();
