@@ -98,10 +98,21 @@ def _version(package: str) -> str:
     return version(package)
 
 
+def default_folder() -> Path:
+    """Where the index is kept: ``$PARTNERGRAPH_GAZETTEER``; else ``var/gazetteer/`` in a checkout; else, once
+    installed (nothing is written into site-packages), the user's cache: ``$XDG_CACHE_HOME/partnergraph/gazetteer``
+    or ``~/.cache/partnergraph/gazetteer``."""
+    if os.environ.get("PARTNERGRAPH_GAZETTEER"):
+        return Path(os.environ["PARTNERGRAPH_GAZETTEER"])
+    if (ROOT / "pyproject.toml").is_file():
+        return ROOT / "var" / "gazetteer"
+    cache_home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache_home) / "partnergraph" / "gazetteer"
+
+
 def default_path() -> Path:
-    """Where the index lives: ``$PARTNERGRAPH_GAZETTEER`` (a directory) or ``var/gazetteer/``."""
-    folder = Path(os.environ.get("PARTNERGRAPH_GAZETTEER") or ROOT / "var" / "gazetteer")
-    return folder / f"gazetteer-{versions()}.sqlite"
+    """Where the index lives: a file named by the versions of its data in :func:`default_folder`."""
+    return default_folder() / f"gazetteer-{versions()}.sqlite"
 
 
 def _keep_alternate(name: str) -> bool:

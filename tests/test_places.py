@@ -59,6 +59,16 @@ def gid_of(store: Store, iri: str) -> set[str]:
 # -- the gazetteer and countries ----------------------------------------------------------------------------
 
 
+def test_the_index_is_kept_in_the_checkout_or_else_in_the_users_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("PARTNERGRAPH_GAZETTEER", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert gazetteer.default_folder() == gazetteer.ROOT / "var" / "gazetteer"
+    monkeypatch.setattr(gazetteer, "ROOT", tmp_path / "site-packages")  # installed: no pyproject.toml beside
+    assert gazetteer.default_folder() == tmp_path / "cache" / "partnergraph" / "gazetteer"
+    monkeypatch.setenv("PARTNERGRAPH_GAZETTEER", str(tmp_path / "mine"))
+    assert gazetteer.default_path().parent == tmp_path / "mine"
+
+
 def test_the_gazetteer_knows_names_in_many_languages(gaz):
     assert [p.id for p in gaz.places("München", "DE")] == [p.id for p in gaz.places("Munich", "DE")] == [2867714]
     assert gaz.places("수원시")[0].name == "Suwon"
