@@ -673,14 +673,23 @@ def gazetteer_build() -> None:
 
 
 @cli.command("reconcile")
+@click.option(
+    "--shipped", is_flag=True, help="Write the curated places' matches to data/geonames-places.trig (shipped)."
+)
 @click.pass_context
 @friendly_errors
-def reconcile_command(ctx: click.Context) -> None:
+def reconcile_command(ctx: click.Context, shipped: bool) -> None:
     """Match every place of the store not matched yet with the gazetteer (matches go to its own graph)."""
     from . import gazetteer
     from . import reconcile as rc
+    from .knowledge import DATA_DIR
     from .tabular import write_quads
 
+    if shipped:
+        target = DATA_DIR / rc.SHIPPED_FILE
+        target.write_bytes(rc.shipped_reconciliation(gazetteer.get()))
+        click.echo(f"{target}: {target.stat().st_size / 1e3:.0f} kB")
+        return
     kg = open_kg(ctx)
     quads, matches = rc.reconcile_store(kg.store, rc.Reconciler(gazetteer.get()))
     added = write_quads(kg.store, quads)

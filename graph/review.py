@@ -17,10 +17,13 @@ import re
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 
 from . import reconcile as rc
 from .gazetteer import Gazetteer
 from .namespaces import KP
+from .queries import query_text
 from .store import StoreError
 
 REVIEW_BELOW = 0.75
@@ -42,23 +45,15 @@ def checked_iri(value: str, what: str) -> str:
     return value
 
 
-def _one(store, sparql: str) -> list[tuple]:  # noqa: ANN001
-    return list(store.select_values(sparql))
+def _one(store, query: str, bindings: dict | None = None) -> list[tuple]:  # noqa: ANN001
+    """The rows of the query ``graph/queries/places/<query>.rq`` with ``bindings`` bound by the store."""
+    return list(store.select_values(query_text(f"places/{query}"), bindings))
 
 
 def match_items(store, gaz: Gazetteer, limit: int = 100) -> list[dict[str, Any]]:  # noqa: ANN001
     """Places waiting for an editor: unmatched ones with their candidates, then weak matches (lowest first)."""
-    g = rc.GEONAMES_GRAPH
-    rows = _one(
-        store,
-        f"SELECT ?m ?p ?name ?status ?method ?conf ?why (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?country) "
-        f"(GROUP_CONCAT(STR(?cand); separator=' ') AS ?cands) WHERE {{ GRAPH <{g}> {{ ?m a <{KP}Match> ; "
-        f"<{KP}place> ?p ; <{KP}matchedName> ?name ; <{KP}status> ?status ; <{KP}method> ?method ; "
-        f"<{KP}confidence> ?conf ; <{rc.PROV}value> ?why OPTIONAL {{ ?m <{KP}candidate> ?cand }} }} "
-        f'FILTER(?status = "review" || (?status = "auto" && ?conf < {REVIEW_BELOW})) '
-        f"OPTIONAL {{ ?p <{rc.RDFS_LABEL}> ?l }} OPTIONAL {{ ?p <{KP}country> ?c }} }} "
-        f"GROUP BY ?m ?p ?name ?status ?method ?conf ?why ORDER BY DESC(?status) ?conf ?p LIMIT {int(limit)}",
-    )
+    below = Literal(str(REVIEW_BELOW), datatype=XSD.decimal)
+    rows = _one(store, "review-matches", {"below": below})[: max(0, int(limit))]
     items = []
     for m, place, name, status, method, conf, why, label, country, cands in rows:
         point = _point(store, place)
@@ -68,7 +63,7 @@ def match_items(store, gaz: Gazetteer, limit: int = 100) -> list[dict[str, Any]]
             cand = gaz.place(gid) if gid else None
             if cand is None:
                 continue
-            km = rc.distance_km(*point, cand.lat, cand.lon) if point else None
+            km = rc.distance_km(*point, cand.lat, cand.lon) if point and cand.lat is not None else None
             candidates.append(
                 {
                     "iri": cand.iri,
@@ -76,7 +71,10 @@ def match_items(store, gaz: Gazetteer, limit: int = 100) -> list[dict[str, Any]]
                     "name": cand.name,
                     "country": cand.cc,
                     "region": cand.admin1,
+                    "region_name": _region_name(gaz, cand),
                     "population": cand.population,
+                    "level": cand.level,
+                    "coordinates": cand.coordinates,
                     "lat": cand.lat,
                     "lon": cand.lon,
                     "distance_km": None if km is None else round(km, 1),
@@ -101,36 +99,30 @@ def match_items(store, gaz: Gazetteer, limit: int = 100) -> list[dict[str, Any]]
     return items
 
 
+def _region_name(gaz: Gazetteer, place) -> str | None:  # noqa: ANN001 - a gazetteer Place
+    """The name of the first-level region a candidate lies in (Sachsen for Königstein's region 13), if known."""
+    if place.level == 1 or not place.admin1:
+        return None
+    region = gaz.region_of(place.cc, place.admin1)
+    return region.name if region else None
+
+
 def _point(store, place: str) -> tuple[float, float] | None:  # noqa: ANN001
-    rows = _one(store, f"SELECT ?lat ?lon WHERE {{ <{place}> <{rc.GEO}lat> ?lat ; <{rc.GEO}long> ?lon }} LIMIT 1")
+    rows = _one(store, "point", {"place": URIRef(place)})
     return (float(rows[0][0]), float(rows[0][1])) if rows else None
 
 
 def merge_items(store, limit: int = 100) -> list[dict[str, Any]]:  # noqa: ANN001
     """Pairs of entities matched to one GeoNames entry (not yet told apart by an editor), with their evidence."""
-    rows = _one(
-        store,
-        f"SELECT DISTINCT ?a ?b ?gn WHERE {{ GRAPH <{rc.GEONAMES_GRAPH}> {{ ?a <{rc.SKOS}exactMatch> ?gn . "
-        f"?b <{rc.SKOS}exactMatch> ?gn }} FILTER(STR(?a) < STR(?b)) "
-        f'FILTER(STRSTARTS(STR(?gn), "https://sws.geonames.org/")) '
-        f"FILTER NOT EXISTS {{ ?a <{OWL_DIFFERENT}> ?b }} }} ORDER BY ?a ?b LIMIT {int(limit)}",
-    )
+    rows = _one(store, "review-merges")[: max(0, int(limit))]
     items = []
     for a, b, gn in rows:
         info = {}
         for iri in (a, b):
-            found = _one(
-                store,
-                f"SELECT (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?country) WHERE {{ OPTIONAL {{ <{iri}> "
-                f"<{rc.RDFS_LABEL}> ?l }} OPTIONAL {{ <{iri}> <{KP}country> ?c }} }}",
-            )
+            found = _one(store, "label-country", {"entity": URIRef(iri)})
             info[iri] = {"id": iri, "label": found[0][0] if found else iri, "country": found[0][1] if found else None}
         pa, pb = _point(store, a), _point(store, b)
-        shared = _one(
-            store,
-            f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?t1 <{KP}party> <{a}> , ?x . ?t2 <{KP}party> <{b}> , ?x "
-            f"FILTER(?x != <{a}> && ?x != <{b}>) }}",
-        )
+        shared = _one(store, "shared-partners", {"a": URIRef(a), "b": URIRef(b)})
         items.append(
             {
                 "kind": "merge",
@@ -152,11 +144,7 @@ def queue(store, gaz: Gazetteer, limit: int = 100) -> list[dict[str, Any]]:  # n
 
 def _status_quads(store, item: str) -> list[ox.Quad]:  # noqa: ANN001
     g = ox.NamedNode(rc.GEONAMES_GRAPH)
-    rows = _one(
-        store,
-        f"SELECT ?p ?o WHERE {{ GRAPH <{rc.GEONAMES_GRAPH}> {{ <{item}> ?p ?o "
-        f"VALUES ?p {{ <{KP}status> <{KP}method> <{KP}confidence> }} }} }}",
-    )
+    rows = _one(store, "match-status", {"item": URIRef(item)})
     out = []
     for p, o in rows:
         obj = ox.Literal(o, datatype=ox.NamedNode(rc.XSD + "decimal")) if p.endswith("confidence") else ox.Literal(o)
@@ -168,7 +156,7 @@ def _match_of(store, item: str) -> str:  # noqa: ANN001
     if not item.startswith(rc.BASE + "id/match/"):
         raise ReviewError(f"no match {item} in the review queue")
     checked_iri(item, "item")
-    rows = _one(store, f"SELECT ?p WHERE {{ GRAPH <{rc.GEONAMES_GRAPH}> {{ <{item}> <{KP}place> ?p }} }}")
+    rows = _one(store, "match-place", {"item": URIRef(item)})
     if not rows:
         raise ReviewError(f"no match {item} in the review queue")
     return rows[0][0]
@@ -184,9 +172,7 @@ def decide_match(store, gaz: Gazetteer, item: str, accept: int | None) -> tuple[
     removed += [
         ox.Quad(s, ox.NamedNode(p), _term(o, lang, dt), g)
         for p, o, lang, dt in _one(
-            store,
-            f"SELECT ?p ?o (LANG(?o) AS ?lang) (DATATYPE(?o) AS ?dt) WHERE {{ GRAPH <{rc.GEONAMES_GRAPH}> "
-            f"{{ <{place}> ?p ?o }} VALUES ?p {{ {' '.join(f'<{p}>' for p in _PLACE_FACTS)} }} }}",
+            store, "place-facts", {"place": URIRef(place), "p": [URIRef(p) for p in _PLACE_FACTS]}
         )
     ]
     decimal = ox.NamedNode(rc.XSD + "decimal")

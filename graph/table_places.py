@@ -139,9 +139,11 @@ class Places:
         cc = country.iso2 if country else None
         cls = level or place_level(name)
         implied = cls if cls != "City" else None  # "Moscow Oblast" is a province, never the city of Moscow
-        match = self.rec.match(name, cc, lat=lat, lon=lon, gid=gid, level=implied) if self.rec else None
+        region = clean(spelling.rpartition(",")[0]) or None  # "Lower Saxony, Germany": a region hint
+        match = self.rec.match(name, cc, lat=lat, lon=lon, gid=gid, level=implied, region=region) if self.rec else None
         if match is not None and match.place is not None and (cc is None or match.place.cc == cc):
             place = match.place
+            cls = "Province" if place.level == 1 and not level else cls  # a first-level region (GeoNames ADM1)
             if country is None:
                 country = country_or_none(place.cc)
             return Party(
@@ -152,6 +154,8 @@ class Places:
             iri = self.known_subs[match.subdivision]
             return Party(iri, cls, cc or "", name, country.name if country else "", match, lat, lon, wikidata)
         slug = slugify(name)
+        if match is not None and match.candidates and not match.matched:  # undecided: never a candidate's IRI
+            slug = f"{slug}-unresolved"
         if level and level != place_level(name) and level != "City":
             slug = f"{slug}-{slugify(level)}"  # "Moscow" given as a Province is not the city of Moscow
         if match is not None and match.subdivision and not level:

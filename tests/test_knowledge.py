@@ -29,7 +29,8 @@ def test_the_shipped_data_satisfies_the_shapes(shipped):
 def test_the_shipped_data_has_one_graph_per_source_and_the_ontology(shipped):
     graphs = shipped.store.graphs()
     sources = [g for g in graphs if g.startswith("https://partnergraph.org/id/source/")]
-    assert len(sources) == 5
+    gazetteer = "https://partnergraph.org/id/source/geonames"  # the curated places' reconciliation (GeoNames)
+    assert len(sources) == 6 and gazetteer in sources  # the five seed documents and the gazetteer
     assert "https://partnergraph.org/ontology" in graphs
 
 
@@ -92,7 +93,7 @@ id:source\\/test-note {
 def test_stats_count_by_class_and_source(shipped):
     stats = shipped.stats()
     assert stats["by_class"]["https://partnergraph.org/ontology#TrainingCourse"] == 19
-    assert stats["by_class"]["https://partnergraph.org/ontology#SourceDocument"] == 5
+    assert stats["by_class"]["https://partnergraph.org/ontology#SourceDocument"] == 6  # five seeds and GeoNames
     assert stats["triples"] == sum(s["triples"] for s in stats["by_source"].values())
     assert stats["distinct_triples"] < stats["triples"]  # entities restated by several sources
 
@@ -100,7 +101,7 @@ def test_stats_count_by_class_and_source(shipped):
 def test_the_shipped_files_are_the_ontology_and_the_seed_graphs():
     names = [p.name for p in shipped_files()]
     assert names[:2] == ["partnergraph.ttl", "vocabularies.ttl"]
-    assert sum(name.endswith(".trig") for name in names) == 5
+    assert sum(name.endswith(".trig") for name in names) == 6  # five seed graphs and data/geonames-places.trig
 
 
 def test_shipped_data_that_breaks_the_shapes_stops_the_start(tmp_path: Path, monkeypatch):

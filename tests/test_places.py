@@ -59,6 +59,16 @@ def gid_of(store: Store, iri: str) -> set[str]:
 # -- the gazetteer and countries ----------------------------------------------------------------------------
 
 
+def test_the_index_is_kept_in_the_checkout_or_else_in_the_users_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("PARTNERGRAPH_GAZETTEER", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert gazetteer.default_folder() == gazetteer.ROOT / "var" / "gazetteer"
+    monkeypatch.setattr(gazetteer, "ROOT", tmp_path / "site-packages")  # installed: no pyproject.toml beside
+    assert gazetteer.default_folder() == tmp_path / "cache" / "partnergraph" / "gazetteer"
+    monkeypatch.setenv("PARTNERGRAPH_GAZETTEER", str(tmp_path / "mine"))
+    assert gazetteer.default_path().parent == tmp_path / "mine"
+
+
 def test_the_gazetteer_knows_names_in_many_languages(gaz):
     assert [p.id for p in gaz.places("München", "DE")] == [p.id for p in gaz.places("Munich", "DE")] == [2867714]
     assert gaz.places("수원시")[0].name == "Suwon"
@@ -377,3 +387,130 @@ def test_a_spelling_variant_is_only_proposed(rec):
     variant = rec.match("Gangneungg", "KR")
     assert variant.place is None and variant.method == "fuzzy-name+country"
     assert variant.candidates and "closest spelling" in variant.reason
+
+
+# -- regions, shipped reconciliation -------------------------------------------------------------------------
+
+
+def test_the_curated_places_ship_with_their_gazetteer_identity_names_and_coordinates():
+    kg = KnowledgeGraph.open("memory:")  # the shipped data alone: no reconcile, no import
+    gyeonggi = ID + "region/kr/gyeonggi-province"
+    assert f"{GN}1841610/" in gid_of(kg.store, gyeonggi)  # GeoNames' first-level region Gyeonggi-do
+    names = rows(kg.store, f"SELECT ?n WHERE {{ <{gyeonggi}> skos:altLabel ?n FILTER(LANG(?n) = 'ko') }}")
+    assert ("경기도",) in names
+    ((lat, lon),) = rows(kg.store, f"SELECT ?lat ?lon WHERE {{ <{gyeonggi}> geo:lat ?lat ; geo:long ?lon }}")
+    assert rc.distance_km(float(lat), float(lon), 37.27, 127.01) < 50  # within the province, around Seoul
+    how = rows(kg.store, f"SELECT ?h ?m WHERE {{ ?x kp:place <{gyeonggi}> ; kp:coordinateMethod ?h ; kp:method ?m }}")
+    assert how and "centroid" in how[0][0] and how[0][1].startswith("subdivision-name")
+    assert ("수원시",) in rows(kg.store, f"SELECT ?n WHERE {{ <{ID}region/kr/suwon> skos:altLabel ?n }}")
+    assert ("인천광역시",) in rows(kg.store, f"SELECT ?n WHERE {{ <{ID}region/kr/incheon> skos:altLabel ?n }}")
+
+
+def test_the_shipped_reconciliation_is_what_the_gazetteer_gives(gaz):
+    from graph.knowledge import DATA_DIR
+
+    shipped = DATA_DIR / rc.SHIPPED_FILE
+    assert rc.shipped_reconciliation(gaz) == shipped.read_bytes(), "run: python -m graph reconcile --shipped"
+
+
+def test_a_place_the_populated_places_lack_is_matched_to_its_municipality(rec):
+    botkyrka = rec.match("Botkyrka", "SE")  # a Swedish municipality: no populated place of that name
+    assert botkyrka.place is not None and botkyrka.place.level == 2
+    assert botkyrka.method == "region-name+country" and botkyrka.confidence >= 0.8
+    assert "centroid" in botkyrka.place.coordinates
+    assert rc.distance_km(botkyrka.place.lat, botkyrka.place.lon, 59.2, 17.83) < 15
+
+
+def test_a_province_gets_its_geonames_region_and_coordinates(rec):
+    saxony = rec.match("Saxony", "DE", level="Province")
+    assert saxony.subdivision == "DE-SN" and saxony.located.id == 2842566 and saxony.located.level == 1
+    assert rc.distance_km(saxony.located.lat, saxony.located.lon, 51.05, 13.35) < 60
+
+
+def test_a_region_hint_is_the_region_a_place_lies_in(rec):
+    izumi = rec.match("Izumi, Kagoshima", "JP")  # two Izumis: the one in Kagoshima Prefecture
+    assert izumi.place is not None and izumi.method.endswith("+region")
+    assert rc.distance_km(izumi.place.lat, izumi.place.lon, 32.09, 130.35) < 15
+
+
+def test_level_words_never_make_a_county_another_subdivision(rec):
+    columbia = rec.match("Columbia County", "US")
+    assert columbia.subdivision != "US-DC"  # 'District of Columbia' is not 'Columbia County'
+    spassky = rec.match("Spassky District", "RU")  # four Spassky districts: only one has a place to locate it
+    assert spassky.place is None
+
+
+def test_a_dashed_name_is_a_district_of_the_first_part():
+    assert rc.split_hint("Seoul – Gwangjin") == ("Gwangjin", "Seoul")
+    assert rc.split_hint("Halle (Saale)") == ("Halle", "Saale")
+
+
+def test_several_places_spelt_as_written_are_chosen_among_themselves(rec):
+    assert rec.match("Furth", "DE").place.name == "Furth"  # not Fürth, 30 times its size
+    clermont = rec.match("Clermont", "FR")  # the Clermont (Oise), not Clermont-Ferrand
+    assert clermont.place.name == "Clermont" and "exact-spelling" in clermont.method
+
+
+def test_a_hint_that_excludes_every_candidate_chooses_nothing(rec):
+    lengnau = rec.match("Lengnau, Aargau", "CH")  # the gazetteer's only Lengnau lies in Bern
+    assert lengnau.place is None and "Aargau" in lengnau.reason
+    wellington = rec.match("Wellington, Somerset", "GB")  # an unreadable hint is no licence to pick by size
+    assert wellington.place is None and len(wellington.candidates) >= 2
+
+
+def test_a_region_never_takes_the_iri_of_the_city_named_after_it(gaz):
+    state = gaz.region_by_iso("BR-SP")
+    assert rc.minted_iri(state, gaz, {}) == f"{ID}region/br/sao-paulo-{state.id}"
+    city = gaz.places("São Paulo", "BR")[0]
+    assert rc.minted_iri(city, gaz, {}) == f"{ID}region/br/sao-paulo"
+
+
+def test_an_undecided_place_never_takes_the_iri_of_a_candidate(kg, tmp_path):
+    table = "city1,country1,city2,country2\nSokol (Moscow),Russia,Lyon,France\nSokol,Russia,Turin,Italy\n"
+    import_table(kg.store, write(tmp_path, table), TWIN_MAP)
+    parties = {p for (p,) in rows(kg.store, "SELECT DISTINCT ?p WHERE { ?t kp:party ?p }")}
+    assert ID + "region/ru/sokol-unresolved" in parties  # six Sokols in Russia: for review
+    assert any(p.startswith(ID + "region/ru/sokol") and "unresolved" not in p for p in parties)
+
+
+@pytest.mark.parametrize(
+    ("name", "cc", "gazetteer_spelling"),
+    [
+        ("Pogranichny", "RU", "Pogranichnyy"),
+        ("Velykyi Bychkiv", "UA", "Velykyy Bychkiv"),
+        ("Hitachinaka", "JP", "Hitachi-Naka"),
+    ],
+)
+def test_another_romanisation_is_matched_for_review(rec, name, cc, gazetteer_spelling):
+    found = rec.match(name, cc)
+    assert found.place.name == gazetteer_spelling
+    assert found.method == "transliteration+country" and found.confidence < review.REVIEW_BELOW  # queued
+
+
+def test_a_spelling_one_letter_apart_is_only_proposed(rec):
+    filton = rec.match("Filton", "GB")  # Ilton is another village
+    assert filton.place is None and filton.method == "fuzzy-name+country" and filton.candidates
+
+
+def test_a_district_without_a_place_inside_is_identified_but_not_located(kg, tmp_path, rec):
+    gangdong = rec.match("Gangdong (Seoul)", "KR")  # not the town of Gangdong far away: Seoul's district
+    assert gangdong.place.name == "Gangdong-gu" and gangdong.place.level == 2 and gangdong.place.lat is None
+    table = "city1,country1,city2,country2\nGangdong (Seoul),South Korea,Lyon,France\n"
+    import_table(kg.store, write(tmp_path, table), TWIN_MAP)
+    (iri,) = {p for (p,) in rows(kg.store, f"SELECT ?p WHERE {{ ?p skos:exactMatch <{GN}{gangdong.place.id}/> }}")}
+    assert ("강동구",) in rows(kg.store, f"SELECT ?n WHERE {{ <{iri}> skos:altLabel ?n }}")
+    assert rows(kg.store, f"SELECT ?lat WHERE {{ <{iri}> geo:lat ?lat }}") == []  # no invented point
+    (how,) = rows(kg.store, f"SELECT ?h WHERE {{ ?m kp:place <{iri}> ; kp:coordinateMethod ?h }}")
+    assert how[0].startswith("none")
+
+
+def test_a_region_written_in_the_country_column_is_a_hint(kg, tmp_path):
+    table = 'city1,country1,city2,country2\nFriedland,"Lower Saxony, Germany",Lyon,France\n'
+    import_table(kg.store, write(tmp_path, table), TWIN_MAP)
+    (how,) = rows(kg.store, "SELECT ?m WHERE { ?x kp:matchedName 'Friedland' ; kp:method ?m }")
+    assert how[0].endswith("+region")  # three Friedlands in Germany: the one in Lower Saxony
+    ((lat, lon),) = rows(
+        kg.store,
+        "SELECT ?lat ?lon WHERE { ?x kp:matchedName 'Friedland' ; kp:place ?p . ?p geo:lat ?lat ; geo:long ?lon }",
+    )
+    assert rc.distance_km(float(lat), float(lon), 51.42, 9.92) < 15  # Friedland near Göttingen

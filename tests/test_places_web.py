@@ -80,3 +80,17 @@ def test_a_bearer_token_decides_and_errors_are_clear(app):
     item = next(i for i in client.get("/review?format=json").get_json()["items"] if "Zzyzxville" in i["name"])
     done = client.post("/review/decide", data={"action": "reject", "item": item["item"]}, headers=headers)
     assert done.status_code == 200 and done.get_json()["change"].startswith("https://partnergraph.org/id/change/")
+
+
+def test_candidate_regions_without_coordinates_are_shown_as_such(app, tmp_path):
+    table = tmp_path / "districts.csv"
+    table.write_text("city1,country1,city2,country2\nSpassky District,Russia,Lyon,France\n")  # four such raions
+    import_table(app.extensions["kg"].store, table, MAP)
+    page = app.test_client().get("/review?limit=200")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Spassky District" in html
+    assert "second-level region" in html and "no coordinates (no place lies inside it)" in html
+    data = app.test_client().get("/review?format=json&limit=200").get_json()
+    spassky = next(i for i in data["items"] if i["name"] == "Spassky District")
+    assert all(c["region_name"] for c in spassky["candidates"])  # the oblast each raion lies in, named
+    assert "region 73" not in html
