@@ -161,3 +161,22 @@ def test_a_store_that_cannot_be_read_answers_503_not_500() -> None:
 
     outcome = evaluate(Unreadable(), {**ASK})  # type: ignore[arg-type]
     assert outcome.status == "unavailable" and "Too many open files" in outcome.message
+
+
+def test_a_failure_inside_the_pool_is_an_outcome_logged_with_its_message_and_trace(
+    shipped_app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug of ours (what the race on the busy table raised) reaches the log with its message, not only Flask's."""
+    runner = shipped_app.extensions["sparql"]
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("dictionary changed size during iteration")
+
+    monkeypatch.setattr(runner.pool, "call", broken)
+    with caplog.at_level(logging.WARNING, logger="partnergraph.sparql"):
+        outcome = runner.run("ASK { ?s ?p ?o }")
+    assert outcome.status == "error" and "dictionary changed size" in outcome.message
+    assert any(r.exc_info for r in caplog.records)  # the trace
+    assert any(
+        "outcome=error" in r.getMessage() and "dictionary changed size" in r.getMessage() for r in caplog.records
+    )
