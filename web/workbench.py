@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
+from graph.labels import labels_of
 from graph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, shorten
 from graph.queries import NamedQuery, QueryError, get_query, named_queries
 from graph.store import StoreError
@@ -75,20 +76,8 @@ def _describe(query: NamedQuery) -> dict:
 
 
 def labels_for(iris: list[str]) -> dict[str, str]:
-    """rdfs:label (else skos:prefLabel, else dcterms:title) of each IRI, in one batched query."""
-    iris = [i for i in dict.fromkeys(iris) if _IRI.match(i)][:MAX_LABEL_IRIS]
-    if not iris:
-        return {}
-    values = " ".join(f"<{i}>" for i in iris)
-    sparql = (
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-        f"SELECT ?x (SAMPLE(COALESCE(?l, ?p, ?t)) AS ?label) WHERE {{ VALUES ?x {{ {values} }}\n"
-        "  OPTIONAL { ?x rdfs:label ?l } OPTIONAL { ?x skos:prefLabel ?p FILTER(langMatches(lang(?p), 'en')) }\n"
-        "  OPTIONAL { ?x dcterms:title ?t } } GROUP BY ?x"
-    )
-    return {x: label for x, label in kg().store.select_values(sparql) if label}
+    """rdfs:label (else skos:prefLabel, else dcterms:title) of each IRI, in batched queries (the library's)."""
+    return labels_of(kg(), [i for i in dict.fromkeys(iris) if _IRI.match(i)][:MAX_LABEL_IRIS])
 
 
 def entity_url(iri: str) -> str | None:
