@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
 import requests
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from .store import (
     RDF_FORMATS,
@@ -401,6 +401,15 @@ class RemoteStore(Store):
 
     def is_empty(self) -> bool:
         return not self.graphs()
+
+    def count(self) -> int:
+        """Distinct triples of the graphs shown: a staging graph (being written, or left by a failure) never counts."""
+        rows = list(self.select_values(store_query("distinct-triples-shown"), {"hidden": Literal(STAGING_GRAPHS)}))
+        return int(rows[0][0] or 0)
+
+    def quad_count(self) -> int:
+        """Statements of the graphs shown (a staging graph never counts)."""
+        return sum(self.quads_per_graph().values())
 
     def dump(self, fmt: str, graph: str | None = None) -> bytes:
         rdf = RDF_FORMATS[fmt][0]

@@ -137,6 +137,7 @@ def test_a_staging_graph_left_behind_is_never_shown(request, engine):
     assert store.graphs() == [TARGET.value]
     assert list(store.quads_per_graph()) == [TARGET.value]
     assert {q.graph_name for q in store.quads()} == {TARGET}
+    assert store.quad_count() == 3 and store.count() == 3
     store.close()
 
 
