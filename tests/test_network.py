@@ -170,18 +170,21 @@ def test_common_partners_and_partners_of_partners(net: nw.Network) -> None:
 def test_ego_network_with_limit(net: nw.Network) -> None:
     nodes, truncated = net.ego(GYEONGGI, 1, limit=100)
     assert set(nodes) == {GYEONGGI, LIAONING, GACHEON, HMU, KR, SPRING_KR, PROGRAM} and not truncated
-    # Best connected first (degree 4: the program, then Liaoning by IRI), cut at the limit.
-    assert net.ego(GYEONGGI, 1, limit=3) == ([GYEONGGI, PROGRAM, LIAONING], True)
+    # Most partners first (the program 4, Gacheon 3, then Liaoning 2: its other two links are containment, which
+    # makes no partner), cut at the limit.
+    assert net.ego(GYEONGGI, 1, limit=3) == ([GYEONGGI, PROGRAM, GACHEON], True)
     two, _ = net.ego(GYEONGGI, 2, limit=100)
     assert set(two[7:]) == {HANOI, CN, SPRING_CN, BACH_MAI, VN}  # the second ring: every other entity
 
 
 def test_rankings_degree_ties_and_betweenness(net: nw.Network) -> None:
     top = net.ranking("degree", 3)
+    # Partners only: where an entity is located and what it belongs to make no partner (Hanoi has two partners,
+    # Liaoning and Springfield; its three other links are containment).
     assert [(r["label"], r["score"]) for r in top] == [
-        ("Gyeonggi Province", 6),
-        ("Hanoi", 5),
-        ("Liaoning Province", 4),
+        ("Gyeonggi Province", 4),
+        ("Medical training program", 4),
+        ("Gacheon University", 3),
     ]
     assert net.tie_counts()[GYEONGGI] == 7  # six edges, one with both the MOU and containment
     # Betweenness over ties only, by hand: 12 entities, so pairs = 11*10/2 = 55. Liaoning lies on every shortest

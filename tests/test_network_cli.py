@@ -56,7 +56,7 @@ def test_partners_common_rank_search(store: KnowledgeGraph) -> None:
     rank = run(store, "rank", "--limit", "1").output.splitlines()
     assert rank[1].split() == [
         "1.",
-        "6",
+        "4",
         "Gyeonggi",
         "Province",
         "<https://partnergraph.org/id/region/kr/gyeonggi-province>",

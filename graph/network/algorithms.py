@@ -26,7 +26,13 @@ from networkx.algorithms.centrality.betweenness import (
     _single_source_shortest_path_basic,
 )
 
-from .base import BETWEENNESS_SAMPLES, EXACT_BETWEENNESS_MAX_NODES, LOUVAIN_MAX_EDGES, NetworkError
+from .base import (
+    BETWEENNESS_SAMPLES,
+    EXACT_BETWEENNESS_MAX_NODES,
+    LOUVAIN_MAX_EDGES,
+    STRUCTURAL_RELATIONS,
+    NetworkError,
+)
 
 #: What a hop costs when paths are ranked by meaning: a tie or a shared program or event is a partnership
 #: (1); a part-of or head-of link says who belongs to whom (1.5: a hospital of a university is nearly the
@@ -213,6 +219,23 @@ def partners_of_partners(graph: nx.Graph, node: str) -> dict[str, list[str]]:
     return second
 
 
+def partner_count(graph: nx.Graph, node: str) -> int:
+    """Distinct partners of ``node``: neighbours on an edge that is more than containment or membership.
+
+    >>> g = nx.Graph()
+    >>> g.add_edge("suwon", "cluj", relations=frozenset({"partnership"}))
+    >>> g.add_edge("suwon", "gyeonggi", relations=frozenset({"located-in"}))
+    >>> partner_count(g, "suwon"), partner_count(g, "gyeonggi")
+    (1, 0)
+    """
+    return sum(1 for data in graph.adj[node].values() if not data.get("relations", frozenset()) <= STRUCTURAL_RELATIONS)
+
+
+def partner_degrees(graph: nx.Graph) -> dict[str, int]:
+    """:func:`partner_count` of every entity (degree centrality over partnerships, not normalised)."""
+    return {node: partner_count(graph, node) for node in graph}
+
+
 def ego_nodes(
     graph: nx.Graph, node: str, radius: int = 1, limit: int = 200, rank: Callable[[str], Any] | None = None
 ) -> tuple[list[str], bool]:
@@ -220,7 +243,7 @@ def ego_nodes(
     best connected first, then by name), at most ``limit``. Returns (nodes, truncated)."""
     if node not in graph:
         return [node], False
-    rank = rank or (lambda n: (-graph.degree(n), n))
+    rank = rank or (lambda n: (-partner_count(graph, n), -graph.degree(n), n))
     limit = max(1, limit)
     seen = {node}
     order = [node]

@@ -65,11 +65,16 @@ ROLE_RELATION = {
     "head-of": "head-of",
 }
 
+#: Relations that say where an entity is or what it belongs to (containment, membership, leadership): they link
+#: entities but make no partners, so the partner counts (degree) and "best connected" leave them out.
+STRUCTURAL_RELATIONS = frozenset(ROLE_RELATION.values())
+
 #: Published measures the rankings compute, with what they mean (shown in the UI and the API).
 MEASURES: dict[str, dict[str, str]] = {
     "degree": {
         "label": "Partners (degree)",
-        "explanation": "How many distinct entities this one is directly tied to.",
+        "explanation": "How many distinct entities this one is directly tied to by a tie, a shared program or "
+        "event (where it is located and what it belongs to are not counted).",
         "reference": "Freeman, L. C. (1978). Centrality in social networks: conceptual clarification. "
         "Social Networks 1(3), 215-239.",
     },

@@ -331,7 +331,9 @@ class Network(NameSearch):
     ) -> tuple[list[str], bool]:
         """The entities within ``radius`` hops of ``node``, best connected first within a ring, at most
         ``limit``. Returns (nodes, truncated)."""
-        return algorithms.ego_nodes(self.view(filters), node, radius, limit, lambda n: (-self.graph.degree(n), n))
+        graph = self.graph
+        rank = lambda n: (-algorithms.partner_count(graph, n), -graph.degree(n), n)  # noqa: E731
+        return algorithms.ego_nodes(self.view(filters), node, radius, limit, rank)
 
     def _label_key(self, node: str) -> tuple[str, str]:
         return (self.graph.nodes[node].get("label") or "", node)
@@ -339,8 +341,9 @@ class Network(NameSearch):
     # -- measures ------------------------------------------------------------------------------------------
 
     def degree(self, filters: Filters | None = None) -> dict[str, int]:
-        """Distinct partners of every entity (degree centrality, not normalised)."""
-        return dict(self.view(filters).degree())
+        """Distinct partners of every entity (degree centrality over partnerships, not normalised): where an
+        entity is located and what it belongs to are links, not partners."""
+        return algorithms.partner_degrees(self.view(filters))
 
     def tie_counts(self, filters: Filters | None = None) -> dict[str, int]:
         """Ties and links of every entity."""

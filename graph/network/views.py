@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from .algorithms import partner_count
 from .base import RELATIONS, local_name
 from .filters import DATED_GROUPS, Filters, node_years, relations_of
 
@@ -127,7 +128,7 @@ def subgraph_json(
     out_nodes = []
     for n in keep:
         item = node_json(net, n)
-        item["degree"] = net.graph.degree(n)
+        item["degree"] = partner_count(net.graph, n)
         if n in layout:
             item["x"], item["y"] = layout[n]
         out_nodes.append(item)
@@ -143,8 +144,8 @@ def subgraph_json(
 
 def overview(graph: nx.Graph, limit: int = 2000) -> tuple[list[str], bool]:
     """The entities the explorer opens with: all of them when there are at most ``limit``, else the
-    ``limit`` best connected. Returns (nodes, truncated)."""
-    nodes = sorted(graph.nodes, key=lambda n: (-graph.degree(n), n))
+    ``limit`` best connected (most partners, then most links). Returns (nodes, truncated)."""
+    nodes = sorted(graph.nodes, key=lambda n: (-partner_count(graph, n), -graph.degree(n), n))
     if len(nodes) <= limit:
         return nodes, False
     return nodes[:limit], True
