@@ -22,9 +22,12 @@ method, confidence, the name matched and the status (``auto``, ``review``, ``acc
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pycountry
 import pyoxigraph as ox
@@ -46,6 +49,12 @@ DCT = "http://purl.org/dc/terms/"
 NEAR_KM = 50.0
 DOMINANT = 5.0
 LIKELY = 3.0
+TERRITORIES: dict[str, list[str]] = {
+    k: v
+    for k, v in json.loads((Path(__file__).parent.parent / "data" / "territories.json").read_text()).items()
+    if k[0] != "_"
+}
+TERRITORY_METHOD = "name+territory of the stated country"
 SUBDIVISION_LEVELS = {"Province", "County", "Region", "District"}
 _SUFFIXES = re.compile(
     r"(?i)[\s-]+(city|metropolitan city|special city|municipality|town|si|shi|gun|gu|ku|qu|province|prefecture|"
@@ -187,6 +196,11 @@ class Reconciler:
         if cc == "KR":  # GeoNames writes most Korean cities and counties with their suffix: Yeongcheon-si
             variants += tuple(f"{core(bare)}-{suffix}" for suffix in ("si", "gun", "gu"))
         candidates, primary_ids, used = self._candidates(variants, cc)
+        if not candidates and cc in TERRITORIES and level not in SUBDIVISION_LEVELS:
+            for territory in TERRITORIES[cc]:  # "Saint-Denis, France": GeoNames files it under RE
+                there = self.match(name, territory, lat=lat, lon=lon, region=region)
+                if there.place is not None and there.confidence > 0:
+                    return dataclasses.replace(there, method=TERRITORY_METHOD, confidence=there.confidence - 0.1)
         if not candidates:
             sub = self._subdivision(name, bare, cc) if level in (None, "", "City", "MetropolitanCity") else None
             if sub is not None:

@@ -514,3 +514,11 @@ def test_a_region_written_in_the_country_column_is_a_hint(kg, tmp_path):
         "SELECT ?lat ?lon WHERE { ?x kp:matchedName 'Friedland' ; kp:place ?p . ?p geo:lat ?lat ; geo:long ?lon }",
     )
     assert rc.distance_km(float(lat), float(lon), 51.42, 9.92) < 15  # Friedland near Göttingen
+
+
+def test_a_town_of_an_overseas_territory_given_as_its_country_is_found_there(rec):
+    le_tampon = rec.match("Le Tampon", "FR")  # GeoNames files Réunion under RE, the table says France
+    assert le_tampon.place is not None and le_tampon.place.cc == "RE"
+    assert le_tampon.method == rc.TERRITORY_METHOD
+    assert le_tampon.confidence < rec.match("Le Tampon", "RE").confidence
+    assert rec.match("Saint-Denis", "FR").place.cc == "FR"  # a homonym in the stated country itself wins
