@@ -5,9 +5,11 @@ A header is a run of comment lines at the top of the file::
     # title: Agreements of an entity
     # description: Every agreement the entity is a party to, with its kind and date.
     # param: entity iri "https://partnergraph.org/id/region/kr/gyeonggi-province" The entity.
+    # label: entity Entity
     # column: partnerLabel Partner
 
-A ``column`` line gives a result variable its human header (pages show it instead of the variable's name; a
+A ``label`` line gives a parameter its human label on forms (else the name spelled out). A ``column`` line gives
+a result variable its human header (pages show it instead of the variable's name; a
 variable without one is spelled out by :func:`column_label`).
 
 A parameter is written ``$name`` in the query. Left unbound, it is an ordinary variable (the query runs
@@ -57,6 +59,11 @@ class NamedQuery:
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
     columns: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    labels: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def param_label(self, name: str) -> str:
+        """The label of a parameter on forms: the ``# label:`` line's text, else the name spelled out."""
+        return dict(self.labels).get(name) or column_label(name)
 
     def column_label(self, variable: str) -> str:
         """The header of a result column: the ``# column:`` line's label, else the variable spelled out."""
@@ -118,7 +125,7 @@ def term_for(param: Param, value: str) -> str:
 
 def parse_header(name: str, text: str) -> NamedQuery:
     """Read the ``# key: value`` header of a ``.rq`` text."""
-    title, description, params, columns = name, "", [], []
+    title, description, params, columns, labels = name, "", [], [], []
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -135,12 +142,12 @@ def parse_header(name: str, text: str) -> NamedQuery:
             if not match or match.group(2) not in _PARAM_KINDS:
                 raise QueryError(f'{name}.rq: bad param line {value!r} (want: name kind "default" description)')
             params.append(Param(match.group(1), match.group(2), match.group(3), match.group(4)))
-        elif key == "column":
+        elif key in ("column", "label"):
             match = re.match(r"[?$]?(\w+)\s+(.+)", value)
             if not match:
-                raise QueryError(f"{name}.rq: bad column line {value!r} (want: variable Header text)")
-            columns.append((match.group(1), match.group(2).strip()))
-    return NamedQuery(name, title, description, text, tuple(params), tuple(columns))
+                raise QueryError(f"{name}.rq: bad {key} line {value!r} (want: name Label text)")
+            (columns if key == "column" else labels).append((match.group(1), match.group(2).strip()))
+    return NamedQuery(name, title, description, text, tuple(params), tuple(columns), tuple(labels))
 
 
 @cache

@@ -84,3 +84,21 @@ def test_the_page_and_its_json_twin_show_the_header_labels(client: FlaskClient) 
     assert 'title="?partnerLabel"' in page.text  # the variable stays at hand for whoever writes SPARQL
     doc = client.get("/query/partners.json", query_string=args).json
     assert doc["labels"]["partnerLabel"] == "Partner's name" and doc["columns"][1] == "partnerLabel"
+
+
+def test_a_parameter_takes_its_label_line_or_its_name_spelled_out() -> None:
+    query = parse_header(
+        "q", "# param: year year Any year.\n# param: kindIri iri\n# label: year Year signed\nSELECT * {}"
+    )
+    assert query.param_label("year") == "Year signed" and query.param_label("kindIri") == "Kind iri"
+    with pytest.raises(QueryError, match="bad label line"):
+        parse_header("q", "# label: lonely\nSELECT * {}")
+
+
+def test_the_forms_show_parameter_labels_not_names(client: FlaskClient) -> None:
+    page = client.get("/query/ties")
+    assert page.status_code == 200
+    assert ">Year signed <span" in page.text and ">Kind of tie <span" in page.text
+    assert ">year <span" not in page.text and 'name="year"' in page.text  # the field keeps its parameter name
+    gallery = client.get("/query")
+    assert ">Start year <span" in gallery.text and ">year <span" not in gallery.text

@@ -68,7 +68,13 @@ def _describe(query: NamedQuery) -> dict:
         "description": query.description,
         "query": query.text,
         "params": [
-            {"name": p.name, "kind": p.kind, "default": p.default or "", "description": p.description}
+            {
+                "name": p.name,
+                "label": query.param_label(p.name),
+                "kind": p.kind,
+                "default": p.default or "",
+                "description": p.description,
+            }
             for p in query.params
         ],
         "url": url_for("workbench.named", name=query.name),
