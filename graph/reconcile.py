@@ -14,6 +14,8 @@ Rules (in order; docs/places.md explains them with their limits):
    review); otherwise none is chosen: the place stays its own entity and goes to the review queue with its
    candidates. Without a country the confidence is 0.15 lower and the same rules apply.
 6. Provinces, counties and regions are matched to ISO 3166-2 subdivisions by name in any language.
+7. No place of the name in the stated country: the same rules in its dependent territories (``data/territories.json``:
+   "Saint-Denis, France" is GeoNames' RE), method ``name+territory of the stated country``, confidence 0.1 lower.
 
 Matches become RDF in the gazetteer graph (:data:`GEONAMES_GRAPH`): ``skos:exactMatch`` the GeoNames IRI,
 ``geo:lat``/``geo:long``, ISO codes, language-tagged ``skos:altLabel`` names and a ``kp:Match`` node with the
