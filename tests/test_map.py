@@ -252,3 +252,12 @@ def test_vendored_map_files_are_served_from_static(client: FlaskClient) -> None:
 
 def test_geo_doctests() -> None:
     assert doctest.testmod(geo).failed == 0
+
+
+def test_shipped_curated_organisations_in_gyeonggi_are_drawn_at_the_province() -> None:
+    from server import create_app
+
+    rows = places_of(create_app().test_client().get("/api/map/places").get_json())
+    province = rows[GYEONGGI]  # a first-level region placed by the centroid of its GeoNames places
+    office = rows[ID + "org/gyeonggi-provincial-office"]  # no coordinates of its own: located in the province
+    assert office[8] == "id:region/kr/gyeonggi-province" and office[2:4] == province[2:4]
