@@ -29,7 +29,6 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pycountry
 import pyoxigraph as ox
@@ -39,6 +38,7 @@ from .gazetteer import Gazetteer, Place, script_language
 from .namespaces import BASE, KP
 from .normalize import clean, fold, slugify
 from .queries import query_text
+from .resources import resource
 
 GEONAMES_GRAPH = BASE + "id/source/geonames"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -52,9 +52,7 @@ NEAR_KM = 50.0
 DOMINANT = 5.0
 LIKELY = 3.0
 TERRITORIES: dict[str, list[str]] = {
-    k: v
-    for k, v in json.loads((Path(__file__).parent.parent / "data" / "territories.json").read_text()).items()
-    if k[0] != "_"
+    k: v for k, v in json.loads(resource("data", "territories.json").read_text("utf-8")).items() if k[0] != "_"
 }
 TERRITORY_METHOD = "name+territory of the stated country"
 SUBDIVISION_LEVELS = {"Province", "County", "Region", "District"}
