@@ -265,6 +265,37 @@ def test_a_dead_zygote_is_replaced_and_the_query_answered() -> None:
         runner.close()
 
 
+def test_a_repeated_text_is_scanned_once_per_version_of_the_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.sandbox import runner as runner_module
+
+    scanned: list[str] = []
+    scan = runner_module.check_query
+
+    def counting(text: str, *args: object, **kwargs: object):
+        scanned.append(text)
+        return scan(text, *args, **kwargs)
+
+    monkeypatch.setattr(runner_module, "check_query", counting)
+    store = open_store("memory:")
+    store.add_data(big_graph(10), "trig")
+    runner = QueryRunner(store, workers=1, cache_mb=0)  # no result cache: every run goes to a worker
+    try:
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        for _ in range(3):
+            assert json.loads(runner.run(count).body)["results"]["bindings"][0]["n"]["value"] == "10"
+        assert scanned == [count]
+        # A refusal is said (and scanned) every time; a new graph makes the texts scanned again.
+        service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+        assert [runner.run(service).status for _ in range(2)] == ["refused", "refused"]
+        assert scanned.count(service) == 2
+        store.add_data(b"<urn:g2> { <urn:x> <urn:p> <urn:y> . }", "trig")
+        runner.refresh()
+        assert json.loads(runner.run(count).body)["results"]["bindings"][0]["n"]["value"] == "11"
+        assert scanned.count(count) == 2
+    finally:
+        runner.close()
+
+
 def test_on_disk_store_runs_in_forked_workers(tmp_path) -> None:
     store = open_store(f"oxigraph:{tmp_path / 'db'}")
     store.add_data(big_graph(500), "trig")

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
 
 from graph.namespaces import BASE
-from graph.sandbox import Outcome, QueryRefused, QueryRunner, check_query
+from graph.sandbox import Outcome, QueryRefused, QueryRunner
 from graph.sandbox.runner import INLINE_GUARD_CHARS
 from graph.sandbox.workers import default_workers
 from graph.store import RDF_FORMATS
@@ -241,7 +241,7 @@ def sparql() -> Response:
     checked = None  # a long text is read by the guard in a worker (see QueryRunner.run)
     if len(query) <= INLINE_GUARD_CHARS or not runner().store.capabilities.embedded:
         try:
-            checked = check_query(query, runner().graphs(), int(current_app.config["MAX_QUERY_DEPTH"]))
+            checked = runner().check(query)
         except QueryRefused:
             pass  # the runner refuses it, logged, with the same message
     fmt_values = [v.strip().lower() for v in params.get("format", [])]

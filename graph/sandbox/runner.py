@@ -12,7 +12,9 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import logging
+import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 import pyoxigraph as ox
@@ -40,6 +42,9 @@ log = logging.getLogger("partnergraph.sparql")
 #: Query texts longer than this are read by the guard in a worker, not in the server process (a 256 KB text
 #: takes the scanner about a second of CPU on a busy machine).
 INLINE_GUARD_CHARS = 16 * 1024
+#: The guard's readings of this many texts are kept (a dashboard or a shared link asks the same text again and
+#: again: it is scanned once per version of the store's graphs); at most 16 KB each, so at most 4 MB.
+CHECKED_KEPT = 256
 
 
 class UpdateRefused(Exception):
@@ -81,6 +86,8 @@ class QueryRunner:
         self.update_timeout = update_timeout
         self.size = max(1, workers)
         self._graphs: set[str] | None = None
+        self._checked: OrderedDict[str, tuple[set[str], Checked]] = OrderedDict()
+        self._checked_lock = threading.Lock()
         self._snapshot = getattr(store, "generation", None)
         wait = min(timeout, 2.0) if queue_wait is None else queue_wait
         self.pool = Pool(
@@ -119,6 +126,22 @@ class QueryRunner:
             self._graphs = set(self.store.graphs())
         return self._graphs
 
+    def check(self, sparql: str) -> Checked:
+        """The guard's reading of a query text (raises :class:`QueryRefused`), kept for repeated texts while the
+        store's graphs stay the same (a refusal is not kept: it is said again, logged, each time)."""
+        graphs = self.graphs()
+        kept = self._checked.get(sparql)
+        if kept is not None and kept[0] is graphs:
+            return kept[1]
+        checked = check_query(sparql, graphs, self.max_depth)
+        slim = dataclasses.replace(checked, tokens=[])  # the tokens are the guard's own: not kept
+        with self._checked_lock:
+            self._checked[sparql] = (graphs, slim)
+            self._checked.move_to_end(sparql)
+            while len(self._checked) > CHECKED_KEPT:
+                self._checked.popitem(last=False)
+        return slim
+
     # -- queries ---------------------------------------------------------------------------------------------
 
     def run(
@@ -146,7 +169,7 @@ class QueryRunner:
             if in_worker:  # a long text is read by the guard in the worker, under its time and memory limits
                 checked = Checked("")
             elif checked is None:
-                checked = check_query(sparql, self.graphs(), self.max_depth)
+                checked = self.check(sparql)
             for iri in [*(default_graphs or []), *(named_graphs or [])]:
                 if iri not in self.graphs():
                     raise QueryRefused(f"<{iri}>: no such graph in this store (this endpoint never fetches graphs)")
