@@ -554,3 +554,14 @@ def test_what_the_sources_said_only_in_words_links_entities_in_the_projection(sh
     assert roles == {"perpetrator"}
     assert {link["role"] for link in net.graph.edges[halted, attack]["links"]} == {"halted-by"}
     assert ID + "region/kr/yeonpyeong-island" in net.graph[attack]  # where it happened
+
+
+def test_the_fingerprint_counts_every_quad_as_the_store_does() -> None:
+    import pyoxigraph as ox
+
+    kg = KnowledgeGraph.open("memory:", load_shipped=False)
+    kg.store.add_data((DATA / "network.trig").read_bytes(), "trig")
+    kg.store.native.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), ox.DefaultGraph()))
+    # Counted by a query (other threads run meanwhile), it is the store's own count, the default graph included.
+    assert nw.projection.quad_count(kg) == kg.store.quad_count() > 1
+    assert nw.projection.fingerprint(kg)[1] == kg.store.quad_count()
