@@ -16,6 +16,7 @@ T2 is one three-party MOU (Gyeonggi, Gacheon University, Hanoi Medical Universit
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -403,6 +404,7 @@ def test_after_a_restart_the_background_work_waits_for_a_pause_in_the_questions(
         assert not holder.wait_settled(0.5)
     assert holder.wait_settled(120)  # the questions pause
     assert type(net.graph._adj) is dict  # made whole, then its measures started
+    assert gc.get_freeze_count() > 0  # and kept out of the collector's full walks
     assert net.measures.wait("betweenness", timeout=120)["status"] == "ready"
 
 

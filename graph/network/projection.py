@@ -8,6 +8,7 @@ in the background after a write while readers keep the old one.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -99,6 +100,7 @@ class Projection:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._listeners: list[Callable[[Network], None]] = []
+        self._frozen = False
 
     @property
     def ready(self) -> bool:
@@ -163,6 +165,7 @@ class Projection:
                 self._rebuild()
             else:
                 persist.fill(net)
+                self._freeze()
                 self._measures(net)
         except Exception:  # noqa: BLE001 - a failed check leaves the loaded projection in place
             log.exception("checking the persisted network projection failed")
@@ -202,6 +205,7 @@ class Projection:
         self.built_in = time.perf_counter() - start
         saved = self.path is not None and stamp is not None and self._save(net, stamp)  # before anyone touches it
         self._publish(net, stamp, saved=saved)
+        self._freeze()
         return net
 
     def _publish(self, net: Network, stamp: Any, measures: bool = True, saved: bool = True) -> None:
@@ -217,14 +221,26 @@ class Projection:
             self._measures(net)
             self.settled.set()
         previous, self.current = self.current, net
-        if previous is not None and previous is not net and previous._measures is not None:
-            previous._measures.close()  # its measure process ends: the store has changed
+        if previous is not None and previous is not net:
+            gc.unfreeze()  # the old projection can be collected (see :meth:`_freeze`)
+            if previous._measures is not None:
+                previous._measures.close()  # its measure process ends: the store has changed
         self.checked = time.monotonic()
         for listener in self._listeners:
             try:
                 listener(net)
             except Exception:  # noqa: BLE001 - a listener's failure must not lose the projection
                 log.exception("a network listener failed")
+
+    def _freeze(self) -> None:
+        """Keep the cyclic collector off the projection once it is whole: a full collection walks every object
+        with the interpreter held (170 ms at 1.44 M statements, about 2 s at 14.4 M: every request stalls), and
+        the projection's millions of dicts never become garbage while current. A replaced one is unfrozen when
+        the new one is published, and collected here once before the new freeze."""
+        if self._frozen:
+            gc.collect()
+        gc.freeze()
+        self._frozen = True
 
     def _measures(self, net: Network) -> None:
         if self.precompute:
