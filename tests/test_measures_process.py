@@ -62,7 +62,7 @@ def test_a_measure_is_computed_in_another_process_which_reports_progress_and_is_
     monkeypatch.setattr(Measures, "_said", listen)
     graph = nx.relabel_nodes(nx.barabasi_albert_graph(400, 2, seed=7), str)
     net = nw.Network(graph)
-    ready = net.measures.wait("betweenness", timeout=300)
+    ready = net.measures.wait("betweenness", timeout=900)
     assert ready["status"] == "ready" and ready["scores"] == pytest.approx(nx.betweenness_centrality(graph))
     kinds = [kind for kind, *_ in said]
     assert kinds[0] == "start" and kinds[-1] == "done" and kinds.count("progress") >= 10
@@ -92,7 +92,7 @@ def test_a_new_version_of_the_data_ends_the_measure_process_of_the_old_one(
     assert until(lambda: not running(child))  # the old version's process is ended and reaped
     assert old.measures.status("betweenness")["status"] != "ready"  # and nothing of it is kept as ready
     gate.touch()
-    assert new.measures.wait("betweenness", timeout=300)["status"] == "ready"
+    assert new.measures.wait("betweenness", timeout=900)["status"] == "ready"
 
 
 def test_the_server_answers_while_a_measure_computes_and_its_process_dies_with_it(tmp_path: Path) -> None:

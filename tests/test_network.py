@@ -405,7 +405,7 @@ def test_after_a_restart_the_background_work_waits_for_a_pause_in_the_questions(
     assert holder.wait_settled(120)  # the questions pause
     assert type(net.graph._adj) is dict  # made whole, then its measures started
     assert gc.get_freeze_count() > 0  # and kept out of the collector's full walks
-    assert net.measures.wait("betweenness", timeout=120)["status"] == "ready"
+    assert net.measures.wait("betweenness", timeout=600)["status"] == "ready"
 
 
 @pytest.mark.parametrize("damage", ["flipped byte", "truncated", "old format", "other store"])
@@ -448,10 +448,10 @@ def test_measures_are_computed_in_the_background_and_persisted(tmp_path: Path) -
     kg = KnowledgeGraph.open(url, load_shipped=False)
     kg.store.add_data((DATA / "network.trig").read_bytes(), "trig")
     net = nw.Projection(kg, nw.projection.cache_file(kg)).get()
-    ready = net.measures.wait("betweenness", timeout=120)
+    ready = net.measures.wait("betweenness", timeout=600)
     assert ready["status"] == "ready" and ready["method"].startswith("exact")
     assert ready["scores"] == pytest.approx(nx.betweenness_centrality(net.graph))
-    net.measures.wait("communities", timeout=120)
+    net.measures.wait("communities", timeout=600)
     kg.store.close()
     again = KnowledgeGraph.open(url, load_shipped=False)
     loaded = nw.Projection(again, nw.projection.cache_file(again), precompute=False, quiet_seconds=0).get()

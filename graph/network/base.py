@@ -138,7 +138,8 @@ def local_name(iri: str) -> str:
     >>> local_name("https://partnergraph.org/ontology#Province")
     'Province'
     """
-    return re.split(r"[#/]", iri.rstrip("/"))[-1]
+    iri = iri.rstrip("/")
+    return iri[max(iri.rfind("#"), iri.rfind("/")) + 1 :]
 
 
 def year_of(date: str | None) -> int | None:

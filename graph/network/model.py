@@ -55,6 +55,7 @@ class Network(NameSearch):
     labels: dict[str, list[str]] = field(default_factory=dict)
     concept_labels: dict[str, str] = field(default_factory=dict)
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _partner_counts: dict[str, int] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: Where the background measures of this version are persisted, and the fingerprint of the data.
     measures_file: Path | None = field(default=None, repr=False)
@@ -71,6 +72,7 @@ class Network(NameSearch):
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._cache = {}
+        self._partner_counts = {}
         self._lock = threading.Lock()
         self.measures_file = self.stamp = self.source = self._measures = None
 
@@ -338,8 +340,16 @@ class Network(NameSearch):
         """The entities within ``radius`` hops of ``node``, best connected first within a ring, at most
         ``limit``. Returns (nodes, truncated)."""
         graph = self.graph
-        rank = lambda n: (-algorithms.partner_count(graph, n), -graph.degree(n), n)  # noqa: E731
+        rank = lambda n: (-self.partner_count(n), -graph.degree(n), n)  # noqa: E731
         return algorithms.ego_nodes(self.view(filters), node, radius, limit, rank)
+
+    def partner_count(self, node: str) -> int:
+        """Distinct partners of ``node`` in the whole projection (:func:`algorithms.partner_count`), counted once
+        per entity: the explorer ranks and sizes every neighbour of a hub by it."""
+        found = self._partner_counts.get(node)
+        if found is None:
+            found = self._partner_counts[node] = algorithms.partner_count(self.graph, node)
+        return found
 
     def _label_key(self, node: str) -> tuple[str, str]:
         return (self.graph.nodes[node].get("label") or "", node)

@@ -128,7 +128,7 @@ def subgraph_json(
     out_nodes = []
     for n in keep:
         item = node_json(net, n)
-        item["degree"] = partner_count(net.graph, n)
+        item["degree"] = net.partner_count(n)
         if n in layout:
             item["x"], item["y"] = layout[n]
         out_nodes.append(item)
