@@ -37,8 +37,9 @@ def store_version(kg: KnowledgeGraph) -> Any:
 
 
 def fingerprint(kg: KnowledgeGraph) -> tuple:
-    """What the data looked like: its named graphs and its number of quads (one count of the store; the change
-    log's own graph grows with every edit, so an edit made by another process while the app was down shows)."""
+    """What the data looked like: its named graphs and its number of quads (the change log's own graph grows with
+    every edit, so an edit made by another process while the app was down shows). The count is read from beside
+    an on-disk store while the engine's files are unchanged (:mod:`graph.store_count`): no scan at a restart."""
     return (tuple(kg.store.graphs()), kg.store.quad_count())
 
 
