@@ -78,6 +78,8 @@ class Match:
     reason: str = ""
     #: the GeoNames region of a matched ISO 3166-2 subdivision (its identity, names and coordinates)
     region: Place | None = None
+    #: the row's own evidence (its coordinates, its region hint) rules every candidate out
+    ruled_out: bool = False
 
     @property
     def located(self) -> Place | None:
@@ -220,7 +222,7 @@ class Reconciler:
             d, *_, best = near[0]
             if d > NEAR_KM:
                 reason = f"the nearest {name!r} is {d:.0f} km from the given point"
-                return Match(name, candidates=candidates, distance_km=d, reason=reason)
+                return Match(name, candidates=candidates, distance_km=d, reason=reason, ruled_out=True)
             return Match(name, best, None, f"{method}+coordinates", 0.97 if d <= 10 else 0.9, candidates, d)
         if hint and (used != name or region):  # a region the table gives apart ("Lower Saxony, Germany") counts too
             candidates, method, why = self._near_hint(candidates, hint, cc, method)
@@ -229,7 +231,7 @@ class Reconciler:
                 return (
                     district
                     if district and district.matched
-                    else Match(name, candidates=self._candidates(variants, cc)[0], reason=why)
+                    else Match(name, candidates=self._candidates(variants, cc)[0], reason=why, ruled_out=True)
                 )
         penalty = 0.0 if cc else 0.15
         written = [p for p in candidates if p.name == bare or p.name == name]
@@ -263,6 +265,10 @@ class Reconciler:
             return Match(name, first, None, method + "+population", 0.8 - penalty, candidates)
         if first.population >= LIKELY * max(second.population, 1):  # likely, and queued for an editor's look
             return Match(name, first, None, method + "+population", 0.7 - penalty, candidates)
+        twice = _one_place_listed_twice(candidates, primary_ids)
+        if twice is not None:  # GeoNames lists a town and its seat (Sioux Lookout, Viimsi) a few km apart
+            why = f"the {len(candidates)} GeoNames entries of this name lie within {SAME_PLACE_KM:.0f} km in one region"
+            return Match(name, twice, None, method + "+same-place", 0.8 - penalty, candidates, reason=why)
         return Match(
             name, candidates=candidates, reason=f"{len(candidates)} places share this name" + _in(cc) + "; pick one"
         )
@@ -427,6 +433,23 @@ class Reconciler:
             for code, key in self.gaz.db.execute("SELECT DISTINCT code, key FROM subdivision WHERE cc = ?", (cc,)):
                 index.setdefault(core(key), set()).add(code)  # keys are folded already
         return [(code, cc) for code in sorted(index.get(fold(core(name)), ()))]
+
+
+SAME_PLACE_KM = 10.0
+
+
+def _one_place_listed_twice(candidates: list[Place], own: set[int]) -> Place | None:
+    """The most populous candidate bearing the name as its own, when all the candidates lie in one first-level
+    region within 10 km of it (one place GeoNames lists twice, not homonyms); else None."""
+    first = next((p for p in candidates if p.id in own and not p.level and p.lat is not None), None)
+    if first is None:  # "Heusden-Zolder" is the name of neither Heusden nor Zolder: a merged municipality
+        return None
+    for p in candidates:
+        if p.level or p.lat is None or (p.cc, p.admin1) != (first.cc, first.admin1):
+            return None
+        if distance_km(first.lat, first.lon, p.lat, p.lon) > SAME_PLACE_KM:
+            return None
+    return first
 
 
 _ARTICLES = frozenset("l le la les the el il lo los las de di der die das".split())

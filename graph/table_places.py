@@ -184,17 +184,18 @@ class Places:
         may name two homonyms; only when exactly one candidate shares a partner (``+shared-partner``)."""
         numbers = mapping.parties()
         resolved = [(row, [self.party(row, mapping, n) for n in numbers]) for row in rows]
-        ties: dict[str, dict[str, int]] = {}  # entity -> partner entity -> the first row tying them
+        ties: dict[str, dict[str, int]] = {}  # entity decided by its own row's evidence -> matched partner -> row
         for row, parties in resolved:
-            iris = [p.iri for p in parties if isinstance(p, Party)]
-            for a in iris:
-                for b in iris:
-                    if a != b:
-                        ties.setdefault(a, {}).setdefault(b, row.number)
+            good = [p for p in parties if isinstance(p, Party) and p.match is not None and p.match.matched]
+            for a in good:
+                if _decided_by_its_row(a.match):
+                    for b in good:
+                        if b.iri != a.iri:
+                            ties.setdefault(a.iri, {}).setdefault(b.iri, row.number)
         for row, parties in resolved:
             for n, party in zip(numbers, parties, strict=True):
                 m = party.match if isinstance(party, Party) else None
-                if m is None or m.matched or not m.candidates or m.method == "homonym-pair":
+                if m is None or m.matched or m.ruled_out or not m.candidates or m.method == "homonym-pair":
                     continue
                 others = [p for p in parties if isinstance(p, Party) and p is not party]
                 support = {}
@@ -234,6 +235,15 @@ class Places:
         other = next(p for p in m.candidates if p.id != m.place.id)
         match = rc.Match(m.name, other, None, "homonym-pair", 0.5, m.candidates)
         return Party(self.iri_of(other), party.cls, other.cc, party.spelling, party.country_name, match)
+
+
+_GUESSES = ("+population", "+longer-name", "+exact-spelling", "+shared-partner", "homonym-pair")
+
+
+def _decided_by_its_row(match: rc.Match) -> bool:
+    """Whether a match was decided by what its row says (a unique name, a region hint, coordinates, an id), not by
+    size or spelling among homonyms: only such a place lends its identity to a homonym sharing its partner."""
+    return match.confidence >= 0.85 and not any(word in match.method for word in _GUESSES)
 
 
 def kind_names(store: Store) -> dict[str, str]:

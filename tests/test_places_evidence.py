@@ -178,3 +178,24 @@ def test_one_tie_listed_from_both_sides_is_one_tie(kg, tmp_path):
         "?m kp:place ?p ; kp:matchedName ?name FILTER(STRSTARTS(?name, 'Vernouillet')) } GROUP BY ?t",
     )
     assert sorted(int(n) for _, n in ties) == [1, 2, 2]  # Trumau and Cheddar twice (both sides), Canoinhas once
+
+
+# -- one place listed twice --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "cc"), [("Sioux Lookout", "CA"), ("Viimsi", "EE"), ("Mondoñedo", "ES")])
+def test_one_place_listed_twice_by_geonames_is_one_place(rec, name, cc):
+    found = rec.match(name, cc)  # two GeoNames entries of this name a few km apart in one region
+    assert found.place is not None and found.method.endswith("+same-place")
+    assert found.place.population == max(p.population for p in found.candidates)
+    assert all(rc.distance_km(found.place.lat, found.place.lon, p.lat, p.lon) <= 10 for p in found.candidates)
+
+
+def test_homonyms_in_one_region_but_far_apart_stay_undecided(rec):
+    dromore = rec.match("Dromore", "GB")  # Dromore in County Down and in County Tyrone: 60 km apart
+    assert dromore.place is None and len(dromore.candidates) == 2
+
+
+def test_a_merged_municipality_is_not_one_of_its_parts(rec):
+    heusden_zolder = rec.match("Heusden-Zolder", "BE")  # the name of neither Heusden nor Zolder
+    assert heusden_zolder.place is None
