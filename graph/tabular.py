@@ -167,6 +167,9 @@ def build_quads(
 
     report = ImportReport(source_iri)
     places = places or Places(None, None)
+    rows = list(rows)
+    if places.rec is not None:  # the partners the rows share decide homonyms, before any row becomes quads
+        places.learn_partners(rows, mapping)
     existing, kinds, ties_before, matched = existing or set(), kinds or {}, ties_before or {}, matched or set()
     parties_n = mapping.parties()
     kind_col, date_col, field_col, type_col = (mapping.column_of(t) for t in ("kind", "date", "field", "type"))
@@ -283,6 +286,7 @@ def build_quads(
                 add(ox.Quad(s, SKOS_ALT, ox.Literal(spelling), g))
         if party.cls != "Country" and party.iso2:
             add(ox.Quad(s, _kp("country"), ox.NamedNode(f"{BASE}id/region/{party.iso2.lower()}"), g))
+    quads += places.partner_match_quads(source_iri)
     for iso2, (name, row_number) in countries.items():
         iri = f"{BASE}id/region/{iso2.lower()}"
         s = ox.NamedNode(iri)
