@@ -167,6 +167,9 @@ def build_quads(
 
     report = ImportReport(source_iri)
     places = places or Places(None, None)
+    rows = list(rows)
+    if places.rec is not None:  # the partners the rows share decide homonyms, before any row becomes quads
+        places.learn_partners(rows, mapping)
     existing, kinds, ties_before, matched = existing or set(), kinds or {}, ties_before or {}, matched or set()
     parties_n = mapping.parties()
     kind_col, date_col, field_col, type_col = (mapping.column_of(t) for t in ("kind", "date", "field", "type"))
@@ -260,7 +263,7 @@ def build_quads(
             matched.add(iri)
             if party.cls == "Country":
                 quads += rc.country_quads(iri, party.iso2, gaz)
-                quads += rc.match_quads(iri, rc.Match(party.spelling, method="iso-code", confidence=1.0), gaz)
+                quads += rc.match_quads(iri, rc.country_match(party.spelling, party.iso2), gaz)
             elif party.match is not None:
                 quads += places.match_quads(iri, party.match, source_iri)
         if party.match is not None and party.match.matched:
@@ -283,13 +286,14 @@ def build_quads(
                 add(ox.Quad(s, SKOS_ALT, ox.Literal(spelling), g))
         if party.cls != "Country" and party.iso2:
             add(ox.Quad(s, _kp("country"), ox.NamedNode(f"{BASE}id/region/{party.iso2.lower()}"), g))
+    quads += places.partner_match_quads(source_iri)
     for iso2, (name, row_number) in countries.items():
         iri = f"{BASE}id/region/{iso2.lower()}"
         s = ox.NamedNode(iri)
         if gaz is not None and iri not in matched:
             matched.add(iri)
             quads += rc.country_quads(iri, iso2, gaz)
-            quads += rc.match_quads(iri, rc.Match(name, method="iso-code", confidence=1.0), gaz)
+            quads += rc.match_quads(iri, rc.country_match(name, iso2), gaz)
         if iri in existing:
             continue
         if iri not in found:

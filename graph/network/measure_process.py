@@ -32,7 +32,7 @@ from typing import IO, Any
 
 from . import algorithms
 from .algorithms import BATCHES, sampled_betweenness
-from .base import SEED
+from .base import BETWEENNESS_SAMPLES, SEED
 from .filters import Filters
 from .model import Network
 
@@ -67,7 +67,8 @@ def compute(
             "exact (Brandes 2001)"
             if samples is None or samples >= n
             else f"estimated from {samples} of {n} sources chosen at random (seed {SEED}; Brandes and Pich "
-            f"2007); each score's standard error from {BATCHES} batches of the sources"
+            f"2007); each score's standard error from {min(BATCHES, samples)} batches of the sources"
+            + ("" if samples >= BETWEENNESS_SAMPLES else f"; {samples}, not {BETWEENNESS_SAMPLES}, to bound the work")
         )
         body: dict[str, Any] = {"scores": scores, "errors": errors, "samples": samples, "entities": n}
         if errors:
