@@ -62,21 +62,26 @@ class Measures:
 
     def request(self, name: str, filters: Filters | None = None) -> dict[str, Any]:
         """The measure if ready, else its status (queued or computing, with progress); starts it if needed."""
-        if name not in BACKGROUND:
-            raise NetworkError(f"unknown background measure {name!r} (known: {', '.join(BACKGROUND)})")
-        key = (name, (filters or Filters()).key)
+        self.request_all([name], filters)
+        return self.status(name, filters)
+
+    def request_all(self, names: list[str], filters: Filters | None = None) -> None:
+        """Start every measure of ``names`` not ready yet, together: one process reads the projection once for
+        all of them."""
+        unknown = [name for name in names if name not in BACKGROUND]
+        if unknown:
+            raise NetworkError(f"unknown background measure {unknown[0]!r} (known: {', '.join(BACKGROUND)})")
         with self._lock:
-            if key in self._results:
-                return self._results[key]
             if self.closed:
-                return self._status(name, key)
-            if key not in self._queue and key not in self._batch:
-                self._queue.append(key)
-                self._filters[key] = filters or Filters()
-            if self._thread is None or not self._thread.is_alive():
+                return
+            for name in names:
+                key = (name, (filters or Filters()).key)
+                if key not in self._results and key not in self._queue and key not in self._batch:
+                    self._queue.append(key)
+                    self._filters[key] = filters or Filters()
+            if self._queue and (self._thread is None or not self._thread.is_alive()):
                 self._thread = threading.Thread(target=self._work, name="network-measures", daemon=True)
                 self._thread.start()
-        return self.status(name, filters)
 
     def status(self, name: str, filters: Filters | None = None) -> dict[str, Any]:
         """``{"measure", "status": "ready"|"computing"|"queued"|"not started", "progress"}`` (and the result

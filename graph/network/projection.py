@@ -228,8 +228,7 @@ class Projection:
 
     def _measures(self, net: Network) -> None:
         if self.precompute:
-            for name in ("communities", "betweenness"):
-                net.measures.request(name)
+            net.measures.request_all(["communities", "betweenness"])  # one process, communities first
 
     def _load(self) -> tuple[Network, tuple] | None:
         if self.path is None:
