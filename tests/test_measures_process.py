@@ -130,3 +130,20 @@ def test_the_server_answers_while_a_measure_computes_and_its_process_dies_with_i
         if server.poll() is None:
             server.kill()
             server.wait(60)
+
+
+def test_measures_asked_together_are_computed_by_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    pids: list[tuple[str, int | None]] = []
+    heard = Measures._said
+
+    def listen(self: Measures, kind: str, job: int, share: float) -> None:
+        pids.append((kind, self.pid))
+        heard(self, kind, job, share)
+
+    monkeypatch.setattr(Measures, "_said", listen)
+    net = nw.Network(nx.relabel_nodes(nx.karate_club_graph(), str))
+    net.measures.request_all(["communities", "betweenness"])
+    assert net.measures.wait("communities", timeout=900)["status"] == "ready"
+    assert net.measures.wait("betweenness", timeout=900)["status"] == "ready"
+    assert [kind for kind, _ in pids].count("done") == 2
+    assert len({pid for _, pid in pids}) == 1  # the projection read once, by one process
