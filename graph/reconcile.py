@@ -78,6 +78,8 @@ class Match:
     reason: str = ""
     #: the GeoNames region of a matched ISO 3166-2 subdivision (its identity, names and coordinates)
     region: Place | None = None
+    #: the ISO 3166-1 alpha-2 code of a place identified as a country
+    country: str | None = None
     #: the row's own evidence (its coordinates, its region hint) rules every candidate out
     ruled_out: bool = False
 
@@ -89,8 +91,13 @@ class Match:
 
     @property
     def matched(self) -> bool:
-        """Whether the place or subdivision was identified."""
-        return self.place is not None or self.subdivision is not None
+        """Whether the place, subdivision or country was identified."""
+        return self.place is not None or self.subdivision is not None or self.country is not None
+
+
+def country_match(name: str, iso2: str) -> Match:
+    """The match of a place known to be a country by its ISO 3166-1 code (a curated code or a country column)."""
+    return Match(name, method="iso-code", confidence=1.0, country=iso2.upper())
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -597,6 +604,8 @@ def describe(match: Match) -> str:
             f"{match.name!r} -> ISO 3166-2 {match.subdivision}{also} by {match.method}, "
             f"confidence {match.confidence:.2f}"
         )
+    if match.country:
+        return f"{match.name!r} -> ISO 3166-1 {match.country} by {match.method}, confidence {match.confidence:.2f}"
     listed = "; ".join(f"{p.name} ({p.cc}, {p.population} people, GeoNames {p.id})" for p in match.candidates[:5])
     return f"{match.name!r}: not matched: {match.reason}" + (f". Candidates: {listed}" if listed else "")
 
@@ -682,7 +691,7 @@ def reconcile_store(store, rec: Reconciler) -> tuple[list[ox.Quad], list[Match]]
         if level == "Country":
             if iso and len(iso) == 2:
                 quads += country_quads(iri, iso, rec.gaz)
-                quads += match_quads(iri, Match(label, None, None, "iso-code", 1.0), rec.gaz)
+                quads += match_quads(iri, country_match(label, iso), rec.gaz)
             continue
         match = rec.match(label, cc, level=level)
         matches.append(match)

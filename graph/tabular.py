@@ -263,7 +263,7 @@ def build_quads(
             matched.add(iri)
             if party.cls == "Country":
                 quads += rc.country_quads(iri, party.iso2, gaz)
-                quads += rc.match_quads(iri, rc.Match(party.spelling, method="iso-code", confidence=1.0), gaz)
+                quads += rc.match_quads(iri, rc.country_match(party.spelling, party.iso2), gaz)
             elif party.match is not None:
                 quads += places.match_quads(iri, party.match, source_iri)
         if party.match is not None and party.match.matched:
@@ -293,7 +293,7 @@ def build_quads(
         if gaz is not None and iri not in matched:
             matched.add(iri)
             quads += rc.country_quads(iri, iso2, gaz)
-            quads += rc.match_quads(iri, rc.Match(name, method="iso-code", confidence=1.0), gaz)
+            quads += rc.match_quads(iri, rc.country_match(name, iso2), gaz)
         if iri in existing:
             continue
         if iri not in found:
