@@ -11,9 +11,14 @@ Rules (in order; docs/places.md explains them with their limits):
    alternate name (``+own-name``: "Stavropol" is not Tolyatti, once called Stavropol), unless an alternate-name
    place has 5 times its people ("Frankfurt" is Frankfurt am Main); then the most populous when it has at least
    5 times the people of the next (``+population``, confidence 0.8), or 3 times (0.7: kept, and queued for
-   review); otherwise none is chosen: the place stays its own entity and goes to the review queue with its
-   candidates. Without a country the confidence is 0.15 lower and the same rules apply.
-6. Provinces, counties and regions are matched to ISO 3166-2 subdivisions by name in any language.
+   review); candidates all within 10 km in one region are one place GeoNames lists twice (``+same-place``);
+   otherwise none is chosen: the place stays its own entity and goes to the review queue with its candidates
+   (a table's rows may still decide it by a shared partner: ``Places.learn_partners`` in graph/table_places.py).
+   A small place found only by a shorter name ("L'Hôpital": Hôpital-Camfrout) is proposed, never applied.
+   Without a country the confidence is 0.15 lower and the same rules apply.
+6. Provinces, counties and regions are matched to ISO 3166-2 subdivisions by name in any language, then to GeoNames
+   regions by name, then by the name without level words and adjectival endings ("Kaliningrad Oblast" is
+   Kaliningradskaya oblast': :func:`graph.regions.region_key`).
 7. No place of the name in the stated country: the same rules in its dependent territories (``data/territories.json``:
    "Saint-Denis, France" is GeoNames' RE), method ``name+territory of the stated country``, confidence 0.1 lower.
 
