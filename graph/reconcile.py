@@ -41,7 +41,7 @@ from rdflib import URIRef
 
 from .gazetteer import Gazetteer, Place, script_language
 from .namespaces import BASE, KP
-from .normalize import clean, fold, slugify
+from .normalize import clean, fold, place_level, slugify
 from .queries import query_text
 from .regions import region_key
 from .resources import resource
@@ -143,6 +143,26 @@ def core(name: str) -> str:
     return re.sub(r"(?i)^(city|municipality|province|county|canton|borough) of\s+", "", name)
 
 
+_LEVEL_ONLY = re.compile(
+    r"(?i)(local government |rural |urban |metropolitan |municipal )?"
+    r"(district|county|region|province|municipality|borough|raion|rayon|oblast|canton|prefecture)"
+)
+
+
+def written_level(name: str) -> str:
+    """The class a written name implies: its own level word ("Moscow Oblast": Province), or a qualifier that is
+    only a level word ("Herford (district)": District), never the level word of a hint naming where it lies
+    ("Doksy (Česká Lípa District)" is a town).
+
+    >>> written_level("Herford (district)"), written_level("Doksy (Česká Lípa District)")
+    ('District', 'City')
+    """
+    bare, hint = split_hint(name)
+    if hint and _LEVEL_ONLY.fullmatch(hint):
+        return place_level(hint)
+    return place_level(bare)
+
+
 _ENDINGS = ((r"(iy|yy|yi|ij|ii)$", "y"), (r"ah$", "a"))
 
 
@@ -190,7 +210,10 @@ class Reconciler:
         key = (name, cc, lat, lon, gid, level, region)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = self._match(name, cc, lat, lon, gid, level, region)
+            found = self._match(name, cc, lat, lon, gid, level, region)
+            if found.name != name:  # matched as "Herford district": the match still names what was written
+                found = dataclasses.replace(found, name=name)
+            self._cache[key] = found
         return found
 
     def _match(self, name, cc, lat, lon, gid, level, region) -> Match:  # noqa: ANN001 - see match()
@@ -201,6 +224,9 @@ class Reconciler:
                 return Match(name, place, None, "id", 1.0, [place])
             result.reason = f"GeoNames id {gid} is not in the gazetteer (places of {500}+ people)"
         bare, hint = split_hint(name)
+        if hint and _LEVEL_ONLY.fullmatch(hint):  # "Herford (district)": the district, never the town of Herford
+            name = bare = f"{bare} {hint}"
+            hint, level = None, level if level in SUBDIVISION_LEVELS else place_level(name)
         hint = region or hint
         if level in SUBDIVISION_LEVELS:
             sub = self._subdivision(name, bare, cc) or self._region(name, bare, hint, cc, level)
@@ -384,7 +410,7 @@ class Reconciler:
         hint is given; several: the one of the wanted level (provinces: 1, others: 2), else none (for review)."""
         penalty = 0.0 if cc else 0.15
         for n, confidence in ((name, 0.9), (bare, 0.9), (core(bare), 0.8)):
-            found = self.gaz.regions(n, cc) if n else []
+            found = [r for r in self.gaz.regions(n, cc) if _region_level_fits(name, r)] if n else []
             if not found:
                 continue
             method = "region-name" + ("+country" if cc else "")
@@ -423,6 +449,7 @@ class Reconciler:
                 for n in (own, *(alt.split("\x1f") if alt else ())):
                     index.setdefault(region_key(n), set()).add(gid)
         found = [r for r in (self.gaz.region(gid) for gid in sorted(index.get(key, ()))) if r is not None]
+        found = [r for r in found if _region_level_fits(name, r)]
         wanted = 1 if level in ("Province", "Region") else 2
         found = [r for r in found if r.level == wanted]
         if not found:
@@ -481,6 +508,16 @@ def _part_of_longer_name(written: str, place: Place) -> bool:
 
 
 _LOWER_LEVELS = {"county", "district", "raion", "rayon", "borough", "shire", "municipality", "municipal district"}
+
+
+_UPPER_WORDS = re.compile(r"(?i)\b(region|regierungsbezirk|province|oblast|state|governorate|prefecture)\b")
+
+
+def _region_level_fits(name: str, region: Place) -> bool:
+    """Whether a district or county may be this region: not when the region's own name says it is of a higher
+    level ("Karlsruhe (district)", the Landkreis, is not "Karlsruhe Region", the Regierungsbezirk)."""
+    word = fold(name).removeprefix(fold(core(name))).strip()
+    return word not in _LOWER_LEVELS or not _UPPER_WORDS.search(region.name)
 
 
 def _level_word_fits(name: str, code: str) -> bool:

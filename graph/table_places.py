@@ -141,7 +141,7 @@ class Places:
         gid = rc.parse_gid(ident) if ident and not re.fullmatch(r"Q\d+", ident) else None
         wikidata = ident if re.fullmatch(r"Q\d+", ident or "") else None
         cc = country.iso2 if country else None
-        cls = level or place_level(name)
+        cls = level or rc.written_level(name)  # "Doksy (Česká Lípa District)" is a town, "Herford (district)" not
         implied = cls if cls != "City" else None  # "Moscow Oblast" is a province, never the city of Moscow
         region = clean(spelling.rpartition(",")[0]) or None  # "Lower Saxony, Germany": a region hint
         match = self.rec.match(name, cc, lat=lat, lon=lon, gid=gid, level=implied, region=region) if self.rec else None
