@@ -451,7 +451,7 @@ class Reconciler:
         found = [r for r in (self.gaz.region(gid) for gid in sorted(index.get(key, ()))) if r is not None]
         found = [r for r in found if _region_level_fits(name, r)]
         wanted = 1 if level in ("Province", "Region") else 2
-        found = [r for r in found if r.level == wanted]
+        found = [r for r in found if r.level == wanted] or [r for r in found if _iso_type_named(name, r)]
         if not found:
             return None
         method = "region-name-stem+country"
@@ -510,14 +510,29 @@ def _part_of_longer_name(written: str, place: Place) -> bool:
 _LOWER_LEVELS = {"county", "district", "raion", "rayon", "borough", "shire", "municipality", "municipal district"}
 
 
+_UPPER_TYPES = frozenset("city republic state province region oblast krai territory autonomous capital".split())
+
+
+def _iso_type_named(name: str, region: Place) -> bool:
+    """Whether a first-level region may be the district or county a name says, by its ISO 3166-2 type: a county,
+    department or rayon may ("County Limerick", Romania's județe, Azerbaijan's rayons are GeoNames' first level); a
+    city, republic, state, province or region may not ("Moscow District" is not the federal city of Moscow)."""
+    sub = pycountry.subdivisions.get(code=region.iso) if region.iso else None
+    kind = set(fold(getattr(sub, "type", "") or "").split())
+    return bool(kind) and not kind & _UPPER_TYPES and any(w in _LOWER_LEVELS for w in fold(name).split())
+
+
 _UPPER_WORDS = re.compile(r"(?i)\b(region|regierungsbezirk|province|oblast|state|governorate|prefecture)\b")
 
 
 def _region_level_fits(name: str, region: Place) -> bool:
     """Whether a district or county may be this region: not when the region's own name says it is of a higher
-    level ("Karlsruhe (district)", the Landkreis, is not "Karlsruhe Region", the Regierungsbezirk)."""
+    level ("Karlsruhe (district)", the Landkreis, is not "Karlsruhe Region", the Regierungsbezirk), nor a
+    first-level region ISO calls something else ("Moscow District" is not the federal city of Moscow)."""
     word = fold(name).removeprefix(fold(core(name))).strip()
-    return word not in _LOWER_LEVELS or not _UPPER_WORDS.search(region.name)
+    if word not in _LOWER_LEVELS:
+        return True
+    return not _UPPER_WORDS.search(region.name) and (region.level != 1 or _iso_type_named(name, region))
 
 
 def _level_word_fits(name: str, code: str) -> bool:

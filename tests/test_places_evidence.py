@@ -225,3 +225,20 @@ def test_an_imported_district_keeps_its_own_identity(kg, tmp_path):
     assert set(district) and set(town) and set(district) != set(town)
     ((cls,),) = select(store, f"SELECT ?c WHERE {{ <{next(iter(district))}> a ?c }}")
     assert cls == KP + "District"
+
+
+@pytest.mark.parametrize(
+    ("written", "cc", "code"),
+    [("County Limerick", "IE", "IE-LK"), ("Tulcea County", "RO", "RO-TL"), ("Qabala District", "AZ", "AZ-QAB")],
+)
+def test_a_county_is_a_first_level_region_when_iso_calls_it_one(rec, written, cc, code):
+    assert rec.match(written, cc, level="County").subdivision == code
+
+
+def test_a_district_is_never_a_first_level_city_or_region_of_its_name(rec):
+    assert not rec.match("Moscow District", "RU", level="District").matched  # not the federal city of Moscow
+
+
+def test_a_polish_county_is_its_powiat(rec):
+    augustow = rec.match("Augustów County", "PL", level="County")
+    assert augustow.place is not None and augustow.place.name == "Powiat augustowski"
