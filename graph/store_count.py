@@ -30,7 +30,10 @@ def signature(path: Path) -> list:
     with os.scandir(path) as entries:
         for entry in entries:
             if entry.name.endswith((".sst", ".log")):
-                size = entry.stat().st_size
+                try:
+                    size = entry.stat().st_size
+                except FileNotFoundError:  # the engine compacted it away meanwhile: a state never matched again
+                    size = -1
                 if size or entry.name.endswith(".sst"):
                     files.append([entry.name, size])
     try:

@@ -482,7 +482,7 @@ def test_exact_betweenness_is_networkx_s_on_graphs_in_pieces() -> None:
 
 def test_a_sampled_betweenness_stays_within_its_work_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     from graph.network import algorithms
-    from graph.network.measures import Measures
+    from graph.network.measure_process import compute
 
     g = nx.relabel_nodes(nx.barabasi_albert_graph(2000, 2, seed=7), str)
     per_source = g.number_of_nodes() + 2 * g.number_of_edges()  # every entity once, every edge twice
@@ -490,7 +490,7 @@ def test_a_sampled_betweenness_stays_within_its_work_budget(monkeypatch: pytest.
     counted = algorithms._dependencies
     monkeypatch.setattr(algorithms, "_dependencies", lambda adj, s: passes.append(s) or counted(adj, s))
     monkeypatch.setattr(algorithms, "BETWEENNESS_WORK", 25 * per_source)  # room for 25 passes: 20 are made
-    result = Measures(nw.Network(g)).wait("betweenness", timeout=120)
+    result = compute(nw.Network(g), "betweenness", nw.Filters())  # what the measure process runs
     assert result["status"] == "ready" and result["samples"] == 20 == len(passes) == len(set(passes))
     assert result["method"].startswith("estimated from 20 of 2000 sources chosen at random")
     assert "20, not 300, to bound the work" in result["method"]
