@@ -11,9 +11,14 @@ Rules (in order; docs/places.md explains them with their limits):
    alternate name (``+own-name``: "Stavropol" is not Tolyatti, once called Stavropol), unless an alternate-name
    place has 5 times its people ("Frankfurt" is Frankfurt am Main); then the most populous when it has at least
    5 times the people of the next (``+population``, confidence 0.8), or 3 times (0.7: kept, and queued for
-   review); otherwise none is chosen: the place stays its own entity and goes to the review queue with its
-   candidates. Without a country the confidence is 0.15 lower and the same rules apply.
-6. Provinces, counties and regions are matched to ISO 3166-2 subdivisions by name in any language.
+   review); candidates all within 10 km in one region are one place GeoNames lists twice (``+same-place``);
+   otherwise none is chosen: the place stays its own entity and goes to the review queue with its candidates
+   (a table's rows may still decide it by a shared partner: ``Places.learn_partners`` in graph/table_places.py).
+   A small place found only by a shorter name ("L'Hôpital": Hôpital-Camfrout) is proposed, never applied.
+   Without a country the confidence is 0.15 lower and the same rules apply.
+6. Provinces, counties and regions are matched to ISO 3166-2 subdivisions by name in any language, then to GeoNames
+   regions by name, then by the name without level words and adjectival endings ("Kaliningrad Oblast" is
+   Kaliningradskaya oblast': :func:`graph.regions.region_key`).
 7. No place of the name in the stated country: the same rules in its dependent territories (``data/territories.json``:
    "Saint-Denis, France" is GeoNames' RE), method ``name+territory of the stated country``, confidence 0.1 lower.
 
@@ -36,7 +41,7 @@ from rdflib import URIRef
 
 from .gazetteer import Gazetteer, Place, script_language
 from .namespaces import BASE, KP
-from .normalize import clean, fold, slugify
+from .normalize import clean, fold, place_level, slugify
 from .queries import query_text
 from .regions import region_key
 from .resources import resource
@@ -138,6 +143,26 @@ def core(name: str) -> str:
     return re.sub(r"(?i)^(city|municipality|province|county|canton|borough) of\s+", "", name)
 
 
+_LEVEL_ONLY = re.compile(
+    r"(?i)(local government |rural |urban |metropolitan |municipal )?"
+    r"(district|county|region|province|municipality|borough|raion|rayon|oblast|canton|prefecture)"
+)
+
+
+def written_level(name: str) -> str:
+    """The class a written name implies: its own level word ("Moscow Oblast": Province), or a qualifier that is
+    only a level word ("Herford (district)": District), never the level word of a hint naming where it lies
+    ("Doksy (Česká Lípa District)" is a town).
+
+    >>> written_level("Herford (district)"), written_level("Doksy (Česká Lípa District)")
+    ('District', 'City')
+    """
+    bare, hint = split_hint(name)
+    if hint and _LEVEL_ONLY.fullmatch(hint):
+        return place_level(hint)
+    return place_level(bare)
+
+
 _ENDINGS = ((r"(iy|yy|yi|ij|ii)$", "y"), (r"ah$", "a"))
 
 
@@ -185,7 +210,10 @@ class Reconciler:
         key = (name, cc, lat, lon, gid, level, region)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = self._match(name, cc, lat, lon, gid, level, region)
+            found = self._match(name, cc, lat, lon, gid, level, region)
+            if found.name != name:  # matched as "Herford district": the match still names what was written
+                found = dataclasses.replace(found, name=name)
+            self._cache[key] = found
         return found
 
     def _match(self, name, cc, lat, lon, gid, level, region) -> Match:  # noqa: ANN001 - see match()
@@ -196,6 +224,9 @@ class Reconciler:
                 return Match(name, place, None, "id", 1.0, [place])
             result.reason = f"GeoNames id {gid} is not in the gazetteer (places of {500}+ people)"
         bare, hint = split_hint(name)
+        if hint and _LEVEL_ONLY.fullmatch(hint):  # "Herford (district)": the district, never the town of Herford
+            name = bare = f"{bare} {hint}"
+            hint, level = None, level if level in SUBDIVISION_LEVELS else place_level(name)
         hint = region or hint
         if level in SUBDIVISION_LEVELS:
             sub = self._subdivision(name, bare, cc) or self._region(name, bare, hint, cc, level)
@@ -379,7 +410,7 @@ class Reconciler:
         hint is given; several: the one of the wanted level (provinces: 1, others: 2), else none (for review)."""
         penalty = 0.0 if cc else 0.15
         for n, confidence in ((name, 0.9), (bare, 0.9), (core(bare), 0.8)):
-            found = self.gaz.regions(n, cc) if n else []
+            found = [r for r in self.gaz.regions(n, cc) if _region_level_fits(name, r)] if n else []
             if not found:
                 continue
             method = "region-name" + ("+country" if cc else "")
@@ -418,8 +449,9 @@ class Reconciler:
                 for n in (own, *(alt.split("\x1f") if alt else ())):
                     index.setdefault(region_key(n), set()).add(gid)
         found = [r for r in (self.gaz.region(gid) for gid in sorted(index.get(key, ()))) if r is not None]
+        found = [r for r in found if _region_level_fits(name, r)]
         wanted = 1 if level in ("Province", "Region") else 2
-        found = [r for r in found if r.level == wanted]
+        found = [r for r in found if r.level == wanted] or [r for r in found if _iso_type_named(name, r)]
         if not found:
             return None
         method = "region-name-stem+country"
@@ -476,6 +508,31 @@ def _part_of_longer_name(written: str, place: Place) -> bool:
 
 
 _LOWER_LEVELS = {"county", "district", "raion", "rayon", "borough", "shire", "municipality", "municipal district"}
+
+
+_UPPER_TYPES = frozenset("city republic state province region oblast krai territory autonomous capital".split())
+
+
+def _iso_type_named(name: str, region: Place) -> bool:
+    """Whether a first-level region may be the district or county a name says, by its ISO 3166-2 type: a county,
+    department or rayon may ("County Limerick", Romania's județe, Azerbaijan's rayons are GeoNames' first level); a
+    city, republic, state, province or region may not ("Moscow District" is not the federal city of Moscow)."""
+    sub = pycountry.subdivisions.get(code=region.iso) if region.iso else None
+    kind = set(fold(getattr(sub, "type", "") or "").split())
+    return bool(kind) and not kind & _UPPER_TYPES and any(w in _LOWER_LEVELS for w in fold(name).split())
+
+
+_UPPER_WORDS = re.compile(r"(?i)\b(region|regierungsbezirk|province|oblast|state|governorate|prefecture)\b")
+
+
+def _region_level_fits(name: str, region: Place) -> bool:
+    """Whether a district or county may be this region: not when the region's own name says it is of a higher
+    level ("Karlsruhe (district)", the Landkreis, is not "Karlsruhe Region", the Regierungsbezirk), nor a
+    first-level region ISO calls something else ("Moscow District" is not the federal city of Moscow)."""
+    word = fold(name).removeprefix(fold(core(name))).strip()
+    if word not in _LOWER_LEVELS:
+        return True
+    return not _UPPER_WORDS.search(region.name) and (region.level != 1 or _iso_type_named(name, region))
 
 
 def _level_word_fits(name: str, code: str) -> bool:

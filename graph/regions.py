@@ -119,7 +119,7 @@ def _point(name: str, aliases: list[str], inside: list[tuple[str, int, float, fl
 REGION_WORDS = frozenset(
     "oblast oblasti oblys oblysy voblasts voblast region regione regiao province provincia provinz krai kray "
     "okrug autonomous respublika republic of the voivodeship wojewodztwo prefecture governorate muhafazat raion "
-    "rayon rayoni district county municipal".split()
+    "rayon rayoni district county municipal powiat gmina kreis landkreis okres megye judetul judet".split()
 )
 _ADJECTIVE = re.compile(r"(?<=..)sk(aya|iy|ij|ii|yi|yy|y|oye|oe|ogo|a|i|e)?$")
 

@@ -57,7 +57,7 @@ class Places:
         self._columns: dict[tuple[int, int], dict[str, str | None]] = {}
         self._parties: dict[tuple, Party | BadRow] = {}
         self._quads: dict[tuple[str, int], list[ox.Quad]] = {}
-        self._by_row: dict[tuple[int, int], Party] = {}
+        self._by_row: dict[tuple[int, int, int], Party] = {}  # (mapping, row, party) -> decided by partners
 
     def iri_of(self, place: Any) -> str:
         """The entity IRI of a GeoNames place."""
@@ -77,7 +77,7 @@ class Places:
     def party(self, row: Row, mapping: Mapping, n: int) -> Party | BadRow:
         """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer, looked
         up once whichever party's columns hold them (a failure is remembered per party: it names the column)."""
-        decided = self._by_row.get((row.number, n))
+        decided = self._by_row.get((id(mapping), row.number, n))
         if decided is not None:  # the partners this row shares with another decided it (learn_partners)
             return decided
         cols = self._columns.get((id(mapping), n))
@@ -141,7 +141,7 @@ class Places:
         gid = rc.parse_gid(ident) if ident and not re.fullmatch(r"Q\d+", ident) else None
         wikidata = ident if re.fullmatch(r"Q\d+", ident or "") else None
         cc = country.iso2 if country else None
-        cls = level or place_level(name)
+        cls = level or rc.written_level(name)  # "Doksy (Česká Lípa District)" is a town, "Herford (district)" not
         implied = cls if cls != "City" else None  # "Moscow Oblast" is a province, never the city of Moscow
         region = clean(spelling.rpartition(",")[0]) or None  # "Lower Saxony, Germany": a region hint
         match = self.rec.match(name, cc, lat=lat, lon=lon, gid=gid, level=implied, region=region) if self.rec else None
@@ -182,6 +182,7 @@ class Places:
         Lengnau has two candidates is the Lengnau that another row ties to Strakonice ("Lengnau, Bern -
         Strakonice": a tie is often listed from both sides, one of them with a qualifier). Per row, since two rows
         may name two homonyms; only when exactly one candidate shares a partner (``+shared-partner``)."""
+        self._by_row = {}  # one table at a time
         numbers = mapping.parties()
         resolved = [(row, [self.party(row, mapping, n) for n in numbers]) for row in rows]
         ties: dict[str, dict[str, int]] = {}  # entity decided by its own row's evidence -> matched partner -> row
@@ -205,13 +206,13 @@ class Places:
                         support[c.id] = (c, min(shared, key=lambda s: s[0]))
                 if len(support) == 1:
                     ((place, (number, other)),) = support.values()
-                    self._by_row[(row.number, n)] = self._shared_partner(party, place, other, number)
+                    self._by_row[(id(mapping), row.number, n)] = self._shared_partner(party, place, other, number)
 
     def partner_match_quads(self, source: str) -> list[ox.Quad]:
         """The match node of every place the shared partners decided, one per row and party (the entity has a
         match of its own already, from the row that named it unambiguously)."""
         quads: list[ox.Quad] = []
-        for (number, n), party in sorted(self._by_row.items()):
+        for (_, number, n), party in sorted(self._by_row.items(), key=lambda item: item[0]):
             quads += rc.match_quads(party.iri, party.match, self.rec.gaz, source, f"-row-{number}-{n}")  # type: ignore[union-attr, arg-type]
         return quads
 

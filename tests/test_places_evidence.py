@@ -199,3 +199,46 @@ def test_homonyms_in_one_region_but_far_apart_stay_undecided(rec):
 def test_a_merged_municipality_is_not_one_of_its_parts(rec):
     heusden_zolder = rec.match("Heusden-Zolder", "BE")  # the name of neither Heusden nor Zolder
     assert heusden_zolder.place is None
+
+
+# -- a level word as a qualifier ---------------------------------------------------------------------------
+
+
+def test_a_district_named_after_its_town_is_not_the_town(rec):
+    herford = rec.match("Herford (district)", "DE", level=rc.written_level("Herford (district)"))
+    assert herford.place is None or herford.place.level > 0  # the Kreis, which the gazetteer lacks: not the town
+    karlsruhe = rec.match("Karlsruhe (district)", "DE", level="District")
+    assert karlsruhe.place is None  # nor the Regierungsbezirk "Karlsruhe Region", a higher level
+    assert rec.match("Herford", "DE").place.name == "Herford"  # the town itself is still found
+
+
+def test_a_level_word_in_a_hint_names_where_a_town_lies():
+    assert rc.written_level("Doksy (Česká Lípa District)") == "City"
+    assert rc.written_level("Herford (district)") == "District"
+    assert rc.written_level("Moscow Oblast") == "Province"
+
+
+def test_an_imported_district_keeps_its_own_identity(kg, tmp_path):
+    table = "city1,country1,city2,country2\nHerford (district),Germany,Lyon,France\nHerford,Germany,Quimper,France\n"
+    store = imported(kg, tmp_path, table)
+    district, town = partners(store, "Herford (district)"), partners(store, "Herford")
+    assert set(district) and set(town) and set(district) != set(town)
+    ((cls,),) = select(store, f"SELECT ?c WHERE {{ <{next(iter(district))}> a ?c }}")
+    assert cls == KP + "District"
+
+
+@pytest.mark.parametrize(
+    ("written", "cc", "code"),
+    [("County Limerick", "IE", "IE-LK"), ("Tulcea County", "RO", "RO-TL"), ("Qabala District", "AZ", "AZ-QAB")],
+)
+def test_a_county_is_a_first_level_region_when_iso_calls_it_one(rec, written, cc, code):
+    assert rec.match(written, cc, level="County").subdivision == code
+
+
+def test_a_district_is_never_a_first_level_city_or_region_of_its_name(rec):
+    assert not rec.match("Moscow District", "RU", level="District").matched  # not the federal city of Moscow
+
+
+def test_a_polish_county_is_its_powiat(rec):
+    augustow = rec.match("Augustów County", "PL", level="County")
+    assert augustow.place is not None and augustow.place.name == "Powiat augustowski"
