@@ -54,6 +54,8 @@ def script_language(name: str) -> str | None:
     >>> script_language("수원시"), script_language("Suwon")
     ('ko', None)
     """
+    if name.isascii():  # most names: no script to tell
+        return None
     for pattern, lang in _SCRIPT_LANG:
         if pattern.search(name):
             return lang

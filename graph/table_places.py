@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import URIRef
 
 from . import reconcile as rc
@@ -56,7 +55,6 @@ class Places:
         self._minted: dict[int, str] = {}
         self._columns: dict[tuple[int, int], dict[str, str | None]] = {}
         self._parties: dict[tuple, Party | BadRow] = {}
-        self._quads: dict[tuple[str, int], list[ox.Quad]] = {}
 
     def iri_of(self, place: Any) -> str:
         """The entity IRI of a GeoNames place."""
@@ -64,14 +62,6 @@ class Places:
         if iri is None:
             iri = self._minted[place.id] = rc.minted_iri(place, self.rec.gaz, self.known)  # type: ignore[union-attr]
         return iri
-
-    def match_quads(self, iri: str, match: rc.Match, source: str) -> list[ox.Quad]:
-        """:func:`graph.reconcile.match_quads`, remembered (an import builds its quads twice)."""
-        key = (iri, id(match))
-        found = self._quads.get(key)
-        if found is None:
-            found = self._quads[key] = rc.match_quads(iri, match, self.rec.gaz, source)  # type: ignore[union-attr]
-        return found
 
     def party(self, row: Row, mapping: Mapping, n: int) -> Party | BadRow:
         """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer, looked
