@@ -102,20 +102,16 @@ class NQuads:
         watched = [q for q in quads if q.predicate.value in self.watched]
         self.seen += [(q.subject.value, q.predicate.value, q.object.value) for q in watched]
 
-    def unique(self) -> list[str]:
-        """The lines, each statement once (in the order first written)."""
-        return list(dict.fromkeys(self.lines))
-
     def __len__(self) -> int:
         return len(self.lines)
 
     def data(self) -> bytes:
-        """The N-Quads document, each statement once."""
-        return "".join(self.unique()).encode("utf-8")
+        """The N-Quads document (a statement written twice is there twice: the store holds it once)."""
+        return "".join(self.lines).encode("utf-8")
 
     def as_quads(self) -> list[ox.Quad]:
-        """The statements as pyoxigraph quads (parsed by the engine), each once."""
-        return parse(self.data())
+        """The statements as pyoxigraph quads (parsed by the engine), each once, in the order first written."""
+        return list(dict.fromkeys(parse(self.data())))
 
 
 def parse(data: bytes) -> list[ox.Quad]:

@@ -63,6 +63,11 @@ class Places:
             iri = self._minted[place.id] = rc.minted_iri(place, self.rec.gaz, self.known)  # type: ignore[union-attr]
         return iri
 
+    def gazetteer_entries(self) -> dict[int, Any]:
+        """GeoNames id -> the gazetteer entry (place or region) of every place matched so far."""
+        found = (p.match.located for p in self._parties.values() if isinstance(p, Party) and p.match is not None)
+        return {entry.id: entry for entry in found if entry is not None}
+
     def party(self, row: Row, mapping: Mapping, n: int) -> Party | BadRow:
         """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer, looked
         up once whichever party's columns hold them (a failure is remembered per party: it names the column)."""

@@ -456,10 +456,11 @@ def import_table(
         identities = list(nq.seen_values(out.seen, SKOS_EXACT.value))
         provinces = rc.admin1_provinces(store, gaz, identities)
         located = {s for (s,) in store.select_values(query_text("tables/located"))}
+        entries = places.gazetteer_entries()  # the entries the table's places were matched to, without a look-up
         for s, gn in identities:
             if s not in located:
                 gid = rc.parse_gid(gn)
-                place = gaz.place(gid) if gid else None
+                place = entries.get(gid) or (gaz.place(gid) if gid else None)
                 if place is not None:
                     located.add(s)
                     province = rc.province_of(s, place, provinces)
@@ -520,10 +521,10 @@ def check_statements(statements: Iterable[tuple[str, str, str]]) -> list[str]:
     types: dict[str, set[str]] = {}
     labels: dict[str, set[str]] = {}
     parties: dict[str, set[str]] = {}
-    quotes: dict[str, int] = {}
+    quotes: dict[str, set[str]] = {}
     evidenced: set[str] = set()
     rdf_type, label, party, evidence, quote = RDF_TYPE.value, RDFS_LABEL.value, KP_PARTY, KP_EVIDENCE, PROV_VALUE.value
-    for s, p, o in dict.fromkeys(statements):  # each statement once, as the store holds it
+    for s, p, o in statements:  # sets: a statement given twice counts once, as the store holds it once
         if p == rdf_type:
             types.setdefault(s, set()).add(o)
         elif p == label:
@@ -533,18 +534,23 @@ def check_statements(statements: Iterable[tuple[str, str, str]]) -> list[str]:
         elif p == evidence:
             evidenced.add(s)
         elif p == quote:
-            quotes[s] = quotes.get(s, 0) + 1
+            quotes.setdefault(s, set()).add(o)
     problems = []
-    ties = {KP + "Agreement", KP + "Partnership"}
-    for s, classes in sorted(types.items()):
-        if classes & ties and len(parties.get(s, ())) < 2:
-            problems.append(f"{s}: a tie with fewer than two parties")
-        if classes & {KP + "Evidence", KP + "Match"}:
-            if quotes.get(s, 0) != 1:
-                problems.append(f"{s}: evidence without exactly one quote")
+    ties, quoted, source = (
+        {f"{KP}Agreement", f"{KP}Partnership"},
+        {f"{KP}Evidence", f"{KP}Match"},
+        f"{KP}SourceDocument",
+    )
+    for s, classes in types.items():
+        if not ties.isdisjoint(classes) and len(parties.get(s, ())) < 2:
+            problems.append((s, f"{s}: a tie with fewer than two parties"))
+        if not quoted.isdisjoint(classes):
+            if len(quotes.get(s, ())) != 1:
+                problems.append((s, f"{s}: evidence without exactly one quote"))
             continue
         if len(labels.get(s, ())) != 1:
-            problems.append(f"{s}: an entity without exactly one rdfs:label")
-        if KP + "SourceDocument" not in classes and s not in evidenced:
-            problems.append(f"{s}: a node without evidence")
-    return problems[:100]
+            problems.append((s, f"{s}: an entity without exactly one rdfs:label"))
+        if source not in classes and s not in evidenced:
+            problems.append((s, f"{s}: a node without evidence"))
+    problems.sort(key=lambda p: p[0])  # by subject; a subject's problems in the order checked (the sort is stable)
+    return [text for _, text in problems[:100]]
