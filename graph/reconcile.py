@@ -30,6 +30,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pycountry
 import pyoxigraph as ox
@@ -121,6 +122,7 @@ def split_hint(name: str) -> tuple[str, str | None]:
     return name, None
 
 
+@lru_cache(maxsize=100_000)  # a table asks for the same names again and again
 def core(name: str) -> str:
     """A name without its level words: 'Suwon City' -> 'Suwon', 'Gyeonggi-do' -> 'Gyeonggi'."""
     for _ in range(2):

@@ -53,7 +53,7 @@ class Places:
         self.known = rc.known_places(store) if store is not None and gazetteer is not None else {}
         self.known_subs = rc.known_subdivisions(store) if store is not None and gazetteer is not None else {}
         self._minted: dict[int, str] = {}
-        self._columns: dict[tuple[int, int], dict[str, str | None]] = {}
+        self._columns: dict[tuple[int, int], tuple[dict[str, str | None], tuple[tuple[str | None, str], ...]]] = {}
         self._parties: dict[tuple, Party | BadRow] = {}
 
     def iri_of(self, place: Any) -> str:
@@ -71,15 +71,15 @@ class Places:
     def party(self, row: Row, mapping: Mapping, n: int) -> Party | BadRow:
         """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer, looked
         up once whichever party's columns hold them (a failure is remembered per party: it names the column)."""
-        cols = self._columns.get((id(mapping), n))
-        if cols is None:
+        known = self._columns.get((id(mapping), n))
+        if known is None:
             targets = ("name", "country", "level", "id", "lat", "lon")
-            cols = self._columns[(id(mapping), n)] = {t: mapping.column_of(f"party{n}.{t}") for t in targets}
-        defaults = mapping.defaults
-        key = (
-            id(mapping),
-            *(row.cells.get(c, "") if c else defaults.get(f"party{n}.{t}", "") for t, c in cols.items()),
-        )
+            cols = {t: mapping.column_of(f"party{n}.{t}") for t in targets}
+            spec = tuple((c, mapping.defaults.get(f"party{n}.{t}", "")) for t, c in cols.items())
+            known = self._columns[(id(mapping), n)] = (cols, spec)
+        cols, spec = known
+        cells = row.cells
+        key = (id(mapping), *[cells.get(c, "") if c else default for c, default in spec])
         found = self._parties.get(key) or self._parties.get((n, *key))
         if found is None:
             found = self._party(row, mapping, n, cols)
