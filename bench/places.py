@@ -74,21 +74,6 @@ def one_load(nq: Path, work: Path) -> tuple[float, int]:
     return time.perf_counter() - started, du(target)
 
 
-def reference(limit: int | None) -> list[tuple[str, str, float, float]]:
-    """(city, country, lat, lon) of every party of the geocoded table."""
-    out = []
-    with GEOCODED.open(encoding="utf-8") as f:
-        for n, row in enumerate(csv.DictReader(f)):
-            if limit and n >= limit:
-                break
-            for i in ("1", "2"):
-                try:
-                    out.append((row[f"city{i}"], row[f"country{i}"], float(row[f"lat{i}"]), float(row[f"lng{i}"])))
-                except ValueError:
-                    continue
-    return out
-
-
 def percentile(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
@@ -119,37 +104,58 @@ class Nearest:
         return (self.gaz.place(best) if best else None), km
 
 
+def reference_rows(limit: int | None) -> list[Row]:
+    """The rows of the geocoded table (both parties, their names, countries and the collector's points)."""
+    with GEOCODED.open(encoding="utf-8") as f:
+        return [Row(n + 2, row, "") for n, row in enumerate(csv.DictReader(f)) if not limit or n < limit]
+
+
 def reconciliation(kg: KnowledgeGraph, limit: int | None, with_points: bool = False) -> tuple[dict, list[str]]:
-    """Our places (as the import resolves them) against the collector's coordinates; and the per-case list of
-    entities holding places the collector puts more than 50 km apart. ``with_points``: the table's own
-    coordinates given to the matching as evidence (as importing the geocoded table with partyN.lat/lon does)."""
+    """Our places (as the import resolves them: row by row, the partners the rows share deciding homonyms) against
+    the collector's coordinates; and the per-case list of entities holding places the collector puts more than
+    50 km apart. A place is a name and country as written and the entity the import gives it (one name may be two
+    homonyms in two rows). ``with_points``: the table's own coordinates given to the matching as evidence (as
+    importing the geocoded table with partyN.lat/lon does)."""
     gaz = gazetteer.get()
     places = Places(kg.store, gaz)
-    pairs = ["city=party1.name", "country=party1.country", "x=party2.name"]
-    mapping = Mapping.from_pairs(pairs + (["lat=party1.lat", "lon=party1.lon"] if with_points else []))
+    pairs = [f"{c}{i}=party{i}.{t}" for i in (1, 2) for c, t in (("city", "name"), ("country", "country"))]
+    points = [f"{c}{i}=party{i}.{t}" for i in (1, 2) for c, t in (("lat", "lat"), ("lng", "lon"))]
+    mapping = Mapping.from_pairs(pairs + (points if with_points else []))
+    rows = reference_rows(limit)
+    places.learn_partners(rows, mapping)
     entity_points: dict[str, list[tuple[str, str, float, float, rc.Match | None]]] = {}
-    matched = total = located = 0
+    matched = total = located = by_partner = 0
     distances: list[float] = []
     region_distances: list[float] = []
-    seen: set[tuple[str, str]] = set()
-    for city, country, lat, lon in reference(limit):
-        if (city, country) in seen:
-            continue
-        seen.add((city, country))
-        cells = {"city": city, "country": country, "x": "-", "lat": str(lat), "lon": str(lon)}
-        party = places.party(Row(0, cells, ""), mapping, 1)
-        if not hasattr(party, "iri") or party.cls == "Country":
-            continue
-        total += 1
-        m = party.match
-        entity_points.setdefault(party.iri, []).append((city, country, lat, lon, m))
-        if m is not None and m.matched:
-            matched += 1
-            where = m.located
-            if where is not None and where.lat is not None:
-                located += 1
-                d = rc.distance_km(lat, lon, where.lat, where.lon)
-                (region_distances if where.level else distances).append(d)
+    seen: set[tuple[str, str, str]] = set()
+    partners: dict[tuple[str, str, str], dict[str, str]] = {}  # place -> its partners' entities -> their spelling
+    for row in rows:
+        for i in (1, 2):
+            city, country = row.cells[f"city{i}"], row.cells[f"country{i}"]
+            try:
+                lat, lon = float(row.cells[f"lat{i}"]), float(row.cells[f"lng{i}"])
+            except ValueError:
+                continue
+            party = places.party(row, mapping, i)
+            if not hasattr(party, "iri") or party.cls == "Country":
+                continue
+            other = places.party(row, mapping, 3 - i)
+            if hasattr(other, "iri"):
+                partners.setdefault((city, country, party.iri), {})[other.iri] = other.spelling
+            if (city, country, party.iri) in seen:
+                continue
+            seen.add((city, country, party.iri))
+            total += 1
+            m = party.match
+            entity_points.setdefault(party.iri, []).append((city, country, lat, lon, m))
+            if m is not None and m.matched:
+                matched += 1
+                by_partner += "shared-partner" in m.method
+                where = m.located
+                if where is not None and where.lat is not None:
+                    located += 1
+                    d = rc.distance_km(lat, lon, where.lat, where.lon)
+                    (region_distances if where.level else distances).append(d)
     cases = []
     for iri, points in entity_points.items():
         if len(points) > 1 and max(rc.distance_km(*a[2:4], *b[2:4]) for a in points for b in points) > 50:
@@ -158,6 +164,7 @@ def reconciliation(kg: KnowledgeGraph, limit: int | None, with_points: bool = Fa
         "places": total,
         "reconciled": matched / total if total else 0.0,
         "reconciled with coordinates": located / total if total else 0.0,
+        "of those, decided by a partner the rows share": by_partner,
         "populated places with the collector's coordinates": len(distances),
         "distance: median km": statistics.median(distances) if distances else float("nan"),
         "distance: p95 km": percentile(distances, 0.95),
@@ -167,6 +174,9 @@ def reconciliation(kg: KnowledgeGraph, limit: int | None, with_points: bool = Fa
         if region_distances
         else float("nan"),
         "entities holding places > 50 km apart": len(cases),
+        "of those, every spelling sharing a partner with another (the table's own rows make them one place)": sum(
+            _one_by_partners(iri, points, partners) for iri, points in cases
+        ),
     }
     if with_points:
         return numbers, []
@@ -178,7 +188,14 @@ def reconciliation(kg: KnowledgeGraph, limit: int | None, with_points: bool = Fa
     numbers["within 25 km, those two kinds of the collector's errors left out"] = (
         sum(d <= 25 for d in distances) / kept if kept else 0.0
     )
-    return numbers, _case_lines(cases, near)
+    return numbers, _case_lines(cases, near, partners)
+
+
+def _one_by_partners(iri: str, points: list, partners: dict) -> bool:
+    """Whether every spelling an entity holds shares a partner with another of its spellings (a tie listed from both
+    sides, or twice): the table itself says they are one place, whatever the collector's points say."""
+    mine = [partners.get((city, country, iri), {}).keys() for city, country, *_ in points]
+    return all(any(a & b for j, b in enumerate(mine) if j != i) for i, a in enumerate(mine))
 
 
 def _country_of(text: str) -> str:
@@ -206,24 +223,35 @@ def _their_errors(entity_points: dict, near: Nearest) -> tuple[int, int]:
     return abroad, centroid
 
 
-def _case_lines(cases: list, near: Nearest) -> list[str]:
-    """One markdown row per place of each far merge: what the row says, our match, where the collector's point is."""
+def _case_lines(cases: list, near: Nearest, partners: dict) -> list[str]:
+    """One markdown row per place of each far merge: what the row says, our match, where the collector's point is,
+    and the partners it shares with another spelling of the entity (the table's own evidence that they are one)."""
     lines = [
-        "| entity | row (name, country as written) | our match | collector's point | nearest gazetteer place to it |",
-        "|---|---|---|---|---|",
+        "| entity | row (name, country as written) | our match | collector's point | nearest gazetteer place to it "
+        "| partners shared with another spelling |",
+        "|---|---|---|---|---|---|",
     ]
     for iri, points in sorted(cases):
         for city, country, lat, lon, m in points:
             ours = "not matched (review)"
-            if m is not None and m.place is not None and m.place.lat is not None:
-                km = rc.distance_km(lat, lon, m.place.lat, m.place.lon)
-                ours = (
-                    f"{m.place.name} ({m.place.cc}, GeoNames {m.place.id}) by {m.method}, {km:.0f} km from their point"
-                )
+            if m is not None and m.located is not None and m.located.lat is not None:
+                km = rc.distance_km(lat, lon, m.located.lat, m.located.lon)
+                p = m.located
+                ours = f"{p.name} ({p.cc}, GeoNames {p.id}) by {m.method}, {km:.0f} km from their point"
             place, km = near(lat, lon)
             where = f"{place.name} ({place.cc}), {km:.0f} km" if place else "none within 3 degrees"
+            mine = partners.get((city, country, iri), {})
+            shared = sorted(
+                {
+                    f"{mine[o]} (with {c2!r})"
+                    for c2, n2, *_ in points
+                    if (c2, n2) != (city, country)
+                    for o in mine.keys() & partners.get((c2, n2, iri), {}).keys()
+                }
+            )
             lines.append(
-                f"| `{iri.rsplit('/id/', 1)[-1]}` | {city}, {country} | {ours} | {lat:.3f}, {lon:.3f} | {where} |"
+                f"| `{iri.rsplit('/id/', 1)[-1]}` | {city}, {country} | {ours} | {lat:.3f}, {lon:.3f} | {where} | "
+                f"{'; '.join(shared) or '-'} |"
             )
     return lines
 

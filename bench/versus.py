@@ -156,11 +156,11 @@ def measure_versus_server(table: Any, ds: Any, app_base: str, port: int, reps: i
 
 
 PROJECTION_SNIPPET = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 start = time.perf_counter()
 from graph import KnowledgeGraph
 from graph import network as nw
-kg = KnowledgeGraph.open(sys.argv[1])
+kg = KnowledgeGraph.open(sys.argv[1], load_shipped=os.environ.get("PARTNERGRAPH_LOAD_SHIPPED") != "false")
 opened = time.perf_counter()
 holder = nw.projection_of(kg)
 holder.precompute = False
@@ -214,9 +214,60 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure_restart_to_path(table: Any, ds: Any, server_factory: Callable, persisted: bool) -> None:
+class Probe:
+    """One query asked of the app every ``every`` seconds in a thread (the issue's ``partners`` for the hub that
+    answered HTTP 500 after the warm-up at 1M), past the result cache: each answer's status and time."""
+
+    def __init__(self, base: str, text: str, every: float = 10.0) -> None:
+        import threading
+
+        self.answers: list[tuple[float, str, float]] = []  # (seconds since the probe began, status, seconds)
+        self._stop = threading.Event()
+        self._begun = time.perf_counter()
+        self._args = (base, text, every)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        base, text, every = self._args
+        session = requests.Session()
+        accept = {"Accept": "application/sparql-results+json"}
+        while not self._stop.is_set():
+            asked = time.perf_counter()
+            fresh = (
+                f"{text}\n# probe {len(self.answers)}"  # a text of its own each time: the engine answers, not a cache
+            )
+            try:
+                r = session.get(base + "/sparql", params={"query": fresh}, headers=accept, timeout=120)
+                status = str(r.status_code)
+            except requests.RequestException as error:
+                status = type(error).__name__
+            self.answers.append((asked - self._begun, status, time.perf_counter() - asked))
+            self._stop.wait(max(0.0, every - (time.perf_counter() - asked)))
+
+    def stop(self) -> str:
+        """Stop asking; the answers summed up (counts by status, the first time, the range of the others)."""
+        from collections import Counter
+
+        self._stop.set()
+        self._thread.join(150)
+        if not self.answers:
+            return "no answer"
+        counts = ", ".join(
+            f"{n} × {k if not k.isdigit() else 'HTTP ' + k}" for k, n in Counter(a[1] for a in self.answers).items()
+        )
+        times = [a[2] for a in self.answers[1:]]
+        rest = f", then {ms(min(times))}–{ms(max(times))}" if times else ""
+        span = self.answers[-1][0]
+        return f"{counts} over {ms(span)} (first {ms(self.answers[0][2])}{rest})"
+
+
+def measure_restart_to_path(
+    table: Any, ds: Any, server_factory: Callable, persisted: bool, probe: str | None = None
+) -> None:
     """Start the app on the store and time its first /api/paths answer (from the process's start); with the
-    projection persisted, the background measures' time to ready and the server's memory."""
+    projection persisted, the background measures' time to ready and the server's memory, while ``probe`` (a
+    query text) is asked every 10 s from the first answer until the measures are ready."""
     cache = ds.store_dir.with_name(ds.store_dir.name + ".network.pickle")
     if not persisted:
         for name in (cache, cache.with_name(cache.name.replace(".network.", ".measures."))):
@@ -242,6 +293,7 @@ def measure_restart_to_path(table: Any, ds: Any, server_factory: Callable, persi
             while not cache.exists() and time.monotonic() < deadline and server.proc.poll() is None:
                 time.sleep(0.5)
             return
+        asking = Probe(server.base, probe) if probe else None
         # No request waits for a measure: a ranking asked for now answers at once with its status.
         asked = time.perf_counter()
         status = requests.get(server.base + "/api/rankings?measure=betweenness&limit=5", timeout=60).json()
@@ -258,7 +310,7 @@ def measure_restart_to_path(table: Any, ds: Any, server_factory: Callable, persi
                 details[m["measure"]] = m
                 if m["status"] in ("ready", "failed") and m["measure"] not in ready:
                     ready[m["measure"]] = time.perf_counter() - start
-            time.sleep(0.5)
+            time.sleep(3.0)  # more than the app's 2 s pause in API questions that its background work waits for
         ranking = requests.get(server.base + "/api/rankings?measure=betweenness&limit=1", timeout=60).json()
         for name in ("communities", "betweenness"):
             if name in ready:
@@ -272,6 +324,22 @@ def measure_restart_to_path(table: Any, ds: Any, server_factory: Callable, persi
                     top = ranking["results"][0]
                     text += f"; top score {top['score']:.4f} ± {top['standardError']:.4f} (s.e.)"
             table.set(f"measures: {name} ready", ds.name, text)
+        if asking is not None:
+            summary = asking.stop()
+            errors = [line for line in Path(server.log).read_text("utf-8", "replace").splitlines() if "error" in line]
+            if errors:
+                summary += f"; the log's error lines: {' | '.join(errors[:3])[:300]}"
+            table.set(
+                "/sparql `partners` for the hub every 10 s from the first answer until the measures are ready",
+                ds.name,
+                summary,
+                "HTTP 200 every time",
+            )
+        table.set(
+            "server CPU seconds when the measures were ready (or the wait ended)",
+            ds.name,
+            f"{_cpu_seconds(server.proc.pid):.0f} s",
+        )
         rss, peak = _rss_mb(server.proc.pid)
         table.set(
             "server memory with projection and measures (RSS, peak)",

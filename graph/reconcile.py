@@ -42,6 +42,7 @@ from .namespaces import BASE, KP
 from .normalize import clean, fold, slugify
 from .nquads import NQuads
 from .queries import query_text
+from .regions import region_key
 from .resources import resource
 
 GEONAMES_GRAPH = BASE + "id/source/geonames"
@@ -81,6 +82,10 @@ class Match:
     reason: str = ""
     #: the GeoNames region of a matched ISO 3166-2 subdivision (its identity, names and coordinates)
     region: Place | None = None
+    #: the ISO 3166-1 alpha-2 code of a place identified as a country
+    country: str | None = None
+    #: the row's own evidence (its coordinates, its region hint) rules every candidate out
+    ruled_out: bool = False
 
     @property
     def located(self) -> Place | None:
@@ -90,8 +95,13 @@ class Match:
 
     @property
     def matched(self) -> bool:
-        """Whether the place or subdivision was identified."""
-        return self.place is not None or self.subdivision is not None
+        """Whether the place, subdivision or country was identified."""
+        return self.place is not None or self.subdivision is not None or self.country is not None
+
+
+def country_match(name: str, iso2: str) -> Match:
+    """The match of a place known to be a country by its ISO 3166-1 code (a curated code or a country column)."""
+    return Match(name, method="iso-code", confidence=1.0, country=iso2.upper())
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -163,6 +173,7 @@ class Reconciler:
         self._cache: dict[tuple, Match] = {}
         self._cores: dict[str, dict[str, set[str]]] = {}
         self._names: dict[str, tuple[list[str], list[int]]] = {}
+        self._region_keys: dict[str, dict[str, set[int]]] = {}
 
     def match(
         self,
@@ -193,6 +204,8 @@ class Reconciler:
         hint = region or hint
         if level in SUBDIVISION_LEVELS:
             sub = self._subdivision(name, bare, cc) or self._region(name, bare, hint, cc, level)
+            if sub is None and level in ("Province", "Region"):  # "Kaliningrad Oblast": Kaliningradskaya oblast'
+                sub = self._region_by_key(name, cc, level)
             if sub is not None or level in ("Province", "Region"):
                 return sub or self._fuzzy_region(name, bare, cc)
         variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)))
@@ -211,14 +224,17 @@ class Reconciler:
             if sub is not None:
                 return sub
             spelt = self._fuzzy(name, bare, cc, result.reason)  # the town spelt another way before its district
-            return spelt if spelt.matched else self._region(name, bare, hint, cc, level) or spelt
+            if spelt.matched:
+                return spelt
+            by_key = self._region_by_key(name, cc, level) if level in SUBDIVISION_LEVELS else None
+            return self._region(name, bare, hint, cc, level) or by_key or spelt
         method = "name+country" if cc else "name"
         if lat is not None and lon is not None:
             near = sorted((distance_km(lat, lon, p.lat, p.lon), p.population * -1, p.id, p) for p in candidates)
             d, *_, best = near[0]
             if d > NEAR_KM:
                 reason = f"the nearest {name!r} is {d:.0f} km from the given point"
-                return Match(name, candidates=candidates, distance_km=d, reason=reason)
+                return Match(name, candidates=candidates, distance_km=d, reason=reason, ruled_out=True)
             return Match(name, best, None, f"{method}+coordinates", 0.97 if d <= 10 else 0.9, candidates, d)
         if hint and (used != name or region):  # a region the table gives apart ("Lower Saxony, Germany") counts too
             candidates, method, why = self._near_hint(candidates, hint, cc, method)
@@ -227,7 +243,7 @@ class Reconciler:
                 return (
                     district
                     if district and district.matched
-                    else Match(name, candidates=self._candidates(variants, cc)[0], reason=why)
+                    else Match(name, candidates=self._candidates(variants, cc)[0], reason=why, ruled_out=True)
                 )
         penalty = 0.0 if cc else 0.15
         written = [p for p in candidates if p.name == bare or p.name == name]
@@ -238,6 +254,12 @@ class Reconciler:
         if len(candidates) == 1:
             place = candidates[0]
             primary = fold(place.name) in {fold(name), fold(bare), fold(core(bare))}
+            if place.id not in primary_ids and _part_of_longer_name(used, place):  # "L'Hôpital": Hôpital-Camfrout?
+                why = (
+                    f"only a shorter name of {place.name} ({place.population} people); the place meant may be one "
+                    "the gazetteer lacks (places of fewer than 500 people, merged communes)"
+                )
+                return Match(name, None, None, "part-of-name" + method.removeprefix("name"), 0.0, [place], reason=why)
             return Match(name, place, None, method, (0.95 if primary else 0.85) - penalty, candidates)
         primary = [p for p in candidates if p.id in primary_ids]
         longer = [p for p in candidates if re.match(re.escape(fold(used)) + r"\b", fold(p.name))]
@@ -255,6 +277,10 @@ class Reconciler:
             return Match(name, first, None, method + "+population", 0.8 - penalty, candidates)
         if first.population >= LIKELY * max(second.population, 1):  # likely, and queued for an editor's look
             return Match(name, first, None, method + "+population", 0.7 - penalty, candidates)
+        twice = _one_place_listed_twice(candidates, primary_ids)
+        if twice is not None:  # GeoNames lists a town and its seat (Sioux Lookout, Viimsi) a few km apart
+            why = f"the {len(candidates)} GeoNames entries of this name lie within {SAME_PLACE_KM:.0f} km in one region"
+            return Match(name, twice, None, method + "+same-place", 0.8 - penalty, candidates, reason=why)
         return Match(
             name, candidates=candidates, reason=f"{len(candidates)} places share this name" + _in(cc) + "; pick one"
         )
@@ -381,6 +407,35 @@ class Reconciler:
             return Match(name, candidates=found, reason=why)
         return None
 
+    def _region_by_key(self, name: str, cc: str | None, level: str | None) -> Match | None:
+        """A region of the country whose name is this one's without level words, adjectival ending and
+        romanisation differences (:func:`graph.regions.region_key`: "Kaliningrad Oblast" is Kaliningradskaya
+        oblast', "Akmola Region" Aqmola oblysy, "Yeysky District" Yeyskiy Rayon); only for a name with a level
+        (never a town's bare name); of the wanted level (provinces 1, others 2); several: none, for review."""
+        key = region_key(name)
+        if not cc or len(key) < 2:
+            return None
+        index = self._region_keys.get(cc)
+        if index is None:
+            index = self._region_keys[cc] = {}
+            rows = self.gaz.db.execute("SELECT id, name, alt FROM region WHERE cc = ?", (cc,))
+            for gid, own, alt in rows:
+                for n in (own, *(alt.split("\x1f") if alt else ())):
+                    index.setdefault(region_key(n), set()).add(gid)
+        found = [r for r in (self.gaz.region(gid) for gid in sorted(index.get(key, ()))) if r is not None]
+        wanted = 1 if level in ("Province", "Region") else 2
+        found = [r for r in found if r.level == wanted]
+        if not found:
+            return None
+        method = "region-name-stem+country"
+        if len(found) > 1:
+            why = f"{len(found)} regions' names reduce to {key!r}{_in(cc)}; pick one"
+            return Match(name, candidates=found, reason=why, method=method)
+        r = found[0]
+        if r.iso:
+            return Match(name, None, r.iso, method, 0.8, found, region=r)
+        return Match(name, r, None, method, 0.8, found)
+
     def _subdivisions_by_core(self, name: str, cc: str | None) -> list[tuple[str, str]]:
         if not cc:
             return []
@@ -390,6 +445,39 @@ class Reconciler:
             for code, key in self.gaz.db.execute("SELECT DISTINCT code, key FROM subdivision WHERE cc = ?", (cc,)):
                 index.setdefault(core(key), set()).add(code)  # keys are folded already
         return [(code, cc) for code in sorted(index.get(fold(core(name)), ()))]
+
+
+SAME_PLACE_KM = 10.0
+
+
+def _one_place_listed_twice(candidates: list[Place], own: set[int]) -> Place | None:
+    """The most populous candidate bearing the name as its own, when all the candidates lie in one first-level
+    region within 10 km of it (one place GeoNames lists twice, not homonyms); else None."""
+    first = next((p for p in candidates if p.id in own and not p.level and p.lat is not None), None)
+    if first is None:  # "Heusden-Zolder" is the name of neither Heusden nor Zolder: a merged municipality
+        return None
+    for p in candidates:
+        if p.level or p.lat is None or (p.cc, p.admin1) != (first.cc, first.admin1):
+            return None
+        if distance_km(first.lat, first.lon, p.lat, p.lon) > SAME_PLACE_KM:
+            return None
+    return first
+
+
+_ARTICLES = frozenset("l le la les the el il lo los las de di der die das".split())
+#: a village rarely has another name: below this size a shorter alternate name is no proof of identity
+SMALL_PLACE = 5000
+
+
+def _part_of_longer_name(written: str, place: Place) -> bool:
+    """Whether a small place was found by an alternate name that is only part of its own, longer name: "L'Hôpital"
+    for Hôpital-Camfrout, "Bussac" for Bussac-Forêt (the place of exactly that name may be missing from the
+    gazetteer: L'Hôpital in the Moselle, Bussac in the Dordogne)."""
+    if place.population >= SMALL_PLACE or place.level:
+        return False
+    mine = [w for w in fold(written).split() if w not in _ARTICLES]
+    own = [w for w in fold(place.name).split() if w not in _ARTICLES]
+    return bool(mine) and len(own) > len(mine) and all(w in own for w in mine)
 
 
 _LOWER_LEVELS = {"county", "district", "raion", "rayon", "borough", "shire", "municipality", "municipal district"}
@@ -443,10 +531,12 @@ _PROV_VALUE, _PROV_QUOTED, _PROV_DERIVED = PROV + "value", PROV + "wasQuotedFrom
 _ALT, _EXACT, _DECIMAL = SKOS + "altLabel", SKOS + "exactMatch", XSD + "decimal"
 
 
-def write_match(out: NQuads, place_iri: str, match: Match, gaz: Gazetteer, source: str | None = None) -> None:
+def write_match(
+    out: NQuads, place_iri: str, match: Match, gaz: Gazetteer, source: str | None = None, suffix: str = ""
+) -> None:
     """Write the gazetteer graph's statements about one place: identity, coordinates, names, and the match node
-    (a review item when nothing was chosen)."""
-    g, s, m = GEONAMES_GRAPH, place_iri, match_iri(place_iri)
+    (a review item when nothing was chosen; ``suffix``: a further match node of the same place)."""
+    g, s, m = GEONAMES_GRAPH, place_iri, match_iri(place_iri, suffix)
     out.iri(m, RDF_TYPE, _KP_MATCH, g)
     out.iri(m, _KP_PLACE, s, g)
     out.text(m, _KP_METHOD, match.method, g)
@@ -471,10 +561,12 @@ def write_match(out: NQuads, place_iri: str, match: Match, gaz: Gazetteer, sourc
         _write_alt_labels(out, s, names + gaz.subdivision_names(match.subdivision), g, skip=len(names))
 
 
-def match_quads(place_iri: str, match: Match, gaz: Gazetteer, source: str | None = None) -> list[ox.Quad]:
+def match_quads(
+    place_iri: str, match: Match, gaz: Gazetteer, source: str | None = None, suffix: str = ""
+) -> list[ox.Quad]:
     """The statements of :func:`write_match` as quads."""
     out = NQuads()
-    write_match(out, place_iri, match, gaz, source)
+    write_match(out, place_iri, match, gaz, source, suffix)
     return out.as_quads()
 
 
@@ -529,7 +621,7 @@ def describe(match: Match) -> str:
         return (
             f"{match.name!r} -> GeoNames {p.id} {p.name} ({p.cc}, region {p.admin1 or '?'}, "
             f"population {p.population}) by {match.method}{where}, confidence {match.confidence:.2f}"
-        )
+        ) + (f" ({match.reason})" if match.reason else "")
     if match.subdivision:
         r = match.region
         also = f" (GeoNames {r.id} {r.name})" if r is not None else ""
@@ -537,6 +629,8 @@ def describe(match: Match) -> str:
             f"{match.name!r} -> ISO 3166-2 {match.subdivision}{also} by {match.method}, "
             f"confidence {match.confidence:.2f}"
         )
+    if match.country:
+        return f"{match.name!r} -> ISO 3166-1 {match.country} by {match.method}, confidence {match.confidence:.2f}"
     listed = "; ".join(f"{p.name} ({p.cc}, {p.population} people, GeoNames {p.id})" for p in match.candidates[:5])
     return f"{match.name!r}: not matched: {match.reason}" + (f". Candidates: {listed}" if listed else "")
 
@@ -631,7 +725,7 @@ def reconcile_store(store, rec: Reconciler) -> tuple[list[ox.Quad], list[Match]]
         if level == "Country":
             if iso and len(iso) == 2:
                 quads += country_quads(iri, iso, rec.gaz)
-                quads += match_quads(iri, Match(label, None, None, "iso-code", 1.0), rec.gaz)
+                quads += match_quads(iri, country_match(label, iso), rec.gaz)
             continue
         match = rec.match(label, cc, level=level)
         matches.append(match)

@@ -18,6 +18,7 @@ so that a name shared with them counts as ambiguous, but never matched).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,3 +112,29 @@ def _point(name: str, aliases: list[str], inside: list[tuple[str, int, float, fl
     z = sum(max(p, 1) * math.sin(math.radians(la)) for _, p, la, _ in inside) / weight
     lat, lon = math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
     return round(lat, 5), round(lon, 5), f"population-weighted centroid of the {len(inside)} GeoNames places inside it"
+
+
+#: Words that say what level a region is, in English and in the romanised languages GeoNames and ISO use
+#: ("Kaliningradskaya oblast'", "Aqmola oblysy", "Minskaya voblasts'"): left out of :func:`region_key`.
+REGION_WORDS = frozenset(
+    "oblast oblasti oblys oblysy voblasts voblast region regione regiao province provincia provinz krai kray "
+    "okrug autonomous respublika republic of the voivodeship wojewodztwo prefecture governorate muhafazat raion "
+    "rayon rayoni district county municipal".split()
+)
+_ADJECTIVE = re.compile(r"(?<=..)sk(aya|iy|ij|ii|yi|yy|y|oye|oe|ogo|a|i|e)?$")
+
+
+def region_key(name: str) -> str:
+    """A region's name without its level words, the adjectival ending the Slavic and Turkic languages give it
+    and the differences of romanisation: "Kaliningrad Oblast" and "Kaliningradskaya oblast'", "Akmola Region"
+    and "Aqmola oblysy", "Yeysky District" and "Yeyskiy Rayon", "Omsk Oblast" and "Omskaya oblast'" give one key.
+
+    >>> region_key("Kaliningrad Oblast") == region_key("Kaliningradskaya oblast'")
+    True
+    >>> region_key("Akmola Region") == region_key("Aqmola oblysy")
+    True
+    """
+    words = [w for w in fold(re.sub(r"['’ʹʼ`]", "", name)).split() if w not in REGION_WORDS]
+    words = [_ADJECTIVE.sub("", w) for w in words]
+    key = "".join(words).replace("q", "k").replace("tz", "z").replace("ia", "ya").replace("iy", "y")
+    return key

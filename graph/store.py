@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from . import store_bulk
+from . import store_bulk, store_count
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -765,21 +765,23 @@ class OxigraphStore(Store):
         return ox.serialize((ox.Triple(s["s"], s["p"], s["o"]) for s in triples), format=rdf)
 
     def quad_count(self) -> int:
-        return len(self._store)
+        """On disk: counted once per state of the engine's files and kept beside the store (:mod:`.store_count`)."""
+        if self.path is None:
+            return len(self._store)
+        return store_count.counted(self.path, lambda: len(self._store))
 
     def version(self) -> tuple[str, int]:
         return ("generation", self.generation or 0)
 
     def flush(self) -> None:
-        """Make sure everything written is on disk (no-op in memory)."""
-        if self.path is not None:
+        """Make sure everything written is on disk (no-op in memory and read-only)."""
+        if self.path is not None and not self.read_only:
             self._store.flush()
 
     def close(self) -> None:
         if not hasattr(self, "_store"):
             return  # closed already
-        if self.path is not None:
-            self._store.flush()
+        self.flush()
         del self._store
 
 

@@ -23,6 +23,7 @@ from .normalize import (
     place_level,
     slugify,
 )
+from .nquads import NQuads
 from .queries import query_text
 from .store import Store
 from .table_read import BadRow, Mapping, Row, TableError
@@ -55,6 +56,7 @@ class Places:
         self._minted: dict[int, str] = {}
         self._columns: dict[tuple[int, int], tuple[dict[str, str | None], tuple[tuple[str | None, str], ...]]] = {}
         self._parties: dict[tuple, Party | BadRow] = {}
+        self._by_row: dict[tuple[int, int], Party] = {}
 
     def iri_of(self, place: Any) -> str:
         """The entity IRI of a GeoNames place."""
@@ -65,12 +67,16 @@ class Places:
 
     def gazetteer_entries(self) -> dict[int, Any]:
         """GeoNames id -> the gazetteer entry (place or region) of every place matched so far."""
-        found = (p.match.located for p in self._parties.values() if isinstance(p, Party) and p.match is not None)
+        parties = [*self._parties.values(), *self._by_row.values()]
+        found = (p.match.located for p in parties if isinstance(p, Party) and p.match is not None)
         return {entry.id: entry for entry in found if entry is not None}
 
     def party(self, row: Row, mapping: Mapping, n: int) -> Party | BadRow:
         """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer, looked
         up once whichever party's columns hold them (a failure is remembered per party: it names the column)."""
+        decided = self._by_row.get((row.number, n))
+        if decided is not None:  # the partners this row shares with another decided it (learn_partners)
+            return decided
         known = self._columns.get((id(mapping), n))
         if known is None:
             targets = ("name", "country", "level", "id", "lat", "lon")
@@ -168,6 +174,50 @@ class Places:
             wikidata,
         )
 
+    def learn_partners(self, rows: list[Row], mapping: Mapping) -> None:
+        """Decide the undecided places of a table by the partners they share: a row "Strakonice - Lengnau" whose
+        Lengnau has two candidates is the Lengnau that another row ties to Strakonice ("Lengnau, Bern -
+        Strakonice": a tie is often listed from both sides, one of them with a qualifier). Per row, since two rows
+        may name two homonyms; only when exactly one candidate shares a partner (``+shared-partner``)."""
+        numbers = mapping.parties()
+        resolved = [(row, [self.party(row, mapping, n) for n in numbers]) for row in rows]
+        ties: dict[str, dict[str, int]] = {}  # entity decided by its own row's evidence -> matched partner -> row
+        for row, parties in resolved:
+            good = [p for p in parties if isinstance(p, Party) and p.match is not None and p.match.matched]
+            for a in good:
+                if _decided_by_its_row(a.match):
+                    for b in good:
+                        if b.iri != a.iri:
+                            ties.setdefault(a.iri, {}).setdefault(b.iri, row.number)
+        for row, parties in resolved:
+            for n, party in zip(numbers, parties, strict=True):
+                m = party.match if isinstance(party, Party) else None
+                if m is None or m.matched or m.ruled_out or not m.candidates or m.method == "homonym-pair":
+                    continue
+                others = [p for p in parties if isinstance(p, Party) and p is not party]
+                support = {}
+                for c in m.candidates:
+                    shared = [(ties[iri][o.iri], o) for o in others if o.iri in ties.get(iri := self.iri_of(c), {})]
+                    if shared:
+                        support[c.id] = (c, min(shared, key=lambda s: s[0]))
+                if len(support) == 1:
+                    ((place, (number, other)),) = support.values()
+                    self._by_row[(row.number, n)] = self._shared_partner(party, place, other, number)
+
+    def write_partner_matches(self, out: NQuads, source: str) -> None:
+        """Write the match node of every place the shared partners decided, one per row and party (the entity has
+        a match of its own already, from the row that named it unambiguously)."""
+        for (number, n), party in sorted(self._by_row.items()):
+            rc.write_match(out, party.iri, party.match, self.rec.gaz, source, f"-row-{number}-{n}")  # type: ignore[union-attr, arg-type]
+
+    def _shared_partner(self, party: Party, place: Any, other: Party, number: int) -> Party:
+        m = party.match
+        method = ("name+country" if party.iso2 else "name") + "+shared-partner"
+        why = f"{place.name} is tied to {other.spelling} in row {number} too"
+        match = rc.Match(m.name, place, None, method, 0.85 if party.iso2 else 0.7, m.candidates, reason=why)
+        cls = "Province" if place.level == 1 else party.cls
+        return replace(party, iri=self.iri_of(place), cls=cls, iso2=place.cc, match=match)
+
     def homonym(self, party: Party) -> Party | None:
         """The other place of the same name, for a row that ties two places of one name (Falkenstein -
         Falkenstein): the next candidate, as a low-confidence match for review."""
@@ -180,6 +230,15 @@ class Places:
         other = next(p for p in m.candidates if p.id != m.place.id)
         match = rc.Match(m.name, other, None, "homonym-pair", 0.5, m.candidates)
         return Party(self.iri_of(other), party.cls, other.cc, party.spelling, party.country_name, match)
+
+
+_GUESSES = ("+population", "+longer-name", "+exact-spelling", "+shared-partner", "homonym-pair")
+
+
+def _decided_by_its_row(match: rc.Match) -> bool:
+    """Whether a match was decided by what its row says (a unique name, a region hint, coordinates, an id), not by
+    size or spelling among homonyms: only such a place lends its identity to a homonym sharing its partner."""
+    return match.confidence >= 0.85 and not any(word in match.method for word in _GUESSES)
 
 
 def kind_names(store: Store) -> dict[str, str]:

@@ -184,6 +184,9 @@ def build_statements(
 
     report = ImportReport(source_iri)
     places = places or Places(None, None)
+    rows = list(rows)
+    if places.rec is not None:  # the partners the rows share decide homonyms, before any row becomes quads
+        places.learn_partners(rows, mapping)
     existing, kinds, ties_before, matched = existing or set(), kinds or {}, ties_before or {}, matched or set()
     parties_n = mapping.parties()
     kind_col, date_col, field_col, type_col = (mapping.column_of(t) for t in ("kind", "date", "field", "type"))
@@ -274,7 +277,7 @@ def build_statements(
             matched.add(iri)
             if party.cls == "Country":
                 rc.write_country(out, iri, party.iso2, gaz)
-                rc.write_match(out, iri, rc.Match(party.spelling, method="iso-code", confidence=1.0), gaz)
+                rc.write_match(out, iri, rc.country_match(party.spelling, party.iso2), gaz)
             elif party.match is not None:
                 rc.write_match(out, iri, party.match, gaz, source_iri)
         if party.match is not None and party.match.matched:
@@ -297,12 +300,14 @@ def build_statements(
                 text(iri, SKOS_ALT.value, spelling, g)
         if party.cls != "Country" and party.iso2:
             iri_(iri, f"{KP}country", f"{BASE}id/region/{party.iso2.lower()}", g)
+    if gaz is not None:
+        places.write_partner_matches(out, source_iri)
     for iso2, (name, row_number) in countries.items():
         iri = f"{BASE}id/region/{iso2.lower()}"
         if gaz is not None and iri not in matched:
             matched.add(iri)
             rc.write_country(out, iri, iso2, gaz)
-            rc.write_match(out, iri, rc.Match(name, method="iso-code", confidence=1.0), gaz)
+            rc.write_match(out, iri, rc.country_match(name, iso2), gaz)
         if iri in existing:
             continue
         if iri not in found:

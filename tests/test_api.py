@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import threading
+import os
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from graph import network as nw
 from tests.conftest import network_app
 from tests.test_network import GACHEON, GYEONGGI, HANOI, HMU, ID, LIAONING
 
@@ -173,32 +177,53 @@ def test_export(client: FlaskClient) -> None:
     assert client.post("/api/export", json={"format": "pdf", "ids": ids}).status_code == 400
 
 
-def test_measures_never_make_a_request_wait_nor_show_stale_figures(monkeypatch: pytest.MonkeyPatch) -> None:
-    from graph.network import measures
+def test_measures_never_make_a_request_wait_nor_show_stale_figures(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from graph.network import measure_process
 
-    release = threading.Event()
-    slow = measures.sampled_betweenness
-
-    def held(*args, **kwargs):  # betweenness that takes as long as the test wants
-        release.wait(60)
-        return slow(*args, **kwargs)
-
-    monkeypatch.setattr(measures, "sampled_betweenness", held)
-    client = network_app().test_client()
+    gate = tmp_path / "go"  # the measure process waits for this file before computing: as slow as the test wants
+    monkeypatch.setenv(measure_process.GATE, str(gate))
+    app = network_app()
+    client = app.test_client()
     pending = client.get("/api/rankings?measure=betweenness").get_json()
     assert pending["status"] in ("queued", "computing") and pending["results"] == []  # no degree figures meanwhile
     assert pending["measure"] == "betweenness" and 0 <= pending["progress"] < 1
     scores = client.post("/api/scores", json={"measure": "betweenness", "ids": [HANOI]}).get_json()
     assert scores["status"] in ("queued", "computing") and scores["scores"] == {}
-    # Other questions are answered meanwhile.
+    # It is computed in a process of its own, not in the server's.
+    measures = nw.network(app.extensions["kg"]).measures
+    child = until(lambda: measures.pid)
+    assert child is not None and child != os.getpid() and running(child)
+    # Other questions are answered meanwhile: the API's and a query's.
     assert client.get("/api/paths?from=Hanoi&to=Liaoning Province").status_code == 200
+    assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
     status = client.get("/api/measures").get_json()["measures"]
     assert {m["measure"]: m["status"] for m in status}["betweenness"] in ("queued", "computing")
-    release.set()
+    gate.touch()
     ready = until_ready(client, "/api/rankings?measure=betweenness&limit=3")
     assert ready["status"] == "ready" and ready["results"][0]["label"] == "Gyeonggi Province"
     scored = client.post("/api/scores", json={"measure": "betweenness", "ids": [HANOI]}).get_json()
     assert scored["status"] == "ready" and scored["scores"][HANOI] > 0
+    # Its work done, the process is gone (reaped by the server: no zombie left behind).
+    assert until(lambda: not running(child))
+
+
+def until(check: Callable[[], Any], seconds: float = 120) -> Any:
+    """Poll ``check()`` until it answers something true (or the time is up: its last answer)."""
+    deadline = time.monotonic() + seconds
+    while not (found := check()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_paths_say_why_each_ranks_where_it_does(client: FlaskClient) -> None:

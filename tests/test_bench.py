@@ -60,6 +60,9 @@ def test_a_quick_run_fills_every_row(tmp_path):
         "server memory with projection and measures (RSS, peak)",
         "16 clients, result cache on: /sparql vs Oxigraph server",
         "16 clients, result cache off: /sparql vs Oxigraph server",
+        "/sparql `partners` for the hub every 10 s from the first answer until the measures are ready",
+        "server CPU seconds when the measures were ready (or the wait ended)",
+        "load average (1 min) at each measurement's start, and at the end",
     ]
     for name in named_queries():
         expected += [f"query {name}: /sparql", f"query {name}: engine direct", f"query {name}: rdflib in memory"]

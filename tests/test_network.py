@@ -471,6 +471,38 @@ def test_sampled_betweenness_states_its_error() -> None:
     assert all(abs(estimate[v] - exact[v]) <= 3 * errors[v] for v in top)
 
 
+def test_exact_betweenness_is_networkx_s_on_graphs_in_pieces() -> None:
+    from graph.network.algorithms import sampled_betweenness
+
+    g = nx.relabel_nodes(nx.barabasi_albert_graph(200, 2, seed=5), str)
+    g.add_edges_from([("x", "y"), ("y", "z"), ("z", "z"), ("lonely", "lonely")])  # another component, self-loops
+    scores, errors = sampled_betweenness(g, None)
+    assert scores == pytest.approx(nx.betweenness_centrality(g)) and errors == {}
+
+
+def test_a_sampled_betweenness_stays_within_its_work_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.network import algorithms
+    from graph.network.measure_process import compute
+
+    g = nx.relabel_nodes(nx.barabasi_albert_graph(2000, 2, seed=7), str)
+    per_source = g.number_of_nodes() + 2 * g.number_of_edges()  # every entity once, every edge twice
+    passes = []
+    counted = algorithms._dependencies
+    monkeypatch.setattr(algorithms, "_dependencies", lambda adj, s: passes.append(s) or counted(adj, s))
+    monkeypatch.setattr(algorithms, "BETWEENNESS_WORK", 25 * per_source)  # room for 25 passes: 20 are made
+    result = compute(nw.Network(g), "betweenness", nw.Filters())  # what the measure process runs
+    assert result["status"] == "ready" and result["samples"] == 20 == len(passes) == len(set(passes))
+    assert result["method"].startswith("estimated from 20 of 2000 sources chosen at random")
+    assert "20, not 300, to bound the work" in result["method"]
+    assert result["errorOfTop"]["standardError"] > 0  # the error of the estimate is stated
+    # Without a budget to speak of, still two sources: the least that states an error.
+    monkeypatch.setattr(algorithms, "BETWEENNESS_WORK", 1)
+    assert algorithms.betweenness_samples(g) == 2
+    # A budget large enough gives the usual sample.
+    monkeypatch.setattr(algorithms, "BETWEENNESS_WORK", 10**12)
+    assert algorithms.betweenness_samples(g) == 300
+
+
 def test_paths_mean_partnership_by_default_on_the_shipped_data(shipped: KnowledgeGraph) -> None:
     net = nw.network(shipped)
     incheon, gyeonggi = net.resolve("Incheon"), net.resolve("Gyeonggi Province")

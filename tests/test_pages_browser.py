@@ -75,6 +75,45 @@ def test_sources_page_fits(browser, base_url: str, size: tuple[int, int]) -> Non
     page.close()
 
 
+# Every page a reader reaches from the top bar or the query page, with its own forms and tables.
+READING_PAGES = ["/query", "/query/fast", "/query/ties", "/query/partners", "/query/statistics", "/review", "/map"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", READING_PAGES)
+def test_reading_pages_fit_a_phone(browser, base_url: str, path: str) -> None:
+    """At 390 px nothing makes the page scroll sideways: inputs fit, wide tables and code scroll in their frame."""
+    page = open_page(browser, base_url, (390, 844), path)
+    page.wait_for_load_state("networkidle")
+    inputs = page.locator("main input:visible")
+    for i in range(inputs.count()):
+        box = inputs.nth(i).bounding_box()
+        assert box["x"] + box["width"] <= 390, f"input {i} ends at {box['x'] + box['width']:.0f} px"
+    tables = page.locator(".wb-table-wrap")
+    if tables.count():
+        # The frame keeps to the screen; its table may be wider and scroll inside it.
+        frame = tables.first.bounding_box()
+        assert frame["x"] + frame["width"] <= 390
+        assert tables.first.evaluate("e => getComputedStyle(e).overflowX") in ("auto", "scroll")
+    assert_clean(page, base_url)
+    page.close()
+
+
+@pytest.mark.browser
+def test_the_timeline_counts_wrap_on_a_small_phone(browser, base_url: str) -> None:
+    """The undated count under the timeline is read whole on a phone, not cut at the screen's edge."""
+    from playwright.sync_api import expect
+
+    page = open_page(browser, base_url, (360, 740), "/")
+    expect(page.locator(".timeline-info span", has_text="Undated")).to_be_visible()
+    line = page.locator(".timeline-info")
+    # The line may wrap (the counts of a large graph are longer than a phone is wide) and nothing in it is cut.
+    assert line.evaluate("e => getComputedStyle(e).whiteSpace") == "normal"
+    assert line.evaluate("e => e.scrollWidth <= e.clientWidth"), line.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert_clean(page, base_url)
+    page.close()
+
+
 TOKEN = "office-token-0123456789abcdef"
 
 

@@ -321,6 +321,18 @@ def test_review_accept_and_reject_are_recorded_revertible_changes(kg, tmp_path, 
     assert status == [("rejected",)]
 
 
+def test_a_country_known_by_its_iso_code_is_decided_not_queued(kg, tmp_path, gaz):
+    """Countries are identified by ISO 3166-1 (curated or from a country column): none waits in the queue."""
+    import_table(kg.store, write(tmp_path, "city1,country1,city2,country2\nSaint-Denis,,Lyon,France\n"), TWIN_MAP)
+    queued = review.match_items(kg.store, gaz, 1000)
+    assert "Saint-Denis" in {i["name"] for i in queued}  # the queue is there, with what is truly undecided
+    assert [i["name"] for i in queued if i["method"] == "iso-code"] == []
+    mongolia = f"SELECT ?s ?why WHERE {{ ?m kp:place <{ID}region/mn> ; kp:status ?s ; <{rc.PROV}value> ?why }}"
+    said = rows(kg.store, mongolia)
+    assert said == [("auto", "'Mongolia' -> ISO 3166-1 MN by iso-code, confidence 1.00")]
+    assert rows(kg.store, f"SELECT ?s WHERE {{ ?m kp:place <{ID}region/fr> ; kp:status ?s }}") == [("auto",)]
+
+
 def test_proposed_merges_show_their_evidence_and_can_be_accepted(kg, gaz):
     other = ID + "region/kr/suwon-si-test"
     kg.store.update(

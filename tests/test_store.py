@@ -137,6 +137,74 @@ def test_the_on_disk_store_survives_a_restart(tmp_path):
     again.close()
 
 
+class _NoCounting:
+    """The engine, except that counting every quad fails the test."""
+
+    def __init__(self, engine):
+        self._engine = engine
+
+    def __len__(self):
+        raise AssertionError("the store counted every quad")
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+
+def test_a_restart_on_unchanged_files_reads_the_count_kept_beside_the_store(tmp_path):
+    from graph.store import OxigraphStore
+    from graph.store_count import count_file
+
+    path = tmp_path / "kept"
+    first = open_store(f"oxigraph:{path}")
+    load_mini(first)
+    first.close()
+    # Read-only sessions: the engine compacts nothing, so the files stay exactly as they are.
+    counting = OxigraphStore(path, read_only=True)
+    assert counting.quad_count() == 45  # counted once, kept beside the store
+    assert json.loads(count_file(path).read_text())["quads"] == 45
+    counting.close()
+    again = OxigraphStore(path, read_only=True)
+    again._store = _NoCounting(again._store)
+    assert again.quad_count() == 45
+    again._store = again._store._engine
+    again.close()
+
+
+def test_a_change_by_another_process_is_counted_afresh(tmp_path):
+    path = tmp_path / "kept"
+    first = open_store(f"oxigraph:{path}")
+    load_mini(first)
+    assert first.quad_count() == 45
+    first.close()
+    other = open_store(f"oxigraph:{path}")  # what a command line import does while the app is down
+    other.update(PREFIX + "INSERT DATA { GRAPH id:g { id:a rdfs:label 'A' . id:b rdfs:label 'B' } }")
+    other._store = _NoCounting(other._store)
+    with pytest.raises(AssertionError, match="counted every quad"):  # its own write: the count is not reused
+        other.quad_count()
+    other._store = other._store._engine
+    other.close()
+    again = open_store(f"oxigraph:{path}")
+    assert again.quad_count() == 47
+    again.update(PREFIX + "DELETE DATA { GRAPH id:g { id:a rdfs:label 'A' } }")
+    assert again.quad_count() == 46  # a write of this process too
+    again.close()
+    assert open_store(f"oxigraph:{path}").quad_count() == 46
+
+
+def test_a_damaged_count_file_is_counted_again(tmp_path):
+    from graph.store_count import count_file
+
+    path = tmp_path / "kept"
+    first = open_store(f"oxigraph:{path}")
+    load_mini(first)
+    first.close()
+    count_file(path).write_text("{not json")
+    again = open_store(f"oxigraph:{path}")
+    assert again.quad_count() == 45
+    assert json.loads(count_file(path).read_text())["quads"] == 45
+    again.close()
+
+
 def test_an_unknown_setting_is_refused():
     with pytest.raises(StoreError, match="unknown store setting"):
         open_store("mongodb://localhost")

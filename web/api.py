@@ -347,7 +347,8 @@ def overview_json(network: nw.Network, limit: int) -> bytes:
 
     Computed once: a request that comes while the warm-up computes it waits for that result."""
     with _OVERVIEW_LOCK:
-        return network.memo(("overview-json", limit), lambda: _overview_body(network, limit))
+        final = network.layout_final()  # provisional (no communities) until they are computed in the background
+        return network.memo(("overview-json", limit, final), lambda: _overview_body(network, limit))
 
 
 def _overview_body(network: nw.Network, limit: int) -> bytes:
@@ -390,7 +391,12 @@ def init_app(app: Flask) -> None:
                 kg = app.extensions["kg"]
                 nw.network(kg)  # loaded (or built) now; made whole and checked once the first questions pause
                 nw.projection_of(kg).wait_settled(600)
-                overview_json(nw.network(kg), app.config.get("EXPLORER_OVERVIEW", 2000))
+                network = nw.network(kg)
+                limit = app.config.get("EXPLORER_OVERVIEW", 2000)
+                overview_json(network, limit)  # at once (provisional on a big graph) ...
+                if not network.layout_final():  # ... then with the communities, computed in another process
+                    network.measures.wait("communities", timeout=3600)
+                    overview_json(network, limit)
             except Exception:  # noqa: BLE001 - a failed warm-up only means the first request does the work
                 app.logger.exception("explorer warm-up failed")
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 from .algorithms import RELATION_COST
 from .base import (
     BETWEENNESS_SAMPLES,
+    BETWEENNESS_WORK,
     CLASS_GROUP,
     DEFAULT_EGO_LIMIT,
     EXACT_BETWEENNESS_MAX_NODES,
@@ -66,6 +67,7 @@ from .views import tie_sort
 
 __all__ = [
     "BETWEENNESS_SAMPLES",
+    "BETWEENNESS_WORK",
     "CLASS_GROUP",
     "DEFAULT_EGO_LIMIT",
     "EXACT_BETWEENNESS_MAX_NODES",

@@ -20,14 +20,11 @@ from itertools import islice
 from typing import Any
 
 import networkx as nx
-from networkx.algorithms.centrality.betweenness import (
-    _accumulate_basic,
-    _rescale,
-    _single_source_shortest_path_basic,
-)
+from networkx.algorithms.centrality.betweenness import _rescale
 
 from .base import (
     BETWEENNESS_SAMPLES,
+    BETWEENNESS_WORK,
     EXACT_BETWEENNESS_MAX_NODES,
     LOUVAIN_MAX_EDGES,
     STRUCTURAL_RELATIONS,
@@ -278,6 +275,38 @@ def tie_counts(graph: nx.Graph) -> dict[str, int]:
 BATCHES = 10
 
 
+def _dependencies(adj: list[list[int]], s: int) -> tuple[list[int], list[float]]:
+    """Brandes's pass from one source over integer adjacency lists: the entities reached (in order of distance)
+    and each one's dependency on ``s`` (what networkx's ``_single_source_shortest_path_basic`` and
+    ``_accumulate_basic`` compute, without a dict per entity: about ten times faster on big graphs)."""
+    n = len(adj)
+    dist = [-1] * n
+    sigma = [0.0] * n
+    dist[s], sigma[s] = 0, 1.0
+    order = [s]
+    i = 0
+    while i < len(order):
+        v = order[i]
+        i += 1
+        dv, sv = dist[v] + 1, sigma[v]
+        for w in adj[v]:
+            dw = dist[w]
+            if dw < 0:
+                dist[w] = dv
+                sigma[w] = sv
+                order.append(w)
+            elif dw == dv:
+                sigma[w] += sv
+    delta = [0.0] * n
+    for w in reversed(order):
+        coeff = (1.0 + delta[w]) / sigma[w]
+        before = dist[w] - 1
+        for v in adj[w]:
+            if dist[v] == before:
+                delta[v] += sigma[v] * coeff
+    return order, delta
+
+
 def sampled_betweenness(
     graph: nx.Graph, samples: int | None, seed: int = 42, progress: Callable[[float], None] | None = None
 ) -> tuple[dict[str, float], dict[str, float]]:
@@ -292,19 +321,26 @@ def sampled_betweenness(
     if samples is not None and samples >= n:
         samples = None
     sources = list(graph) if samples is None else random.Random(seed).sample(list(graph.nodes()), samples)
-    scores = dict.fromkeys(graph, 0.0)
+    nodes = list(graph)
+    index = {v: i for i, v in enumerate(nodes)}
+    adj = [[index[w] for w in graph.adj[v]] for v in nodes]
+    raw = [0.0] * n
     batch_size = math.ceil(len(sources) / BATCHES) if samples else 0
     batches: list[tuple[dict[str, float], list[str]]] = []
-    previous: dict[str, float] = dict(scores)
+    previous = list(raw)
     for i, source in enumerate(sources, 1):
-        stack, preds, sigma, _ = _single_source_shortest_path_basic(graph, source)
-        scores, _ = _accumulate_basic(scores, stack, preds, sigma, source)
+        s = index[source]
+        order, delta = _dependencies(adj, s)
+        for w in order:
+            if w != s:
+                raw[w] += delta[w]
         if batch_size and (i % batch_size == 0 or i == len(sources)):
-            raw = {v: scores[v] - previous[v] for v in scores if scores[v] != previous[v]}
-            batches.append((raw, sources[len(batches) * batch_size : i]))
-            previous = dict(scores)
+            part = {nodes[v]: raw[v] - previous[v] for v in range(n) if raw[v] != previous[v]}
+            batches.append((part, sources[len(batches) * batch_size : i]))
+            previous = list(raw)
         if progress is not None:
             progress(i / max(1, len(sources)))
+    scores = dict(zip(nodes, raw, strict=True))
     final = _rescale(
         scores, n, normalized=True, directed=False, endpoints=False, sampled_nodes=None if samples is None else sources
     )
@@ -312,8 +348,8 @@ def sampled_betweenness(
     if samples and len(batches) > 1:
         # Each batch alone is an estimate from its own sources; the standard error of their mean is sd / sqrt(B).
         estimates = [
-            _rescale(raw, n, normalized=True, directed=False, endpoints=False, sampled_nodes=batch_sources)
-            for raw, batch_sources in batches
+            _rescale(part, n, normalized=True, directed=False, endpoints=False, sampled_nodes=batch_sources)
+            for part, batch_sources in batches
         ]
         for v in graph:
             errors[v] = statistics.stdev(e.get(v, 0.0) for e in estimates) / math.sqrt(len(estimates))
@@ -333,9 +369,23 @@ def betweenness(
     return sampled_betweenness(graph, samples, seed, progress)[0]
 
 
-def betweenness_samples(graph: nx.Graph) -> int | None:
-    """How many sources the betweenness of ``graph`` is estimated from: None (exact) up to 1,500 entities."""
-    return None if graph.number_of_nodes() <= EXACT_BETWEENNESS_MAX_NODES else BETWEENNESS_SAMPLES
+def betweenness_samples(graph: nx.Graph, work: int | None = None) -> int | None:
+    """How many sources the betweenness of ``graph`` is estimated from: None (exact) up to 1,500 entities, else
+    :data:`BETWEENNESS_SAMPLES`, or fewer so that the passes stay within ``work`` (:data:`BETWEENNESS_WORK`)
+    visits of an entity or an edge (each pass from a source visits at most every entity once and every edge
+    twice), in a multiple of :data:`BATCHES`; at least two, so that a standard error can be stated. A budget of
+    work, not of time: the same data gives the same sample.
+
+    >>> betweenness_samples(nx.path_graph(2000)), betweenness_samples(nx.path_graph(2000), work=60_000)
+    (300, 10)
+    """
+    n = graph.number_of_nodes()
+    if n <= EXACT_BETWEENNESS_MAX_NODES:
+        return None
+    fits = (BETWEENNESS_WORK if work is None else work) // (n + 2 * graph.number_of_edges())
+    if fits >= BATCHES:
+        fits -= fits % BATCHES  # batches of equal size
+    return max(2, min(BETWEENNESS_SAMPLES, fits))
 
 
 def communities(graph: nx.Graph, seed: int = 42) -> list[list[str]]:

@@ -1,7 +1,8 @@
-"""Measures computed in the background: betweenness and communities take seconds to minutes on big graphs, so
-no request waits for them. :class:`Measures` computes them one at a time in a thread, reports each one's
-status and progress, keeps the results per version of the projection and persists them beside an on-disk
-store (so a restart finds them ready).
+"""Measures computed in the background: betweenness and communities take seconds to hours on big graphs, so
+no request waits for them. :class:`Measures` hands them to a process of their own (see
+:mod:`.measure_process`: the server's interpreter stays free for requests), reports each one's status and
+progress, keeps the results per version of the projection and reads the ones persisted beside an on-disk store
+(so a restart finds them ready).
 
 >>> import networkx as nx
 >>> from graph.network.model import Network
@@ -10,7 +11,7 @@ store (so a restart finds them ready).
 'not started'
 >>> measures.request("betweenness")["status"] in ("queued", "computing", "ready")
 True
->>> measures.wait("betweenness")["scores"]["b"]
+>>> measures.wait("betweenness", timeout=300)["scores"]["b"]
 1.0
 """
 
@@ -18,25 +19,19 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
-import pickle
-import tempfile
 import threading
 import time
-from collections import deque
 from pathlib import Path
 from typing import Any
 
-from . import algorithms
-from .algorithms import BATCHES, sampled_betweenness
-from .base import SEED, NetworkError
+from .base import NetworkError
 from .filters import Filters
+from .measure_process import ONE_AT_A_TIME, MeasureProcess, read_results
 from .model import Network
 
 log = logging.getLogger(__name__)
 #: The measures computed in the background (degree and tie counts are instant and computed on request).
 BACKGROUND = ("betweenness", "communities")
-FILE_FORMAT = 1
 
 
 class Measures:
@@ -46,15 +41,24 @@ class Measures:
         self.net = net
         self.path = path
         self.stamp = stamp
+        self.closed = False
         self._results: dict[tuple, dict[str, Any]] = {}
         self._progress: dict[tuple, float] = {}
         self._started: dict[tuple, float] = {}
-        self._queue: deque[tuple] = deque()
+        self._queue: list[tuple] = []  # asked for, not yet handed to a process
+        self._batch: list[tuple] = []  # handed to the running process
         self._filters: dict[tuple, Filters] = {}
         self._lock = threading.Lock()
         self._done = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
+        self._process: MeasureProcess | None = None
         self._load()
+
+    @property
+    def pid(self) -> int | None:
+        """The process computing this projection's measures now, if any."""
+        process = self._process
+        return process.pid if process is not None else None
 
     def request(self, name: str, filters: Filters | None = None) -> dict[str, Any]:
         """The measure if ready, else its status (queued or computing, with progress); starts it if needed."""
@@ -64,7 +68,9 @@ class Measures:
         with self._lock:
             if key in self._results:
                 return self._results[key]
-            if key not in self._queue and key not in self._progress:
+            if self.closed:
+                return self._status(name, key)
+            if key not in self._queue and key not in self._batch:
                 self._queue.append(key)
                 self._filters[key] = filters or Filters()
             if self._thread is None or not self._thread.is_alive():
@@ -75,7 +81,9 @@ class Measures:
     def status(self, name: str, filters: Filters | None = None) -> dict[str, Any]:
         """``{"measure", "status": "ready"|"computing"|"queued"|"not started", "progress"}`` (and the result
         when ready)."""
-        key = (name, (filters or Filters()).key)
+        return self._status(name, (name, (filters or Filters()).key))
+
+    def _status(self, name: str, key: tuple) -> dict[str, Any]:
         result = self._results.get(key)
         if result is not None:
             return result
@@ -84,10 +92,10 @@ class Measures:
             return {
                 "measure": name,
                 "status": "computing",
-                "progress": round(self._progress[key], 3),
+                "progress": round(self._progress.get(key, 0.0), 3),
                 "seconds": round(elapsed, 1),
             }
-        if key in self._queue:
+        if key in self._queue or key in self._batch:
             return {"measure": name, "status": "queued", "progress": 0.0}
         return {"measure": name, "status": "not started", "progress": 0.0}
 
@@ -97,101 +105,73 @@ class Measures:
         key = (name, (filters or Filters()).key)
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._done:
-            while key not in self._results:
+            while key not in self._results and not self.closed:
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     break
                 self._done.wait(left)
         return self.status(name, filters)
 
+    def close(self) -> None:
+        """Stop computing (this version of the projection is replaced): its process ends, nothing is started."""
+        with self._lock:
+            self.closed = True
+            process = self._process
+            self._done.notify_all()
+        if process is not None:
+            process.stop()
+
     def _work(self) -> None:
         while True:
             with self._lock:
-                if not self._queue:
+                if self.closed or not self._queue:
                     return
-                key = self._queue.popleft()
-                self._progress[key] = 0.0
-                self._started[key] = time.monotonic()
-                filters = self._filters.get(key, Filters())
+                self._batch, self._queue = self._queue, []
+                jobs = [(key[0], self._filters[key]) for key in self._batch]
+                process = self._process = MeasureProcess(self.net, jobs, self.path if self.stamp else None)
             try:
-                result = self._compute(key[0], filters, key)
-            except Exception as error:  # noqa: BLE001 - reported as the measure's status, with its message
-                log.exception("computing %s failed", key[0])
-                result = {"measure": key[0], "status": "failed", "error": f"{type(error).__name__}: {error}"}
+                with ONE_AT_A_TIME:  # one measure process at a time for the whole server
+                    status = 0 if self.closed else process.run(self._said)
+            except Exception as error:  # noqa: BLE001 - reported as the measures' status, with its message
+                log.exception("the measure process failed")
+                status, reason = -1, f"{type(error).__name__}: {error}"
+            else:
+                reason = f"the measure process ended with status {status}"
+            with self._lock:
+                for key in self._batch:
+                    self._progress.pop(key, None)
+                    if key not in self._results and not self.closed:
+                        log.warning("computing %s failed: %s", key[0], reason)
+                        self._results[key] = {"measure": key[0], "status": "failed", "error": reason}
+                self._batch, self._process = [], None
+                self._done.notify_all()
+
+    def _said(self, kind: str, job: int, share: float) -> None:
+        """What the measure process says of job ``job``: started, its progress, done (its result to read)."""
+        if job >= len(self._batch):
+            return
+        key = self._batch[job]
+        if kind == "start":
+            self._started[key] = time.monotonic()
+            self._progress[key] = 0.0
+        elif kind == "progress":
+            self._progress[key] = share
+        elif kind == "done" and self._process is not None:
+            result = self._process.result(job)
             with self._lock:
                 self._results[key] = result
                 self._progress.pop(key, None)
                 self._done.notify_all()
-            if key[1] == Filters().key and result.get("status") == "ready":
-                self._save()
 
-    def _compute(self, name: str, filters: Filters, key: tuple) -> dict[str, Any]:
-        start = time.perf_counter()
-        graph = self.net.view(filters)
-
-        def progress(share: float) -> None:
-            self._progress[key] = share
-
-        if name == "betweenness":
-            n = graph.number_of_nodes()
-            samples = algorithms.betweenness_samples(graph)
-            scores, errors = sampled_betweenness(graph, samples, SEED, progress)
-            method = (
-                "exact (Brandes 2001)"
-                if samples is None or samples >= n
-                else f"estimated from {samples} of {n} sources chosen at random (seed {SEED}; Brandes and Pich "
-                f"2007); each score's standard error from {BATCHES} batches of the sources"
-            )
-            body: dict[str, Any] = {"scores": scores, "errors": errors, "samples": samples, "entities": n}
-            if errors:
-                top = max(scores, key=lambda v: scores[v])
-                body["errorOfTop"] = {"id": top, "score": scores[top], "standardError": errors[top]}
-                body["maxStandardError"] = max(errors.values())
-        else:
-            found = algorithms.communities(graph, SEED)
-            method = (
-                "Louvain modularity (Blondel et al. 2008), seeded"
-                if graph.number_of_edges() <= algorithms.LOUVAIN_MAX_EDGES
-                else "semi-synchronous label propagation (Cordasco and Gargano 2010)"
-            )
-            body = {"communities": found}
-        seconds = time.perf_counter() - start
-        return {
-            "measure": name,
-            "status": "ready",
-            "progress": 1.0,
-            "method": method,
-            "seconds": round(seconds, 2),
-            **body,
-        }
-
-    # -- persistence ---------------------------------------------------------------------------------------
+    # -- persistence (written by the measure process) --------------------------------------------------------
 
     def _load(self) -> None:
         if self.path is None or self.stamp is None or not self.path.exists():
             return
         gc.disable()
         try:
-            with self.path.open("rb") as f:
-                header = pickle.load(f)
-                if header.get("format") != FILE_FORMAT or header.get("fingerprint") != self.stamp:
-                    return
-                results = pickle.load(f)
-            self._results.update(results)
+            self._results.update(read_results(self.path, self.stamp))
         except Exception:  # noqa: BLE001 - an unreadable file means computing again
             log.warning("cannot read %s: the measures are computed again", self.path)
         finally:
             gc.enable()
-
-    def _save(self) -> None:
-        if self.path is None or self.stamp is None:
-            return
-        results = {k: v for k, v in self._results.items() if k[1] == Filters().key and v.get("status") == "ready"}
-        try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump({"format": FILE_FORMAT, "fingerprint": self.stamp}, f)
-                pickle.dump(results, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            log.exception("cannot persist the measures to %s", self.path)

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from .measures import Measures
 
 T = TypeVar("T")
+#: Up to this many edges the layout computes the communities itself (Louvain: well under a second), not waiting
+#: for the background measure.
+INLINE_COMMUNITIES_MAX_EDGES = 5_000
 #: How paths can be ranked, with the rule each follows.
 RANKINGS = {
     "meaning": f"by what their hops are, cheapest first: {algorithms.COST_RULE}; fewer hops first among equal costs",
@@ -56,6 +59,9 @@ class Network(NameSearch):
     #: Where the background measures of this version are persisted, and the fingerprint of the data.
     measures_file: Path | None = field(default=None, repr=False)
     stamp: Any = field(default=None, repr=False)
+    #: The persisted projection this one was built or loaded as: (file, header fields that must match), for the
+    #: measure process to read (see :mod:`.measure_process`).
+    source: tuple[Path, dict[str, Any]] | None = field(default=None, repr=False)
     _measures: Any = field(default=None, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -66,7 +72,7 @@ class Network(NameSearch):
         self.__dict__.update(state)
         self._cache = {}
         self._lock = threading.Lock()
-        self.measures_file = self.stamp = self._measures = None
+        self.measures_file = self.stamp = self.source = self._measures = None
 
     @property
     def measures(self) -> Measures:
@@ -407,10 +413,25 @@ class Network(NameSearch):
         return views.overview(self.graph, limit)
 
     def layout(self) -> dict[str, tuple[float, float]]:
-        """Positions of every entity, computed once per version (see :func:`views.layout`)."""
-        return self.memo(
-            "layout", lambda: views.layout(self.graph, self.communities() if self.graph.number_of_edges() else [])
-        )
+        """Positions of every entity (see :func:`views.layout`), computed once per version with its communities;
+        on a big graph whose communities are still computing in the background, a provisional layout without
+        them (no request waits for a measure)."""
+        groups = self._layout_groups()
+        if groups is None:
+            return self.memo("layout-provisional", lambda: views.layout(self.graph, []))
+        return self.memo("layout", lambda: views.layout(self.graph, groups))
+
+    def layout_final(self) -> bool:
+        """Whether :meth:`layout` places the communities (else it is provisional: they are computing)."""
+        return self._layout_groups() is not None
+
+    def _layout_groups(self) -> list[list[str]] | None:
+        """The communities the layout places: computed here on a small graph (milliseconds), else the background
+        measure's (requested if need be); None while that is not ready."""
+        if self.graph.number_of_edges() <= INLINE_COMMUNITIES_MAX_EDGES:
+            return self.communities() if self.graph.number_of_edges() else []
+        status = self.measures.request("communities")
+        return status["communities"] if status.get("status") == "ready" else None
 
     def facets(self) -> dict[str, Any]:
         """What the filters can choose from, with counts (cached)."""

@@ -37,8 +37,9 @@ def store_version(kg: KnowledgeGraph) -> Any:
 
 
 def fingerprint(kg: KnowledgeGraph) -> tuple:
-    """What the data looked like: its named graphs and its number of quads (one count of the store; the change
-    log's own graph grows with every edit, so an edit made by another process while the app was down shows)."""
+    """What the data looked like: its named graphs and its number of quads (the change log's own graph grows with
+    every edit, so an edit made by another process while the app was down shows). The count is read from beside
+    an on-disk store while the engine's files are unchanged (:mod:`graph.store_count`): no scan at a restart."""
     return (tuple(kg.store.graphs()), kg.store.quad_count())
 
 
@@ -183,21 +184,25 @@ class Projection:
         net = build_network(self.kg)
         net.version = version
         self.built_in = time.perf_counter() - start
-        if self.path is not None and stamp is not None:
-            self._save(net, stamp)  # before anyone (the background measures) can touch it: pickling must not race
-        self._publish(net, stamp)
+        saved = self.path is not None and stamp is not None and self._save(net, stamp)  # before anyone touches it
+        self._publish(net, stamp, saved=saved)
         return net
 
-    def _publish(self, net: Network, stamp: Any, measures: bool = True) -> None:
+    def _publish(self, net: Network, stamp: Any, measures: bool = True, saved: bool = True) -> None:
         """Make ``net`` the current projection; start its background measures (persisted beside its file) unless
-        told to wait (a loaded projection starts them once it is whole)."""
+        told to wait (a loaded projection starts them once it is whole). The measure process reads the projection
+        from its file when it was ``saved`` there."""
         if self.path is not None and stamp is not None:
             net.measures_file = self.path.with_name(self.path.name.replace(".network.", ".measures."))
             net.stamp = stamp
+            if saved:
+                net.source = (self.path, {"format": FILE_FORMAT, "store": self.kg.store.url, "fingerprint": stamp})
         if measures:
             self._measures(net)
             self.settled.set()
-        self.current = net
+        previous, self.current = self.current, net
+        if previous is not None and previous is not net and previous._measures is not None:
+            previous._measures.close()  # its measure process ends: the store has changed
         self.checked = time.monotonic()
         for listener in self._listeners:
             try:
@@ -240,13 +245,15 @@ class Projection:
             except OSError:
                 pass
 
-    def _save(self, net: Network, stamp: tuple) -> None:
-        """Write the file atomically (a temporary file renamed over the old one)."""
+    def _save(self, net: Network, stamp: tuple) -> bool:
+        """Write the file atomically (a temporary file renamed over the old one); whether it was written."""
         assert self.path is not None
         try:
             persist.write(self.path, net, {"format": FILE_FORMAT, "store": self.kg.store.url, "fingerprint": stamp})
         except (OSError, ValueError):
             log.exception("cannot persist the network projection to %s", self.path)
+            return False
+        return True
 
 
 _PROJECTIONS: weakref.WeakKeyDictionary[KnowledgeGraph, Projection] = weakref.WeakKeyDictionary()
