@@ -118,3 +118,24 @@ def test_an_import_gives_the_same_quads_on_disk_as_in_memory(tmp_path: Path):
     quoted = {q.object.value for q in on_disk if q.predicate.value == "http://www.w3.org/ns/prov#value"}
     assert 'Suwon,South Korea,Cluj-Napoca,Romania,2002,"a ""quoted"" note"' in quoted
     assert '수원시,대한민국,Freiburg im Breisgau,Germany,2015-05-03,"two\nlines, and a back\\slash"' in quoted
+
+
+def test_an_import_pauses_the_cycle_collector_and_leaves_it_as_it_was(tmp_path: Path):
+    import gc
+
+    table = tmp_path / "ties.csv"
+    table.write_text("city1,country1,city2,country2,date\nBerat,Albania,Amasya,Turkey,2001\n", encoding="utf-8")
+    seen = []
+    kg = KnowledgeGraph.open("memory:")
+    real = kg.store.bulk_session
+    kg.store.bulk_session = lambda: seen.append(gc.isenabled()) or real()  # type: ignore[method-assign]
+    assert gc.isenabled()
+    import_table(kg.store, table, MAP, gazetteer=False)
+    gc.disable()
+    try:
+        import_table(kg.store, table, MAP, gazetteer=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False, False]  # paused while the statements were built and loaded
+    assert gc.isenabled()
