@@ -88,11 +88,6 @@ class NQuads:
         if p in self.watched:
             self.seen.append((s, p, value))
 
-    def extend(self, other: NQuads) -> None:
-        """Append what another writer wrote (and saw)."""
-        self.lines += other.lines
-        self.seen += [t for t in other.seen if t[1] in self.watched]
-
     def quads(self, quads: Iterable[ox.Quad]) -> None:
         """Append statements held as pyoxigraph quads (serialised by the engine)."""
         quads = list(quads)
