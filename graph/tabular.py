@@ -401,8 +401,8 @@ def write_quads(store: Store, quads: list[ox.Quad]) -> int:
 
 def _without_cycle_collection(function: Any) -> Any:
     """Run ``function`` with Python's cycle collector paused: an import makes millions of small objects that form
-    no cycles, and the collector's passes over them cost about a tenth of its CPU time; whatever cycles there are
-    are collected once it is on again."""
+    no cycles, and the collector would walk them again and again (2-3 CPU-s less in single runs of the twin cities,
+    within the noise of the benchmark's medians); whatever cycles there are are collected once it is on again."""
 
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
