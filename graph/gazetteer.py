@@ -54,6 +54,8 @@ def script_language(name: str) -> str | None:
     >>> script_language("수원시"), script_language("Suwon")
     ('ko', None)
     """
+    if name.isascii():  # most names: no script to tell
+        return None
     for pattern, lang in _SCRIPT_LANG:
         if pattern.search(name):
             return lang
@@ -269,6 +271,7 @@ class Gazetteer:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self._regions: dict[tuple, list[Place]] = {}  # answers of regions(): a table asks for the same hints often
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -308,8 +311,17 @@ class Gazetteer:
     def regions(self, name: str, cc: str | None = None, level: int | None = None) -> list[Place]:
         """Regions with this name or alias (folded), in country ``cc`` and at ``level`` if given; most
         populous first."""
+        key = (fold(name), cc, level)
+        found = self._regions.get(key)
+        if found is None:
+            if len(self._regions) >= 50_000:
+                self._regions.clear()
+            found = self._regions[key] = self._find_regions(*key)
+        return list(found)
+
+    def _find_regions(self, key: str, cc: str | None, level: int | None) -> list[Place]:
         sql = f"SELECT {_REGION} FROM region_name n JOIN region r ON r.id = n.id WHERE n.key = ?"
-        args: list = [fold(name)]
+        args: list = [key]
         if cc:
             sql, args = sql + " AND r.cc = ?", [*args, cc]
         if level:

@@ -33,15 +33,19 @@ import dataclasses
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pycountry
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from . import nquads as nq
 from .gazetteer import Gazetteer, Place, script_language
 from .namespaces import BASE, KP
 from .normalize import clean, fold, place_level, slugify
+from .nquads import NQuads
 from .queries import query_text
 from .regions import region_key
 from .resources import resource
@@ -133,6 +137,7 @@ def split_hint(name: str) -> tuple[str, str | None]:
     return name, None
 
 
+@lru_cache(maxsize=100_000)  # a table asks for the same names again and again
 def core(name: str) -> str:
     """A name without its level words: 'Suwon City' -> 'Suwon', 'Gyeonggi-do' -> 'Gyeonggi'."""
     for _ in range(2):
@@ -578,71 +583,91 @@ def match_iri(place_iri: str, suffix: str = "") -> str:
     return f"{BASE}id/match/{slugify(place_iri.removeprefix(BASE + 'id/'))}{suffix}"
 
 
+_KP_MATCH, _KP_PLACE, _KP_METHOD, _KP_CONFIDENCE = f"{KP}Match", f"{KP}place", f"{KP}method", f"{KP}confidence"
+_PROV_VALUE, _PROV_QUOTED, _PROV_DERIVED = PROV + "value", PROV + "wasQuotedFrom", PROV + "wasDerivedFrom"
+_ALT, _EXACT, _DECIMAL = SKOS + "altLabel", SKOS + "exactMatch", XSD + "decimal"
+
+
+def write_match(
+    out: NQuads, place_iri: str, match: Match, gaz: Gazetteer, source: str | None = None, suffix: str = ""
+) -> None:
+    """Write the gazetteer graph's statements about one place: identity, coordinates, names, and the match node
+    (a review item when nothing was chosen; ``suffix``: a further match node of the same place)."""
+    g, s, m = GEONAMES_GRAPH, place_iri, match_iri(place_iri, suffix)
+    out.iri(m, RDF_TYPE, _KP_MATCH, g)
+    out.iri(m, _KP_PLACE, s, g)
+    out.text(m, _KP_METHOD, match.method, g)
+    out.text(m, _KP_CONFIDENCE, f"{match.confidence:.2f}", g, datatype=_DECIMAL)
+    out.text(m, f"{KP}matchedName", match.name, g)
+    out.text(m, f"{KP}status", "auto" if match.matched else "review", g)
+    out.text(m, _PROV_VALUE, describe(match), g)
+    out.iri(m, _PROV_QUOTED, g, g)
+    if source:
+        out.iri(m, _PROV_DERIVED, source, g)
+    if match.distance_km is not None:
+        out.raw(m, f"{KP}distanceKm", nq.decimal(match.distance_km), g)
+    for p in match.candidates[:10]:
+        out.iri(m, f"{KP}candidate", p.iri, g)
+    names: list[tuple[str, str]] = []
+    if match.located is not None:
+        how = match.located.coordinates or "none: no GeoNames place lies inside this region to locate it"
+        out.text(m, f"{KP}coordinateMethod", how, g)
+        names = _write_place_facts(out, place_iri, match.located)
+    if match.subdivision:
+        out.text(s, f"{KP}subdivisionCode", match.subdivision, g)
+        _write_alt_labels(out, s, names + gaz.subdivision_names(match.subdivision), g, skip=len(names))
+
+
 def match_quads(
     place_iri: str, match: Match, gaz: Gazetteer, source: str | None = None, suffix: str = ""
 ) -> list[ox.Quad]:
-    """The gazetteer graph's statements about one place: identity, coordinates, names, and the match node
-    (a review item when nothing was chosen; ``suffix``: a further match node of the same place)."""
-    g, s = _n(GEONAMES_GRAPH), _n(place_iri)
-    m = _n(match_iri(place_iri, suffix))
-    quads: list[ox.Quad] = []
-    add = quads.append
-    status = "auto" if match.matched else "review"
-    add(ox.Quad(m, _n(RDF_TYPE), _n(f"{KP}Match"), g))
-    add(ox.Quad(m, _n(f"{KP}place"), s, g))
-    add(ox.Quad(m, _n(f"{KP}method"), ox.Literal(match.method), g))
-    add(ox.Quad(m, _n(f"{KP}confidence"), ox.Literal(f"{match.confidence:.2f}", datatype=_n(XSD + "decimal")), g))
-    add(ox.Quad(m, _n(f"{KP}matchedName"), ox.Literal(match.name), g))
-    add(ox.Quad(m, _n(f"{KP}status"), ox.Literal(status), g))
-    add(ox.Quad(m, _n(PROV + "value"), ox.Literal(describe(match)), g))
-    add(ox.Quad(m, _n(PROV + "wasQuotedFrom"), g, g))
-    if source:
-        add(ox.Quad(m, _n(PROV + "wasDerivedFrom"), _n(source), g))
-    if match.distance_km is not None:
-        add(ox.Quad(m, _n(f"{KP}distanceKm"), _decimal(match.distance_km), g))
-    for p in match.candidates[:10]:
-        add(ox.Quad(m, _n(f"{KP}candidate"), _n(p.iri), g))
-    if match.located is not None:
-        how = match.located.coordinates or "none: no GeoNames place lies inside this region to locate it"
-        add(ox.Quad(m, _n(f"{KP}coordinateMethod"), ox.Literal(how), g))
-        quads += place_facts(place_iri, match.located)
-    if match.subdivision:
-        add(ox.Quad(s, _n(f"{KP}subdivisionCode"), ox.Literal(match.subdivision), g))
-        names = [(n, lang) for n, lang in gaz.subdivision_names(match.subdivision)]
-        quads += _alt_labels(s, names, g)
-    return list(dict.fromkeys(quads))  # ISO 3166-2 and GeoNames may give a region the same name
+    """The statements of :func:`write_match` as quads."""
+    out = NQuads()
+    write_match(out, place_iri, match, gaz, source, suffix)
+    return out.as_quads()
+
+
+def _write_place_facts(out: NQuads, place_iri: str, place: Place) -> list[tuple[str, str]]:
+    g, s = GEONAMES_GRAPH, place_iri
+    out.iri(s, _EXACT, place.iri, g)
+    if place.lat is not None and place.lon is not None:  # a region with no place inside has none
+        out.raw(s, GEO + "lat", nq.decimal(place.lat), g)
+        out.raw(s, GEO + "long", nq.decimal(place.lon), g)
+    names = [(place.name, "")] + [(n, script_language(n) or "") for n in place.alternates]
+    _write_alt_labels(out, s, names, g)
+    return names
 
 
 def place_facts(place_iri: str, place: Place) -> list[ox.Quad]:
     """Identity, coordinates and names of a place from its GeoNames entry."""
-    g, s = _n(GEONAMES_GRAPH), _n(place_iri)
-    quads = [ox.Quad(s, _n(SKOS + "exactMatch"), _n(place.iri), g)]
-    if place.lat is not None and place.lon is not None:  # a region with no place inside has none
-        quads.append(ox.Quad(s, _n(GEO + "lat"), _decimal(place.lat), g))
-        quads.append(ox.Quad(s, _n(GEO + "long"), _decimal(place.lon), g))
-    names = [(place.name, "")] + [(n, script_language(n) or "") for n in place.alternates]
-    return quads + _alt_labels(s, names, g)
+    out = NQuads()
+    _write_place_facts(out, place_iri, place)
+    return out.as_quads()
+
+
+def write_country(out: NQuads, country_iri: str, iso2: str, gaz: Gazetteer) -> None:
+    """Write a country's names in every language pycountry translates it to, as ``skos:altLabel``."""
+    _write_alt_labels(out, country_iri, gaz.country_names(iso2), GEONAMES_GRAPH)
 
 
 def country_quads(country_iri: str, iso2: str, gaz: Gazetteer) -> list[ox.Quad]:
-    """A country's names in every language pycountry translates it to, as ``skos:altLabel``."""
-    return _alt_labels(_n(country_iri), gaz.country_names(iso2), _n(GEONAMES_GRAPH))
+    """The statements of :func:`write_country` as quads."""
+    out = NQuads()
+    write_country(out, country_iri, iso2, gaz)
+    return out.as_quads()
 
 
-_LANG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*")
-_ALT = _n(SKOS + "altLabel")
-
-
-def _alt_labels(s: ox.NamedNode, names: list[tuple[str, str]], g: ox.NamedNode) -> list[ox.Quad]:
-    seen, quads = set(), []
-    for name, lang in names:
-        lang = lang if lang and _LANG.fullmatch(lang) else ""
+def _write_alt_labels(out: NQuads, s: str, names: list[tuple[str, str]], g: str, skip: int = 0) -> None:
+    """``skos:altLabel`` for each (name, language) once; the first ``skip`` were written already (counted as
+    seen, not written again)."""
+    seen: set[tuple[str, str]] = set()
+    for i, (name, lang) in enumerate(names):
+        lang = nq.language_tag(lang)
         key = (name, lang)
         if name and key not in seen:
             seen.add(key)
-            literal = ox.Literal(name, language=lang.lower()) if lang else ox.Literal(name)
-            quads.append(ox.Quad(s, _ALT, literal, g))
-    return quads
+            if i >= skip:
+                out.text(s, _ALT, name, g, language=lang)
 
 
 def describe(match: Match) -> str:
@@ -708,13 +733,13 @@ def minted_iri(place: Place, gaz: Gazetteer, known: dict[int, str]) -> str:
     return f"{BASE}id/region/{place.cc.lower()}/{slug}" + ("" if gaz.homonyms(place) == 0 else f"-{place.id}")
 
 
-def admin1_provinces(store, gaz: Gazetteer, new: list[ox.Quad] = ()) -> dict[tuple[str, str], str]:  # noqa: ANN001
+def admin1_provinces(store, gaz: Gazetteer, new: Iterable[tuple[str, str]] = ()) -> dict[tuple[str, str], str]:  # noqa: ANN001
     """(country, GeoNames first-level region) -> the province entity, learnt from the places the sources put
-    in a province (``kp:locatedIn``) whose GeoNames entry (in the store or in ``new``) gives the region; a
-    region claimed by two provinces is left out."""
+    in a province (``kp:locatedIn``) whose GeoNames entry (in the store or in ``new``: (entity, GeoNames IRI)
+    pairs not written yet) gives the region; a region claimed by two provinces is left out."""
     located = dict(store.select_values(query_text("places/located-in-province")))
     matched = dict(store.select_values(query_text("places/known-places")))
-    matched.update((q.subject.value, q.object.value) for q in new if q.predicate.value == SKOS + "exactMatch")
+    matched.update(new)
     claims: dict[tuple[str, str], set[str]] = {}
     for entity, gn in matched.items():  # an entity matched to a GeoNames first-level region is that region
         region = gaz.region(parse_gid(gn) or 0)
@@ -728,12 +753,21 @@ def admin1_provinces(store, gaz: Gazetteer, new: list[ox.Quad] = ()) -> dict[tup
     return {key: next(iter(p)) for key, p in claims.items() if len(p) == 1}
 
 
-def located_quads(place_iri: str, place: Place, provinces: dict[tuple[str, str], str]) -> list[ox.Quad]:
-    """``kp:locatedIn`` the province of the place's first-level region, when a source tells which it is."""
+KP_LOCATED_IN = f"{KP}locatedIn"
+
+
+def province_of(place_iri: str, place: Place, provinces: dict[tuple[str, str], str]) -> str | None:
+    """The province of the place's first-level region, when a source tells which it is (not the place itself)."""
     prov = provinces.get((place.cc, place.admin1))
     if not prov or prov == place_iri or place.level == 1:
-        return []
-    return [ox.Quad(_n(place_iri), _n(f"{KP}locatedIn"), _n(prov), _n(GEONAMES_GRAPH))]
+        return None
+    return prov
+
+
+def located_quads(place_iri: str, place: Place, provinces: dict[tuple[str, str], str]) -> list[ox.Quad]:
+    """``kp:locatedIn`` the province of the place's first-level region, when a source tells which it is."""
+    prov = province_of(place_iri, place, provinces)
+    return [ox.Quad(_n(place_iri), _n(KP_LOCATED_IN), _n(prov), _n(GEONAMES_GRAPH))] if prov else []
 
 
 def reconcile_store(store, rec: Reconciler) -> tuple[list[ox.Quad], list[Match]]:  # noqa: ANN001
@@ -753,7 +787,8 @@ def reconcile_store(store, rec: Reconciler) -> tuple[list[ox.Quad], list[Match]]
         match = rec.match(label, cc, level=level)
         matches.append(match)
         quads += match_quads(iri, match, rec.gaz)
-    provinces = admin1_provinces(store, rec.gaz, quads)
+    identities = [(q.subject.value, q.object.value) for q in quads if q.predicate.value == SKOS + "exactMatch"]
+    provinces = admin1_provinces(store, rec.gaz, identities)
     for q in list(quads):
         if q.predicate.value == SKOS + "exactMatch" and (gid := parse_gid(q.object.value)):
             place = rec.gaz.place(gid)

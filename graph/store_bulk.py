@@ -50,6 +50,10 @@ class BulkSession:
         """Queue quads for the load."""
         self._quads.extend(quads)
 
+    def add_nquads(self, data: bytes) -> None:
+        """Queue statements given as N-Quads text (parsed here; a staged load hands the text to the engine)."""
+        self._quads.extend(ox.parse(data, format=NQUADS))
+
     def start(self) -> None:
         """Begin loading what was given (here: nothing to begin early; :meth:`commit` writes it)."""
 
@@ -98,7 +102,13 @@ class StagedLoad(BulkSession):
         """Serialise quads for the load (by the engine: N-Quads)."""
         if self._worker is not None:
             raise RuntimeError("the load has started: give every quad before start()")
-        self._batches.append(ox.serialize(quads, format=NQUADS))
+        self.add_nquads(ox.serialize(quads, format=NQUADS))
+
+    def add_nquads(self, data: bytes) -> None:
+        """Queue N-Quads text for the load as it is (the engine parses it once, when it loads)."""
+        if self._worker is not None:
+            raise RuntimeError("the load has started: give every quad before start()")
+        self._batches.append(data if data.endswith(b"\n") or not data else data + b"\n")
 
     def start(self) -> None:
         """Begin loading everything given into the staging copy, in one run of the loader, in the background."""

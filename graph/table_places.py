@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import URIRef
 
 from . import reconcile as rc
@@ -24,6 +23,7 @@ from .normalize import (
     place_level,
     slugify,
 )
+from .nquads import NQuads
 from .queries import query_text
 from .store import Store
 from .table_read import BadRow, Mapping, Row, TableError
@@ -54,9 +54,8 @@ class Places:
         self.known = rc.known_places(store) if store is not None and gazetteer is not None else {}
         self.known_subs = rc.known_subdivisions(store) if store is not None and gazetteer is not None else {}
         self._minted: dict[int, str] = {}
-        self._columns: dict[tuple[int, int], dict[str, str | None]] = {}
+        self._columns: dict[tuple[int, int], tuple[dict[str, str | None], tuple[tuple[str | None, str], ...]]] = {}
         self._parties: dict[tuple, Party | BadRow] = {}
-        self._quads: dict[tuple[str, int], list[ox.Quad]] = {}
         self._by_row: dict[tuple[int, int, int], Party] = {}  # (mapping, row, party) -> decided by partners
 
     def iri_of(self, place: Any) -> str:
@@ -66,13 +65,11 @@ class Places:
             iri = self._minted[place.id] = rc.minted_iri(place, self.rec.gaz, self.known)  # type: ignore[union-attr]
         return iri
 
-    def match_quads(self, iri: str, match: rc.Match, source: str) -> list[ox.Quad]:
-        """:func:`graph.reconcile.match_quads`, remembered (an import builds its quads twice)."""
-        key = (iri, id(match))
-        found = self._quads.get(key)
-        if found is None:
-            found = self._quads[key] = rc.match_quads(iri, match, self.rec.gaz, source)  # type: ignore[union-attr]
-        return found
+    def gazetteer_entries(self) -> dict[int, Any]:
+        """GeoNames id -> the gazetteer entry (place or region) of every place matched so far."""
+        parties = [*self._parties.values(), *self._by_row.values()]
+        found = (p.match.located for p in parties if isinstance(p, Party) and p.match is not None)
+        return {entry.id: entry for entry in found if entry is not None}
 
     def party(self, row: Row, mapping: Mapping, n: int) -> Party | BadRow:
         """Normalise party ``n`` of a row (or say why it cannot be); the same cells give the same answer, looked
@@ -80,15 +77,15 @@ class Places:
         decided = self._by_row.get((id(mapping), row.number, n))
         if decided is not None:  # the partners this row shares with another decided it (learn_partners)
             return decided
-        cols = self._columns.get((id(mapping), n))
-        if cols is None:
+        known = self._columns.get((id(mapping), n))
+        if known is None:
             targets = ("name", "country", "level", "id", "lat", "lon")
-            cols = self._columns[(id(mapping), n)] = {t: mapping.column_of(f"party{n}.{t}") for t in targets}
-        defaults = mapping.defaults
-        key = (
-            id(mapping),
-            *(row.cells.get(c, "") if c else defaults.get(f"party{n}.{t}", "") for t, c in cols.items()),
-        )
+            cols = {t: mapping.column_of(f"party{n}.{t}") for t in targets}
+            spec = tuple((c, mapping.defaults.get(f"party{n}.{t}", "")) for t, c in cols.items())
+            known = self._columns[(id(mapping), n)] = (cols, spec)
+        cols, spec = known
+        cells = row.cells
+        key = (id(mapping), *[cells.get(c, "") if c else default for c, default in spec])
         found = self._parties.get(key) or self._parties.get((n, *key))
         if found is None:
             found = self._party(row, mapping, n, cols)
@@ -208,13 +205,11 @@ class Places:
                     ((place, (number, other)),) = support.values()
                     self._by_row[(id(mapping), row.number, n)] = self._shared_partner(party, place, other, number)
 
-    def partner_match_quads(self, source: str) -> list[ox.Quad]:
-        """The match node of every place the shared partners decided, one per row and party (the entity has a
-        match of its own already, from the row that named it unambiguously)."""
-        quads: list[ox.Quad] = []
+    def write_partner_matches(self, out: NQuads, source: str) -> None:
+        """Write the match node of every place the shared partners decided, one per row and party (the entity has
+        a match of its own already, from the row that named it unambiguously)."""
         for (_, number, n), party in sorted(self._by_row.items(), key=lambda item: item[0]):
-            quads += rc.match_quads(party.iri, party.match, self.rec.gaz, source, f"-row-{number}-{n}")  # type: ignore[union-attr, arg-type]
-        return quads
+            rc.write_match(out, party.iri, party.match, self.rec.gaz, source, f"-row-{number}-{n}")  # type: ignore[union-attr, arg-type]
 
     def _shared_partner(self, party: Party, place: Any, other: Party, number: int) -> Party:
         m = party.match

@@ -15,6 +15,8 @@ twinning``), ``source`` describes the file (title, url, license, rights).
 from __future__ import annotations
 
 import csv
+import functools
+import gc
 import io
 import time
 from collections import Counter
@@ -26,6 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from . import nquads as nq
 from . import reconcile as rc
 from .gazetteer import Gazetteer
 from .namespaces import BASE, FIELD, KIND, KP, ONTOLOGY_GRAPH
@@ -34,6 +37,7 @@ from .normalize import (
     fold,
     slugify,
 )
+from .nquads import NQuads
 from .queries import query_text
 from .store import Store, StoreError
 from .table_places import Party, Places, _kind_of, check_kinds, existing_ties, kind_names
@@ -78,7 +82,12 @@ __all__ = [
 
 
 _PLACES: list[Places] = []
-XSD_INTEGER = ox.NamedNode(XSD + "integer")
+XSD_INTEGER = XSD + "integer"
+GEO_LAT, GEO_LONG = rc.GEO + "lat", rc.GEO + "long"
+KP_EVIDENCE, KP_EVIDENCE_CLASS, KP_ROW, KP_PARTY = f"{KP}evidence", f"{KP}Evidence", f"{KP}row", f"{KP}party"
+KP_SIGNED, KP_KIND, KP_FIELD = f"{KP}signedDate", f"{KP}tieKind", f"{KP}field"
+#: the predicates whose statements an import reads back: the shape checks' and the GeoNames identities
+WATCHED = (RDF_TYPE.value, RDFS_LABEL.value, KP_PARTY, KP_EVIDENCE, PROV_VALUE.value, SKOS_EXACT.value)
 
 
 def _party(row: Row, mapping: Mapping, n: int) -> Party | BadRow:
@@ -146,6 +155,14 @@ def _known_concepts(store: Store, scheme: str) -> set[str]:
 
 
 def build_quads(
+    rows: Iterable[Row], mapping: Mapping, source_iri: str, **options: Any
+) -> tuple[list[ox.Quad], ImportReport, list[Row]]:
+    """:func:`build_statements` with the statements as quads (for callers that want objects, not text)."""
+    out, report, bad = build_statements(rows, mapping, source_iri, **options)
+    return out.as_quads(), report, bad
+
+
+def build_statements(
     rows: Iterable[Row],
     mapping: Mapping,
     source_iri: str,
@@ -158,9 +175,11 @@ def build_quads(
     matched: set[str] | None = None,
     progress: bool = False,
     existing_of: Any = None,
-) -> tuple[list[ox.Quad], ImportReport, list[Row]]:
-    """Turn rows into quads in the graph ``source_iri`` (and the gazetteer's matches in its own graph); returns
-    the quads, a report (with every bad row) and the bad rows themselves. ``existing`` are IRIs described by
+    out: NQuads | None = None,
+) -> tuple[NQuads, ImportReport, list[Row]]:
+    """Turn rows into statements in the graph ``source_iri`` (and the gazetteer's matches in its own graph),
+    written as N-Quads into ``out`` (a new writer watching :data:`WATCHED` if None); returns the writer, a report
+    (with every bad row) and the bad rows themselves. ``existing`` are IRIs described by
     other graphs (they get no second label; or ``existing_of(iris)`` tells once the rows are read), ``ties_before``
     the ties already stored, ``matched`` the places that already have a match."""
     from tqdm import tqdm
@@ -247,87 +266,85 @@ def build_quads(
     if existing_of is not None:  # which of the IRIs other graphs describe, asked once all of them are known
         mentioned = {*found, *ties, *(f"{BASE}id/region/{iso.lower()}" for iso in countries)}
         existing = existing_of(sorted(mentioned))
-    g = ox.NamedNode(source_iri)
+    out = out if out is not None else NQuads(WATCHED)
+    g = nq.checked_iri(source_iri)
     source_slug = source_iri.rsplit("/", 1)[-1]
-    quads: list[ox.Quad] = []
-    add = quads.append
-
-    def evidence_iri(row_number: int) -> ox.NamedNode:
-        return ox.NamedNode(f"{BASE}id/evidence/{source_slug}/row-{row_number}")
-
+    evidence_base = f"{BASE}id/evidence/{source_slug}/row-"
     labels = {iri: counts.most_common(1)[0][0] for iri, counts in spellings.items()}
     gaz = places.rec.gaz if places.rec else None
+    iri_, text, raw = out.iri, out.text, out.raw
     for iri, party in found.items():
-        s = ox.NamedNode(iri)
+        nq.checked_iri(iri)  # minted from slugs, or read from the store: checked once, as the loader does not
         if gaz is not None and iri not in matched:
             matched.add(iri)
             if party.cls == "Country":
-                quads += rc.country_quads(iri, party.iso2, gaz)
-                quads += rc.match_quads(iri, rc.country_match(party.spelling, party.iso2), gaz)
+                rc.write_country(out, iri, party.iso2, gaz)
+                rc.write_match(out, iri, rc.country_match(party.spelling, party.iso2), gaz)
             elif party.match is not None:
-                quads += places.match_quads(iri, party.match, source_iri)
+                rc.write_match(out, iri, party.match, gaz, source_iri)
         if party.match is not None and party.match.matched:
             report.reconciled += party.cls != "Country"
         elif party.cls != "Country":
             report.review += 1
         if party.lat is not None and party.lon is not None and (party.match is None or party.match.place is None):
-            add(ox.Quad(s, ox.NamedNode(rc.GEO + "lat"), rc._decimal(party.lat), g))
-            add(ox.Quad(s, ox.NamedNode(rc.GEO + "long"), rc._decimal(party.lon), g))
+            raw(iri, GEO_LAT, nq.decimal(party.lat), g)
+            raw(iri, GEO_LONG, nq.decimal(party.lon), g)
         if party.wikidata:
-            add(ox.Quad(s, SKOS_EXACT, ox.NamedNode(f"http://www.wikidata.org/entity/{party.wikidata}"), g))
+            iri_(iri, SKOS_EXACT.value, f"http://www.wikidata.org/entity/{party.wikidata}", g)
         if iri in existing:  # described by another source: it keeps its own label, type and evidence
             continue
-        add(ox.Quad(s, _kp("evidence"), evidence_iri(first_row[iri]), g))
-        add(ox.Quad(s, RDF_TYPE, _kp(party.cls), g))
+        iri_(iri, KP_EVIDENCE, f"{evidence_base}{first_row[iri]}", g)
+        iri_(iri, RDF_TYPE.value, f"{KP}{party.cls}", g)
         label = labels[iri] if party.cls != "Country" else party.country_name
-        add(ox.Quad(s, RDFS_LABEL, ox.Literal(label), g))
+        text(iri, RDFS_LABEL.value, label, g)
         for spelling in sorted(spellings[iri]):
             if spelling != label:
-                add(ox.Quad(s, SKOS_ALT, ox.Literal(spelling), g))
+                text(iri, SKOS_ALT.value, spelling, g)
         if party.cls != "Country" and party.iso2:
-            add(ox.Quad(s, _kp("country"), ox.NamedNode(f"{BASE}id/region/{party.iso2.lower()}"), g))
-    quads += places.partner_match_quads(source_iri)
+            iri_(iri, f"{KP}country", f"{BASE}id/region/{party.iso2.lower()}", g)
+    if gaz is not None:
+        places.write_partner_matches(out, source_iri)
     for iso2, (name, row_number) in countries.items():
         iri = f"{BASE}id/region/{iso2.lower()}"
-        s = ox.NamedNode(iri)
         if gaz is not None and iri not in matched:
             matched.add(iri)
-            quads += rc.country_quads(iri, iso2, gaz)
-            quads += rc.match_quads(iri, rc.country_match(name, iso2), gaz)
+            rc.write_country(out, iri, iso2, gaz)
+            rc.write_match(out, iri, rc.country_match(name, iso2), gaz)
         if iri in existing:
             continue
         if iri not in found:
-            add(ox.Quad(s, _kp("evidence"), evidence_iri(row_number), g))
-            add(ox.Quad(s, RDF_TYPE, _kp("Country"), g))
-            add(ox.Quad(s, RDFS_LABEL, ox.Literal(name), g))
-        add(ox.Quad(s, _kp("isoCode"), ox.Literal(iso2), g))
+            iri_(iri, KP_EVIDENCE, f"{evidence_base}{row_number}", g)
+            iri_(iri, RDF_TYPE.value, f"{KP}Country", g)
+            text(iri, RDFS_LABEL.value, name, g)
+        text(iri, f"{KP}isoCode", iso2, g)
+    concepts = {c: nq.checked_iri(c) for t in ties.values() for c in (t.kind, t.field) if c}  # may be the table's
     for tie in ties.values():
-        s = ox.NamedNode(tie.iri)
+        s = nq.checked_iri(tie.iri)
         for row in tie.rows:
-            ev = evidence_iri(row.number)
-            add(ox.Quad(s, _kp("evidence"), ev, g))
-            add(ox.Quad(ev, RDF_TYPE, _kp("Evidence"), g))
-            add(ox.Quad(ev, PROV_VALUE, ox.Literal(row.text), g))
-            add(ox.Quad(ev, _kp("row"), ox.Literal(str(row.number), datatype=XSD_INTEGER), g))
-            add(ox.Quad(ev, PROV_QUOTED, g, g))
+            ev = f"{evidence_base}{row.number}"
+            iri_(s, KP_EVIDENCE, ev, g)
+            iri_(ev, RDF_TYPE.value, KP_EVIDENCE_CLASS, g)
+            text(ev, PROV_VALUE.value, row.text, g)
+            text(ev, KP_ROW, str(row.number), g, datatype=XSD_INTEGER)
+            iri_(ev, PROV_QUOTED.value, g, g)
         for date in tie.dates:
-            add(ox.Quad(s, _kp("signedDate"), date, g))
+            raw(s, KP_SIGNED, nq.term(date), g, date.value)
         if tie.iri in existing:
             continue
-        add(ox.Quad(s, RDF_TYPE, _kp(tie.cls), g))
-        add(ox.Quad(s, RDFS_LABEL, ox.Literal(" – ".join(labels[p] for p in tie.parties)), g))
+        iri_(s, RDF_TYPE.value, f"{KP}{tie.cls}", g)
+        text(s, RDFS_LABEL.value, " – ".join(labels[p] for p in tie.parties), g)
         for p in tie.parties:
-            add(ox.Quad(s, _kp("party"), ox.NamedNode(p), g))
+            iri_(s, KP_PARTY, p, g)
         if tie.kind:
-            add(ox.Quad(s, _kp("tieKind"), ox.NamedNode(tie.kind), g))
+            iri_(s, KP_KIND, concepts[tie.kind], g)
         if tie.field:
-            add(ox.Quad(s, _kp("field"), ox.NamedNode(tie.field), g))
+            iri_(s, KP_FIELD, concepts[tie.field], g)
     report.ties = len(ties)
     report.places = sum(1 for iri, p in found.items() if p.cls != "Country" and iri not in existing)
     report.known_places = sum(1 for iri, p in found.items() if p.cls != "Country" and iri in existing)
     report.countries = len(countries)
-    report.quads = len(quads)
-    return quads, report, bad_rows
+    report.quads = len(out)
+    return out, report, bad_rows
 
 
 def source_quads(source_iri: str, info: dict[str, str], path: Path) -> list[ox.Quad]:
@@ -362,7 +379,7 @@ def header_quads(source_iri: str, header: list[str], path: Path) -> list[ox.Quad
     return [
         ox.Quad(ev, RDF_TYPE, _kp("Evidence"), g),
         ox.Quad(ev, PROV_VALUE, ox.Literal(out.getvalue()), g),
-        ox.Quad(ev, _kp("row"), ox.Literal("1", datatype=XSD_INTEGER), g),
+        ox.Quad(ev, _kp("row"), ox.Literal("1", datatype=ox.NamedNode(XSD_INTEGER)), g),
         ox.Quad(ev, PROV_QUOTED, g, g),
     ]
 
@@ -382,6 +399,25 @@ def write_quads(store: Store, quads: list[ox.Quad]) -> int:
     return store.bulk_add(quads)
 
 
+def _without_cycle_collection(function: Any) -> Any:
+    """Run ``function`` with Python's cycle collector paused: an import makes millions of small objects that form
+    no cycles, and the collector would walk them again and again (2-3 CPU-s less in single runs of the twin cities,
+    within the noise of the benchmark's medians); whatever cycles there are are collected once it is on again."""
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_on:
+                gc.enable()
+
+    return run
+
+
+@_without_cycle_collection
 def import_table(
     store: Store,
     path: str | Path,
@@ -428,34 +464,41 @@ def import_table(
         matched = rc.matched_places(store) | {q.object.value for q in pre if q.predicate.value == f"{KP}place"}
     ties_before = existing_ties(store) if kinds else {}
     common = dict(places=places, kinds=kinds, known_fields=fields, ties_before=ties_before)
-    quads, report, bad = build_quads(
+    out = NQuads(WATCHED)
+    out.quads(pre + source_quads(source_iri, mapping.source, path) + header_quads(source_iri, header, path))
+    _, report, bad = build_statements(
         rows_list,
         mapping,
         source_iri,
         matched=set(matched),
         progress=progress,
         existing_of=lambda iris: _existing(store, iris, source_iri),
+        out=out,
         **common,
     )
     if report.rejected and skip_bad is None:
         raise RowsRefused(report.rejected, str(path))
-    quads = source_quads(source_iri, mapping.source, path) + header_quads(source_iri, header, path) + quads
     if gaz is not None:
-        provinces = rc.admin1_provinces(store, gaz, pre + quads)
+        identities = list(nq.seen_values(out.seen, SKOS_EXACT.value))
+        provinces = rc.admin1_provinces(store, gaz, identities)
         located = {s for (s,) in store.select_values(query_text("tables/located"))}
-        for q in pre + quads:
-            if q.predicate.value == rc.SKOS + "exactMatch" and q.subject.value not in located:
-                gid = rc.parse_gid(q.object.value)
-                place = gaz.place(gid) if gid else None
+        entries = places.gazetteer_entries()  # the entries the table's places were matched to, without a look-up
+        for s, gn in identities:
+            if s not in located:
+                gid = rc.parse_gid(gn)
+                place = entries.get(gid) or (gaz.place(gid) if gid else None)
                 if place is not None:
-                    located.add(q.subject.value)
-                    quads += rc.located_quads(q.subject.value, place, provinces)
-        quads = pre + quads
-    report.quads = len(quads)
+                    located.add(s)
+                    province = rc.province_of(s, place, provinces)
+                    if province:
+                        out.iri(s, rc.KP_LOCATED_IN, province, rc.GEONAMES_GRAPH)
+    data = out.data()
+    report.quads = data.count(b"\n")
     with store.bulk_session() as load:  # written whole when the block ends, or not at all
-        load.add(quads)
+        load.add_nquads(data)
         load.start()  # the engine loads (into a staging copy, on disk) while the shapes are checked
-        problems = check_quads(quads) if check else []
+        del data
+        problems = check_statements(out.seen) if check else []
         if problems:
             raise StoreError(
                 f"{path}: the built data breaks the shapes, nothing was written:\n  " + "\n  ".join(problems)
@@ -492,42 +535,48 @@ def _write_rejected(path: Path, header: list[str], rows: list[Row], rejected: li
             writer.writerow([row.number, *(row.cells.get(h, "") for h in header), "; ".join(reasons[row.number])])
 
 
-def check_quads(quads: list[ox.Quad]) -> list[str]:
-    """The checks of ontology/shapes.ttl that an import can break, on the new quads (fast, no pySHACL): every tie
-    has two or more parties, every typed entity one label and some evidence, every evidence one quote."""
+def check_quads(quads: Iterable[ox.Quad]) -> list[str]:
+    """:func:`check_statements` on quads."""
+    return check_statements((q.subject.value, q.predicate.value, q.object.value) for q in quads)
+
+
+def check_statements(statements: Iterable[tuple[str, str, str]]) -> list[str]:
+    """The checks of ontology/shapes.ttl that an import can break, on the new statements as (subject, predicate,
+    object value) strings (fast, no pySHACL): every tie has two or more parties, every typed entity one label and
+    some evidence, every evidence one quote. Statements of other predicates are ignored."""
     types: dict[str, set[str]] = {}
     labels: dict[str, set[str]] = {}
     parties: dict[str, set[str]] = {}
-    quotes: dict[str, int] = {}
+    quotes: dict[str, set[str]] = {}
     evidenced: set[str] = set()
-    rdf_type, label, party, evidence = RDF_TYPE.value, RDFS_LABEL.value, KP + "party", KP + "evidence"
-    checked = {rdf_type, label, party, evidence, PROV_VALUE.value}
-    for q in quads:
-        p = q.predicate.value
-        if p not in checked:  # most statements are names and facts the checks do not look at
-            continue
-        s = q.subject.value
+    rdf_type, label, party, evidence, quote = RDF_TYPE.value, RDFS_LABEL.value, KP_PARTY, KP_EVIDENCE, PROV_VALUE.value
+    for s, p, o in statements:  # sets: a statement given twice counts once, as the store holds it once
         if p == rdf_type:
-            types.setdefault(s, set()).add(q.object.value)
+            types.setdefault(s, set()).add(o)
         elif p == label:
-            labels.setdefault(s, set()).add(q.object.value)
+            labels.setdefault(s, set()).add(o)
         elif p == party:
-            parties.setdefault(s, set()).add(q.object.value)
+            parties.setdefault(s, set()).add(o)
         elif p == evidence:
             evidenced.add(s)
-        elif p == PROV_VALUE.value:
-            quotes[s] = quotes.get(s, 0) + 1
+        elif p == quote:
+            quotes.setdefault(s, set()).add(o)
     problems = []
-    ties = {KP + "Agreement", KP + "Partnership"}
-    for s, classes in sorted(types.items()):
-        if classes & ties and len(parties.get(s, ())) < 2:
-            problems.append(f"{s}: a tie with fewer than two parties")
-        if classes & {KP + "Evidence", KP + "Match"}:
-            if quotes.get(s, 0) != 1:
-                problems.append(f"{s}: evidence without exactly one quote")
+    ties, quoted, source = (
+        {f"{KP}Agreement", f"{KP}Partnership"},
+        {f"{KP}Evidence", f"{KP}Match"},
+        f"{KP}SourceDocument",
+    )
+    for s, classes in types.items():
+        if not ties.isdisjoint(classes) and len(parties.get(s, ())) < 2:
+            problems.append((s, f"{s}: a tie with fewer than two parties"))
+        if not quoted.isdisjoint(classes):
+            if len(quotes.get(s, ())) != 1:
+                problems.append((s, f"{s}: evidence without exactly one quote"))
             continue
         if len(labels.get(s, ())) != 1:
-            problems.append(f"{s}: an entity without exactly one rdfs:label")
-        if KP + "SourceDocument" not in classes and s not in evidenced:
-            problems.append(f"{s}: a node without evidence")
-    return problems[:100]
+            problems.append((s, f"{s}: an entity without exactly one rdfs:label"))
+        if source not in classes and s not in evidenced:
+            problems.append((s, f"{s}: a node without evidence"))
+    problems.sort(key=lambda p: p[0])  # by subject; a subject's problems in the order checked (the sort is stable)
+    return [text for _, text in problems[:100]]
