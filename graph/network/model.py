@@ -348,8 +348,8 @@ class Network(NameSearch):
 
     def degree(self, filters: Filters | None = None) -> dict[str, int]:
         """Distinct partners of every entity (degree centrality over partnerships, not normalised): where an
-        entity is located and what it belongs to are links, not partners."""
-        return algorithms.partner_degrees(self.view(filters))
+        entity is located and what it belongs to are links, not partners (cached: 13–17 s at 417,033 entities)."""
+        return self.memo(("degree", (filters or Filters()).key), lambda: algorithms.partner_degrees(self.view(filters)))
 
     def tie_counts(self, filters: Filters | None = None) -> dict[str, int]:
         """Ties and links of every entity."""
