@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -393,14 +394,19 @@ class Network(NameSearch):
         return self.rank_scores(self.scores(measure, filters), limit, ("ranking", measure, (filters or Filters()).key))
 
     def rank_scores(self, scores: dict[str, float], limit: int, key: Any = None) -> list[dict]:
-        """The top ``limit`` of some scores as entities with a ``score``."""
+        """The top ``limit`` of some scores as entities with a ``score``, ties broken by label: only the entities
+        that score at least the ``limit``-th best are sorted with their labels (not all 417,033 at 1M: 15 s)."""
+        limit = max(1, limit)
 
         def order() -> list[tuple[str, float]]:
-            return sorted(scores.items(), key=lambda kv: (-kv[1], self.graph.nodes[kv[0]].get("label") or "", kv[0]))
+            floor = heapq.nlargest(limit, scores.values())[-1] if len(scores) > limit else None
+            best = scores.items() if floor is None else [kv for kv in scores.items() if kv[1] >= floor]
+            ranked = sorted(best, key=lambda kv: (-kv[1], self.graph.nodes[kv[0]].get("label") or "", kv[0]))
+            return ranked[:limit]
 
-        top = self.memo(key, order) if key is not None else order()
+        top = self.memo((*key, limit), order) if key is not None else order()
         out = []
-        for node, score in top[: max(1, limit)]:
+        for node, score in top:
             item = self.node_json(node)
             item["score"] = round(score, 6) if isinstance(score, float) else score
             out.append(item)
