@@ -145,6 +145,8 @@ def test_rankings_communities_facets_and_scores(client: FlaskClient) -> None:
     assert client.get("/api/rankings?measure=fame").status_code == 400
     communities = until_ready(client, "/api/communities")
     assert sum(c["size"] for c in communities["communities"]) == 13
+    one = client.get("/api/communities?members=1").get_json()["communities"]  # the best connected member of each
+    assert [c["members"] for c in one] == [c["members"][:1] for c in communities["communities"]]
     facets = client.get("/api/facets").get_json()
     assert facets["years"] == [1993, 2020] and facets["nodes"] == 13
     scores = client.post("/api/scores", json={"measure": "degree", "ids": [HANOI, GACHEON]}).get_json()

@@ -188,6 +188,8 @@ def test_rankings_degree_ties_and_betweenness(net: nw.Network) -> None:
         ("Gacheon University", 3),
     ]
     assert net.tie_counts()[GYEONGGI] == 7  # six edges, one with both the MOU and containment
+    # Computed once per projection (13-17 s at 1M agreements): the next ranking reads the same scores.
+    assert net.degree() is net.degree() and net.degree(ties_only()) is not net.degree()
     # Betweenness over ties only, by hand: 12 entities, so pairs = 11*10/2 = 55. Liaoning lies on every shortest
     # path between {Hanoi, Springfield cn} and {Gyeonggi, Gacheon, Hanoi MU} (6 pairs), Gyeonggi between
     # {Liaoning, Hanoi, Springfield cn} and {Gacheon, Hanoi MU} (6), Hanoi between Springfield cn and the 4 others.
@@ -471,6 +473,18 @@ def test_sampled_betweenness_states_its_error() -> None:
     assert all(errors[v] > 0 for v in top)
     # The best connected entities' estimates are within three standard errors of the exact values.
     assert all(abs(estimate[v] - exact[v]) <= 3 * errors[v] for v in top)
+
+
+def test_a_ranking_sorts_only_the_best_and_breaks_ties_by_label() -> None:
+    g = nx.Graph()
+    g.add_nodes_from([("a", {"label": "Delta"}), ("b", {"label": "Alpha"}), ("c", {"label": "Charlie"})])
+    g.add_nodes_from([("d", {"label": "Bravo"}), ("e", {"label": "Echo"})])
+    net = nw.Network(g)
+    scores = {"a": 3, "b": 1, "c": 3, "d": 3, "e": 5}
+    # Echo first; then the three of score 3 by label; two asked: Echo and Bravo (not the first 3 in the dict).
+    assert [r["label"] for r in net.rank_scores(scores, 2, ("t",))] == ["Echo", "Bravo"]
+    assert [r["label"] for r in net.rank_scores(scores, 4, ("t",))] == ["Echo", "Bravo", "Charlie", "Delta"]
+    assert [r["score"] for r in net.rank_scores(scores, 9)] == [5, 3, 3, 3, 1]
 
 
 def test_exact_betweenness_is_networkx_s_on_graphs_in_pieces() -> None:

@@ -199,6 +199,7 @@ def test_a_change_by_another_process_is_counted_afresh(tmp_path):
 
 
 def test_a_damaged_count_file_is_counted_again(tmp_path):
+    from graph.store import OxigraphStore
     from graph.store_count import count_file
 
     path = tmp_path / "kept"
@@ -206,7 +207,7 @@ def test_a_damaged_count_file_is_counted_again(tmp_path):
     load_mini(first)
     first.close()
     count_file(path).write_text("{not json")
-    again = open_store(f"oxigraph:{path}")
+    again = OxigraphStore(path, read_only=True)  # nothing compacted meanwhile: the new count is kept
     assert again.quad_count() == 45
     assert json.loads(count_file(path).read_text())["quads"] == 45
     again.close()

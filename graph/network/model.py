@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -358,8 +359,8 @@ class Network(NameSearch):
 
     def degree(self, filters: Filters | None = None) -> dict[str, int]:
         """Distinct partners of every entity (degree centrality over partnerships, not normalised): where an
-        entity is located and what it belongs to are links, not partners."""
-        return algorithms.partner_degrees(self.view(filters))
+        entity is located and what it belongs to are links, not partners (cached: 13–17 s at 417,033 entities)."""
+        return self.memo(("degree", (filters or Filters()).key), lambda: algorithms.partner_degrees(self.view(filters)))
 
     def tie_counts(self, filters: Filters | None = None) -> dict[str, int]:
         """Ties and links of every entity."""
@@ -403,14 +404,19 @@ class Network(NameSearch):
         return self.rank_scores(self.scores(measure, filters), limit, ("ranking", measure, (filters or Filters()).key))
 
     def rank_scores(self, scores: dict[str, float], limit: int, key: Any = None) -> list[dict]:
-        """The top ``limit`` of some scores as entities with a ``score``."""
+        """The top ``limit`` of some scores as entities with a ``score``, ties broken by label: only the entities
+        that score at least the ``limit``-th best are sorted with their labels (not all 417,033 at 1M: 15 s)."""
+        limit = max(1, limit)
 
         def order() -> list[tuple[str, float]]:
-            return sorted(scores.items(), key=lambda kv: (-kv[1], self.graph.nodes[kv[0]].get("label") or "", kv[0]))
+            floor = heapq.nlargest(limit, scores.values())[-1] if len(scores) > limit else None
+            best = scores.items() if floor is None else [kv for kv in scores.items() if kv[1] >= floor]
+            ranked = sorted(best, key=lambda kv: (-kv[1], self.graph.nodes[kv[0]].get("label") or "", kv[0]))
+            return ranked[:limit]
 
-        top = self.memo(key, order) if key is not None else order()
+        top = self.memo((*key, limit), order) if key is not None else order()
         out = []
-        for node, score in top[: max(1, limit)]:
+        for node, score in top:
             item = self.node_json(node)
             item["score"] = round(score, 6) if isinstance(score, float) else score
             out.append(item)
