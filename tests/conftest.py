@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from graph import KnowledgeGraph, open_store
+from graph import KnowledgeGraph, gazetteer, open_store, reconcile
 from graph.store import Store
 
 DATA = Path(__file__).parent / "data"
@@ -317,3 +317,15 @@ def twin_cities_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return store
+
+
+@pytest.fixture(scope="session")
+def gaz() -> gazetteer.Gazetteer:
+    """The full gazetteer, indexed once (var/gazetteer/, reused while the package versions stay the same)."""
+    return gazetteer.get()
+
+
+@pytest.fixture
+def rec(gaz: gazetteer.Gazetteer) -> reconcile.Reconciler:
+    """A reconciler over the full gazetteer."""
+    return reconcile.Reconciler(gaz)

@@ -25,17 +25,6 @@ PAIRS = ["city1=party1.name", "country1=party1.country", "city2=party2.name", "c
 TWIN_MAP = Mapping.from_pairs(PAIRS)
 
 
-@pytest.fixture(scope="session")
-def gaz() -> gazetteer.Gazetteer:
-    """The full gazetteer, indexed once (var/gazetteer/, reused while the package versions stay the same)."""
-    return gazetteer.get()
-
-
-@pytest.fixture
-def rec(gaz) -> rc.Reconciler:
-    return rc.Reconciler(gaz)
-
-
 @pytest.fixture
 def kg(gaz) -> KnowledgeGraph:
     """The shipped curated graph in memory (a fresh copy per test: the tests write)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Literal
 
-from graph import KnowledgeGraph, gazetteer, review
+from graph import KnowledgeGraph, review
 from graph import reconcile as rc
 from graph.regions import region_key
 from graph.store import Store
@@ -22,16 +22,6 @@ GN = "https://sws.geonames.org/"
 TWIN_MAP = Mapping.from_pairs(
     ["city1=party1.name", "country1=party1.country", "city2=party2.name", "country2=party2.country"]
 )
-
-
-@pytest.fixture(scope="module")
-def gaz() -> gazetteer.Gazetteer:
-    return gazetteer.get()
-
-
-@pytest.fixture
-def rec(gaz) -> rc.Reconciler:
-    return rc.Reconciler(gaz)
 
 
 @pytest.fixture
