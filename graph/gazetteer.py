@@ -47,6 +47,8 @@ _SCRIPT_LANG = (
     (re.compile(r"[\u0530-\u058f]"), "hy"),
     (re.compile(r"[\u0e00-\u0e7f]"), "th"),
 )
+#: any letter of those scripts (one search tells most names apart from them)
+_ANY_SCRIPT = re.compile("|".join(pattern.pattern for pattern, _ in _SCRIPT_LANG))
 
 
 def script_language(name: str) -> str | None:
@@ -55,7 +57,7 @@ def script_language(name: str) -> str | None:
     >>> script_language("수원시"), script_language("Suwon")
     ('ko', None)
     """
-    if name.isascii():  # most names: no script to tell
+    if name.isascii() or not _ANY_SCRIPT.search(name):  # most names: no script to tell
         return None
     for pattern, lang in _SCRIPT_LANG:
         if pattern.search(name):
