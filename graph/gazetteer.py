@@ -346,16 +346,16 @@ class Gazetteer:
 
     def _places(self, ids: list[int]) -> list[Place]:
         """The places with these ids (read once each), in this order."""
-        missing = [i for i in ids if i not in self._by_id]
+        known = self._by_id
+        found = {i: known[i] for i in ids if i in known}
+        missing = [i for i in ids if i not in found]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            rows = self.db.execute(f"SELECT * FROM place WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((r[0], _place(r)) for r in rows)
         if missing:
-            if len(self._by_id) + len(missing) > MEMO_LIMIT:
-                self._by_id = {}
-            for start in range(0, len(missing), 500):
-                chunk = missing[start : start + 500]
-                rows = self.db.execute(f"SELECT * FROM place WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-                self._by_id.update((r[0], _place(r)) for r in rows)
-        by_id = self._by_id
-        return [by_id[i] for i in ids]
+            self._remember(self._by_id, {i: found[i] for i in missing})
+        return [found[i] for i in ids]
 
     @staticmethod
     def _remember(memo: dict, answers: dict) -> None:
@@ -370,13 +370,15 @@ class Gazetteer:
             row = self.db.execute("SELECT * FROM place WHERE id = ?", (gid,)).fetchone()
             if row is None:
                 return self.region(gid)
-            found = self._by_id[gid] = _place(row)
+            found = _place(row)
+            self._remember(self._by_id, {gid: found})
         return found
 
     def region(self, gid: int) -> Place | None:
         """The first- or second-level region with this GeoNames id."""
-        if gid in self._region_by_id:
-            return self._region_by_id[gid]
+        found = self._region_by_id.get(gid, _UNREAD)
+        if found is not _UNREAD:
+            return found  # type: ignore[return-value]
         row = self.db.execute(f"SELECT {_REGION} FROM region r WHERE id = ?", (gid,)).fetchone()
         found = _region(row) if row else None
         self._remember(self._region_by_id, {gid: found})
@@ -459,8 +461,9 @@ class Gazetteer:
 
 
 _REGION = "r.id, r.name, r.cc, r.admin1, r.lat, r.lon, r.pop, r.alt, r.level, r.method, r.iso"
+_UNREAD = object()
 #: the most entries a memo of :class:`Gazetteer` holds before it is emptied
-MEMO_LIMIT = 200_000
+MEMO_LIMIT = 100_000
 #: a place named by a key: (GeoNames id, population, country, 1 if the name is its own else 0)
 _Named = tuple[int, int, str, int]
 
