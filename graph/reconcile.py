@@ -204,6 +204,10 @@ def transliteration_key(name: str) -> str:
     return key
 
 
+#: Countries whose names tables write in a romanisation of another script (Cyrillic, Greek, Georgian, Armenian,
+#: Hebrew, Chinese, Japanese, Korean), where two romanisations of one name are common (Tiachiv, Tyachiv)
+ROMANISED = frozenset("RU UA BY BG KZ KG TJ UZ MN RS MK ME BA GE AM GR CY IL CN TW JP KR KP".split())
+
 _SAINT = (
     (re.compile(r"^(?:St\.?|Sankt)\s+(?=\w)"), ("Saint ", "St. ", "Sankt ", "Saint-")),
     (re.compile(r"^Saint[- ](?=\w)"), ("St. ", "St ", "Sankt ")),
@@ -455,14 +459,14 @@ class Reconciler:
 
     def _without_locative(self, name: str, shorter: str, candidates: list[Place], cc: str | None) -> Match:
         """A name found only without its locative qualifier ("Gars am Inn": Gars; "Weiden in der Oberpfalz"): one
-        candidate in the country is kept at 0.7 and queued for review (the qualifier names a river or a region the
-        gazetteer cannot check: 1 of the 11 such in the twin cities was another place); several: none."""
-        if len(candidates) != 1 or not cc:
+        candidate is *proposed* for review (``without-locative+country``), never applied, since the qualifier
+        names a river or a landscape the gazetteer cannot check (Oberwil im Simmental is not Oberwil BL, 97 km
+        away, the one Oberwil GeoNames has); several: none."""
+        if len(candidates) != 1:
             why = f"only {shorter!r} is in the gazetteer, and {len(candidates)} places{_in(cc)} have that name"
-            why += "; pick one"
-            return Match(name, candidates=candidates, reason=why)
-        why = f"found only as {shorter!r}, without the qualifier the gazetteer cannot check"
-        return Match(name, candidates[0], None, "name+country+without-locative", 0.7, candidates, reason=why)
+            return Match(name, candidates=candidates, reason=why + "; pick one")
+        why = f"found only as {candidates[0].name!r}, without the qualifier, which the gazetteer cannot check"
+        return Match(name, None, None, "without-locative" + ("+country" if cc else ""), 0.0, candidates, reason=why)
 
     def _transliterated(
         self, name: str, bare: str, hint: str | None, cc: str | None, **given: float | None
@@ -472,7 +476,7 @@ class Reconciler:
         same rules (hint, coordinates, population) and kept at 0.7 at most, queued for review
         (``transliteration+...``); two different spellings: none, for review; no such place: None."""
         key = transliteration_key(bare)
-        if not cc or len(key) < 4:
+        if cc not in ROMANISED or len(key) < 4:
             return None
         index = self._translit.get(cc)
         if index is None:

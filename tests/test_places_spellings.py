@@ -125,10 +125,12 @@ def test_a_saint_written_another_way_still_weighs_its_homonyms(rec):
 # -- a German locative qualifier -----------------------------------------------------------------------------
 
 
-def test_a_name_found_only_without_its_locative_is_kept_at_0_7(rec):
+def test_a_name_found_only_without_its_locative_is_only_proposed(rec):
     m = rec.match("Gars am Inn", "DE")  # GeoNames: Gars, the only one in Germany
-    assert m.place is not None and m.place.id == 2922502
-    assert (m.method, m.confidence) == ("name+country+without-locative", 0.7)
+    assert not m.matched and m.method == "without-locative+country"
+    assert [p.id for p in m.candidates] == [2922502]  # the editor's candidate in the review queue
+    m = rec.match("Oberwil im Simmental", "CH")  # the one Oberwil GeoNames has is Oberwil BL, 97 km away
+    assert not m.matched and m.method == "without-locative+country"
 
 
 def test_a_name_found_only_without_its_locative_refuses_homonyms(rec):
