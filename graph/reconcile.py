@@ -183,7 +183,8 @@ def written_level(name: str) -> str:
     return place_level(bare)
 
 
-_ENDINGS = ((r"(iy|yy|yi|ij|ii)$", "y"), (r"ah$", "a"))
+_ENDINGS = ((re.compile(r"(?:iy|yy|yi|ij|ii)\b"), "y"), (re.compile(r"ah\b"), "a"))  # at the end of a word
+_NON_KEY = re.compile(r"[^0-9a-z]+")
 #: romanisations of one Cyrillic letter: щ shch/sch, ї yi/i, ё yo/e, я ia/ya, ю iu/yu, є ie/ye
 _LETTERS = (("shch", "sch"), ("yi", "i"), ("yo", "e"), ("ia", "ya"), ("iu", "yu"), ("ie", "ye"), ("tz", "z"))
 
@@ -195,18 +196,19 @@ def transliteration_key(name: str) -> str:
     >>> transliteration_key("Zheleznogorsk-Ilimskiy") == transliteration_key("Zheleznogorsk-Ilimsky")
     True
     """
-    words = re.findall(r"[0-9a-z]+", fold(name))
+    text = _NON_KEY.sub(" ", fold(name))
     for pattern, replacement in _ENDINGS:
-        words = [re.sub(pattern, replacement, w) for w in words]
-    key = "".join(words)
+        text = pattern.sub(replacement, text)
+    key = text.replace(" ", "")
     for written, same in _LETTERS:
         key = key.replace(written, same)
     return key
 
 
-#: Countries whose names tables write in a romanisation of another script (Cyrillic, Greek, Georgian, Armenian,
-#: Hebrew, Chinese, Japanese, Korean), where two romanisations of one name are common (Tiachiv, Tyachiv)
-ROMANISED = frozenset("RU UA BY BG KZ KG TJ UZ MN RS MK ME BA GE AM GR CY IL CN TW JP KR KP".split())
+#: Countries whose names tables write in one of several romanisations of Cyrillic or Korean, where two spellings of
+#: one name are common (Tiachiv, Tyachiv; Man'gyongdae, Mangyongdae): the twin cities gain 15 places there and none
+#: elsewhere, and keying a country's names costs 0.1-0.4 CPU-s (China's pinyin, 42,000 names: 1 CPU-s, no gain)
+ROMANISED = frozenset("RU UA BY BG KZ KG TJ UZ MN RS MK ME BA KR KP".split())
 
 _SAINT = (
     (re.compile(r"^(?:St\.?|Sankt)\s+(?=\w)"), ("Saint ", "St. ", "Sankt ", "Saint-")),
@@ -244,6 +246,17 @@ def without_locative(name: str) -> str | None:
     return m.group(1) if m else None
 
 
+_KEY_GROUPS = {"i": "iye", "y": "iye", "e": "iye", "t": "tz", "z": "tz"}
+
+
+def _key_group(name: str) -> str:
+    """The letters a name's romanisation key may begin with (ia/ya, yi/i, yo/e and tz/z change the first one)."""
+    first = name[:1].lower()
+    if not ("a" <= first <= "z"):
+        first = _NON_KEY.sub("", fold(name[:4]))[:1]
+    return _KEY_GROUPS.get(first, first)
+
+
 def _population(p: Place) -> int:
     return p.population
 
@@ -275,7 +288,8 @@ class Reconciler:
         self._cores: dict[str, dict[str, set[str]]] = {}
         self._names: dict[str, tuple[list[str], list[int]]] = {}
         self._region_keys: dict[str, dict[str, set[int]]] = {}
-        self._translit: dict[str, dict[str, dict[str, str]]] = {}  # country -> key -> folded -> a spelling
+        self._translit: dict[tuple[str, str], dict[str, dict[str, str]]] = {}  # (country, letters) -> key -> spelling
+        self._country_names: dict[str, dict[str, list[str]]] = {}  # country -> first letters -> its names
 
     def match(
         self,
@@ -478,12 +492,18 @@ class Reconciler:
         key = transliteration_key(bare)
         if cc not in ROMANISED or len(key) < 4:
             return None
-        index = self._translit.get(cc)
-        if index is None:
-            index = self._translit[cc] = {}
-            for own, alt in self.gaz.db.execute("SELECT name, alt FROM place WHERE cc = ?", (cc,)):
-                for n in (own, *(alt.split("\x1f") if alt else ())):
-                    index.setdefault(transliteration_key(n), {}).setdefault(fold(n), n)
+        group = _key_group(key)
+        index = self._translit.get((cc, group))
+        if index is None:  # keys are made only for the names that can share the first letter of this one's
+            groups = self._country_names.get(cc)
+            if groups is None:
+                groups = self._country_names[cc] = {}
+                for own, alt in self.gaz.db.execute("SELECT name, alt FROM place WHERE cc = ?", (cc,)):
+                    for n in (own, *(alt.split("\x1f") if alt else ())):
+                        groups.setdefault(_key_group(n), []).append(n)
+            index = self._translit[(cc, group)] = {}
+            for n in groups.get(group, ()):
+                index.setdefault(transliteration_key(n), {}).setdefault(fold(n), n)
         spellings = index.get(key, {})
         if not spellings:
             return None
