@@ -345,7 +345,8 @@ class Reconciler:
         shorter = without_locative(bare) if level not in SUBDIVISION_LEVELS else None
         candidates, primary_ids, used = self._candidates(variants + saints + ((shorter,) if shorter else ()), cc)
         if used and used == shorter and used not in variants + saints:
-            return self._without_locative(name, shorter, candidates, cc)
+            spelt = self._fuzzy(name, bare, cc, "")  # "Purbach am Neusiedlersee": Purbach am Neusiedler See
+            return spelt if spelt.matched else self._without_locative(name, shorter, candidates, cc)
         if not candidates and cc in TERRITORIES and level not in SUBDIVISION_LEVELS:
             for territory in TERRITORIES[cc]:  # "Saint-Denis, France": GeoNames files it under RE
                 there = self.match(name, territory, lat=lat, lon=lon, region=region)
