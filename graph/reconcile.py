@@ -206,7 +206,7 @@ def transliteration_key(name: str) -> str:
 
 
 #: Countries whose names tables write in one of several romanisations of Cyrillic or Korean, where two spellings of
-#: one name are common (Tiachiv, Tyachiv; Man'gyongdae, Mangyongdae): the twin cities gain 15 places there and none
+#: one name are common (Tiachiv, Tyachiv; Man'gyongdae, Mangyongdae): the twin cities gain 10 places there and none
 #: elsewhere, and keying a country's names costs 0.1-0.4 CPU-s (China's pinyin, 42,000 names: 1 CPU-s, no gain)
 ROMANISED = frozenset("RU UA BY BG KZ KG TJ UZ MN RS MK ME BA KR KP".split())
 
