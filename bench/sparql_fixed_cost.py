@@ -1,0 +1,242 @@
+"""The /sparql endpoint's fixed cost per request and its throughput with the result cache off, beside the Oxigraph
+server on a copy of the same store, in the same run.
+
+    python bench/sparql_fixed_cost.py --store /path/to/oxigraph-store [--reps 40] [--seconds 10] [--clients 16]
+    python bench/sparql_fixed_cost.py --store ... --before /path/to/another/checkout   # A/B in the same run
+
+The store is copied for each contender (each app and ``oxigraph serve-read-only --union-default-graph`` open
+their own); each app is started with its ``server.py`` (result cache off, no warm-up, no shipped data loaded).
+Printed:
+
+- per query (``ASK {}`` and the cheap named queries): the engine called in this process, then each contender in
+  turn (A B C A B C ...): medians, the CPU each used per query (the process and its query workers, from the
+  scheduler's counts: steady on a loaded machine where wall times are not), the median of the pairwise ratios to
+  the server and the difference of the medians (the app's fixed cost);
+- ``--clients`` clients asking the cheap named queries in turn, each contender in turn ``--rounds`` times:
+  queries per second, p50, p95, CPU per query and the ratios to the server;
+- the load average before each part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pyoxigraph as ox  # noqa: E402
+import requests  # noqa: E402
+
+from bench.versus import OxigraphServer, _summary, clients_run  # noqa: E402
+
+CHEAP = ("statistics", "evidence", "contradictions", "counted-statements", "training-courses")
+ACCEPT = {"Accept": "application/sparql-results+json"}
+
+
+def load() -> str:
+    """The 1-minute load average."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(root: Path, store: Path, port: int, settings: dict[str, str]) -> subprocess.Popen:
+    """``server.py`` of the checkout ``root`` on the store, on 127.0.0.1:port, once it answers."""
+    env = {
+        **os.environ,
+        "PARTNERGRAPH_RESULT_CACHE_MB": "0",
+        "PARTNERGRAPH_LOAD_SHIPPED": "false",
+        "PARTNERGRAPH_EXPLORER_WARMUP": "false",
+        **settings,
+    }
+    cmd = [sys.executable, "server.py", "--host", "127.0.0.1", "--port", str(port), "--store", f"oxigraph:{store}"]
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app stopped (exit {proc.returncode})")
+        try:
+            requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=5)
+            return proc
+        except requests.RequestException:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("the app did not answer in 300 s")
+
+
+def _children() -> dict[int, list[int]]:
+    """Every live process's children, by parent pid."""
+    children: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(name))
+    return children
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its live descendants (every thread, from the scheduler's nanosecond counts)."""
+    children = _children()
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/schedstat") as schedstat:
+                    total += int(schedstat.read().split()[0])
+        except OSError:
+            continue
+    return total / 1e9
+
+
+def ms(seconds: float) -> str:
+    """Seconds in milliseconds, 2 decimals."""
+    return f"{seconds * 1000:.2f}"
+
+
+def engine_median(engine: ox.Store, text: str, reps: int) -> float:
+    """The engine called in this process, serialising SPARQL JSON: median seconds."""
+    times = []
+    for _ in range(reps + 1):
+        started = time.perf_counter()
+        engine.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times[1:])
+
+
+def timed(session: requests.Session, url: str, text: str) -> float:
+    """One GET of ``text`` (SPARQL JSON asked): seconds; an error answer raises."""
+    started = time.perf_counter()
+    response = session.get(url, params={"query": text}, headers=ACCEPT, timeout=60)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{url}: HTTP {response.status_code} {response.text[:200]}")
+    return elapsed
+
+
+def fixed_cost(contenders: dict[str, tuple[str, int]], texts: dict[str, str], in_process: dict[str, float], reps: int):
+    """Each query through each contender in turn (A B C A B C ...): median ms, ratio to the server, CPU per query."""
+    names = list(contenders)
+    session = requests.Session()
+    header = " | ".join(f"{n} ms | {n} CPU ms/q" for n in names)
+    ratios = " | ".join(f"{n} ÷ server | {n} − server ms" for n in names if n != "server")
+    print(f"| query | engine in-process ms | {header} | {ratios} | load |")
+    print("|---" * (3 + 2 * len(names) + 2 * (len(names) - 1)) + "|")
+    for name, text in texts.items():
+        at = load()
+        times: dict[str, list[float]] = {n: [] for n in names}
+        for url, _ in contenders.values():
+            timed(session, url, text)  # warm
+        cpu = {n: tree_cpu(pid) for n, (_, pid) in contenders.items()}
+        for _ in range(reps):
+            for n, (url, _) in contenders.items():
+                times[n].append(timed(session, url, text))
+        cpu = {n: (tree_cpu(pid) - cpu[n]) / reps for n, (_, pid) in contenders.items()}
+        med = {n: statistics.median(t) for n, t in times.items()}
+        cells = " | ".join(f"{ms(med[n])} | {ms(cpu[n])}" for n in names)
+        pair = {
+            n: statistics.median(a / b for a, b in zip(times[n], times["server"], strict=True))
+            for n in names
+            if n != "server"
+        }
+        versus = " | ".join(f"{pair[n]:.2f}× | {ms(med[n] - med['server'])}" for n in pair)
+        print(f"| {name} | {ms(in_process[name])} | {cells} | {versus} | {at} |")
+
+
+def clients(contenders: dict[str, tuple[str, int]], cheap: list[str], args: argparse.Namespace) -> None:
+    """``args.clients`` clients of the cheap queries, each contender in turn, ``args.rounds`` times."""
+    runs: dict[str, list] = {n: [] for n in contenders}
+    cpu = dict.fromkeys(contenders, 0.0)
+    loads = []
+    for _ in range(args.rounds):
+        for n, (url, pid) in contenders.items():
+            loads.append(load())
+            before = tree_cpu(pid)
+            runs[n].append(clients_run(url, cheap, args.clients, args.seconds))
+            cpu[n] += tree_cpu(pid) - before
+    summary = {n: _summary(r) for n, r in runs.items()}
+    print("| contender | q/s | p50 ms | p95 ms | CPU ms/query | q/s ÷ server | p50 ÷ server | errors |")
+    print("|---|---|---|---|---|---|---|---|")
+    o_qps, o_p50 = summary["server"][0], summary["server"][1]
+    for n, (qps, p50, p95, errors) in summary.items():
+        answered = sum(len(r["latencies"]) for r in runs[n])
+        per_query = cpu[n] / max(1, answered)
+        print(
+            f"| {n} | {qps:.0f} | {ms(p50)} | {ms(p95)} | {ms(per_query)} | {qps / o_qps:.2f}× | {p50 / o_p50:.2f}× "
+            f"| {errors or 'none'} |"
+        )
+    print(f"\nload average at each run's start: {', '.join(loads)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, required=True, help="an Oxigraph store directory (copied, not opened)")
+    parser.add_argument("--reps", type=int, default=40)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--skip-clients", action="store_true")
+    parser.add_argument("--before", type=Path, help="another checkout of the app, started beside this one")
+    parser.add_argument("--set", action="append", default=[], help="an app setting NAME=VALUE (PARTNERGRAPH_NAME)")
+    args = parser.parse_args()
+    settings = {f"PARTNERGRAPH_{k}": v for k, v in (s.split("=", 1) for s in args.set)}
+
+    from graph.queries import named_queries
+
+    named = named_queries()
+    texts = {"ASK {}": "ASK {}", **{n: named[n].bind({}) for n in CHEAP if n in named}}
+    work = Path(tempfile.mkdtemp(prefix="sparql-fixed-cost-"))
+    roots = {"app": ROOT, **({"before": args.before.resolve()} if args.before else {})}
+    for name in [*roots, "server"]:
+        shutil.copytree(args.store, work / name, ignore=shutil.ignore_patterns("LOCK"))
+    engine = ox.Store.read_only(str(work / "server"))
+    in_process = {name: engine_median(engine, text, args.reps) for name, text in texts.items()}
+    del engine
+    apps: dict[str, subprocess.Popen] = {}
+    server = OxigraphServer(work / "server", free_port())
+    try:
+        contenders: dict[str, tuple[str, int]] = {}
+        for name, root in roots.items():
+            port = free_port()
+            apps[name] = start_app(root, work / name, port, settings)
+            contenders[name] = (f"http://127.0.0.1:{port}/sparql", apps[name].pid)
+        server.wait()
+        contenders["server"] = (server.url, server.proc.pid)
+        print(f"# /sparql (result cache off) vs the Oxigraph server, {args.store}, {args.reps} rounds, load {load()}")
+        print(f"# app: {ROOT}" + (f"; before: {args.before}" if args.before else ""))
+        fixed_cost(contenders, texts, in_process, args.reps)
+        if not args.skip_clients:
+            cheap = [t for n, t in texts.items() if n != "ASK {}"]
+            print(f"\n# {args.clients} clients of {len(cheap)} cheap named queries, {args.rounds} × {args.seconds:g} s")
+            clients(contenders, cheap, args)
+    finally:
+        server.stop()
+        for proc in apps.values():
+            proc.terminate()
+            proc.wait(20)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
