@@ -20,6 +20,7 @@ Printed:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -93,20 +94,29 @@ def _children() -> dict[int, list[int]]:
     return children
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds of one process: its live threads' nanosecond counts from the scheduler, or the kernel's tick
+    counts (which keep the threads that ended: a server may give each connection a thread) when those say more."""
+    live = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/schedstat") as schedstat:
+            live += int(schedstat.read().split()[0])
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    ticks = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return max(live / 1e9, ticks)
+
+
 def tree_cpu(pid: int) -> float:
-    """CPU seconds of a process and its live descendants (every thread, from the scheduler's nanosecond counts)."""
+    """CPU seconds of a process and its live descendants (the app's query workers)."""
     children = _children()
-    total, todo = 0, [pid]
+    total, todo = 0.0, [pid]
     while todo:
         current = todo.pop()
         todo += children.get(current, [])
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/schedstat") as schedstat:
-                    total += int(schedstat.read().split()[0])
-        except OSError:
-            continue
-    return total / 1e9
+        with contextlib.suppress(OSError):
+            total += process_cpu(current)
+    return total
 
 
 def ms(seconds: float) -> str:

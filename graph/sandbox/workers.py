@@ -17,15 +17,16 @@ import ctypes
 import faulthandler
 import logging
 import os
+import pickle
 import queue
 import resource
+import select
 import signal
 import socket
 import stat
 import threading
 import time
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
@@ -59,7 +60,49 @@ def _prefer_to_be_killed(score: int) -> None:
         adj.write(str(score))
 
 
-def _worker_main(conn: Connection, store: ox.Store, memory_mb: int) -> None:
+class Channel:
+    """Length-prefixed pickles over one end of a socket pair: what multiprocessing's Connection does, with one
+    write per message and the socket's poll object kept (no selector built per call)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self._poll = select.poll()
+        self._poll.register(sock, select.POLLIN)
+
+    def send(self, message: Any) -> None:
+        """Send one message (blocks until the socket took it all)."""
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        header = len(data).to_bytes(8, "little")
+        if len(data) <= 65536:
+            self.sock.sendall(header + data)
+        else:  # a big answer: not copied once more
+            self.sock.sendall(header)
+            self.sock.sendall(data)
+
+    def poll(self, timeout: float) -> bool:
+        """True when a message (or the other end's closing) is there to read within ``timeout`` seconds."""
+        return bool(self._poll.poll(max(0, int(timeout * 1000 + 0.999))))
+
+    def recv(self) -> Any:
+        """The next message (EOFError when the other end closed)."""
+        return pickle.loads(self._read(int.from_bytes(self._read(8), "little")))
+
+    def _read(self, size: int) -> bytearray:
+        buffer = bytearray(size)
+        view, got = memoryview(buffer), 0
+        while got < size:
+            n = self.sock.recv_into(view[got:])
+            if n == 0:
+                raise EOFError("the other end closed the channel")
+            got += n
+        return buffer
+
+    def close(self) -> None:
+        """Close this end."""
+        self.sock.close()
+
+
+def _worker_main(conn: Channel, store: ox.Store, memory_mb: int) -> None:
     """A worker: answer requests on ``conn`` until it closes. Runs in a forked child, never returns."""
     _prefer_to_be_killed(1000)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -100,7 +143,7 @@ def _zygote_main(control: socket.socket, store: ox.Store, memory_mb: int) -> Non
         if pid == 0:
             control.close()
             ours.close()
-            _worker_main(Connection(theirs.detach()), store, memory_mb)
+            _worker_main(Channel(theirs), store, memory_mb)
             os._exit(0)
         theirs.close()
         socket.send_fds(control, [pid.to_bytes(8, "little")], [ours.fileno()])
@@ -144,7 +187,7 @@ def default_workers(memory_mb: int) -> int:
 class Worker:
     """The parent's handle on one worker process (of one snapshot generation)."""
 
-    def __init__(self, pid: int, conn: Connection, generation: int) -> None:
+    def __init__(self, pid: int, conn: Channel, generation: int) -> None:
         self.pid = pid
         self.conn = conn
         self.generation = generation
@@ -219,7 +262,8 @@ class Pool:
                     data, fds, _, _ = socket.recv_fds(self._control, 8, 1)
                     if not fds:
                         raise OSError("the zygote closed its socket")
-                    return Worker(int.from_bytes(data, "little"), Connection(fds[0]), self.generation)
+                    channel = Channel(socket.socket(fileno=fds[0]))
+                    return Worker(int.from_bytes(data, "little"), channel, self.generation)
                 except OSError as error:
                     if attempt == 2 or self._closed:
                         raise
