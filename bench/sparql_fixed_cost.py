@@ -13,7 +13,8 @@ Printed:
   scheduler's counts: steady on a loaded machine where wall times are not), the median of the pairwise ratios to
   the server and the difference of the medians (the app's fixed cost);
 - ``--clients`` clients asking the cheap named queries in turn, each contender in turn ``--rounds`` times:
-  queries per second, p50, p95, CPU per query and the ratios to the server;
+  queries per second, p50, p95 and the ratios to the server (no CPU here: the fast lane's workers end, and their
+  CPU with them);
 - the load average before each part.
 """
 
@@ -176,23 +177,18 @@ def fixed_cost(contenders: dict[str, tuple[str, int]], texts: dict[str, str], in
 def clients(contenders: dict[str, tuple[str, int]], cheap: list[str], args: argparse.Namespace) -> None:
     """``args.clients`` clients of the cheap queries, each contender in turn, ``args.rounds`` times."""
     runs: dict[str, list] = {n: [] for n in contenders}
-    cpu = dict.fromkeys(contenders, 0.0)
     loads = []
     for _ in range(args.rounds):
-        for n, (url, pid) in contenders.items():
+        for n, (url, _) in contenders.items():
             loads.append(load())
-            before = tree_cpu(pid)
             runs[n].append(clients_run(url, cheap, args.clients, args.seconds))
-            cpu[n] += tree_cpu(pid) - before
     summary = {n: _summary(r) for n, r in runs.items()}
-    print("| contender | q/s | p50 ms | p95 ms | CPU ms/query | q/s ÷ server | p50 ÷ server | errors |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| contender | q/s | p50 ms | p95 ms | q/s ÷ server | p50 ÷ server | errors |")
+    print("|---|---|---|---|---|---|---|")
     o_qps, o_p50 = summary["server"][0], summary["server"][1]
     for n, (qps, p50, p95, errors) in summary.items():
-        answered = sum(len(r["latencies"]) for r in runs[n])
-        per_query = cpu[n] / max(1, answered)
         print(
-            f"| {n} | {qps:.0f} | {ms(p50)} | {ms(p95)} | {ms(per_query)} | {qps / o_qps:.2f}× | {p50 / o_p50:.2f}× "
+            f"| {n} | {qps:.0f} | {ms(p50)} | {ms(p95)} | {qps / o_qps:.2f}× | {p50 / o_p50:.2f}× "
             f"| {errors or 'none'} |"
         )
     print(f"\nload average at each run's start: {', '.join(loads)}")
@@ -208,8 +204,11 @@ def main() -> int:
     parser.add_argument("--skip-clients", action="store_true")
     parser.add_argument("--before", type=Path, help="another checkout of the app, started beside this one")
     parser.add_argument("--set", action="append", default=[], help="an app setting NAME=VALUE (PARTNERGRAPH_NAME)")
+    parser.add_argument("--set-before", action="append", default=[], help="a setting of the --before app only")
+    parser.add_argument("--skip-fixed", action="store_true", help="only the clients")
     args = parser.parse_args()
     settings = {f"PARTNERGRAPH_{k}": v for k, v in (s.split("=", 1) for s in args.set)}
+    before_settings = {**settings, **{f"PARTNERGRAPH_{k}": v for k, v in (s.split("=", 1) for s in args.set_before)}}
 
     from graph.queries import named_queries
 
@@ -220,7 +219,8 @@ def main() -> int:
     for name in [*roots, "server"]:
         shutil.copytree(args.store, work / name, ignore=shutil.ignore_patterns("LOCK"))
     engine = ox.Store.read_only(str(work / "server"))
-    in_process = {name: engine_median(engine, text, args.reps) for name, text in texts.items()}
+    reps = 1 if args.skip_fixed else args.reps
+    in_process = {name: engine_median(engine, text, reps) for name, text in texts.items()}
     del engine
     apps: dict[str, subprocess.Popen] = {}
     server = OxigraphServer(work / "server", free_port())
@@ -228,13 +228,14 @@ def main() -> int:
         contenders: dict[str, tuple[str, int]] = {}
         for name, root in roots.items():
             port = free_port()
-            apps[name] = start_app(root, work / name, port, settings)
+            apps[name] = start_app(root, work / name, port, before_settings if name == "before" else settings)
             contenders[name] = (f"http://127.0.0.1:{port}/sparql", apps[name].pid)
         server.wait()
         contenders["server"] = (server.url, server.proc.pid)
         print(f"# /sparql (result cache off) vs the Oxigraph server, {args.store}, {args.reps} rounds, load {load()}")
         print(f"# app: {ROOT}" + (f"; before: {args.before}" if args.before else ""))
-        fixed_cost(contenders, texts, in_process, args.reps)
+        if not args.skip_fixed:
+            fixed_cost(contenders, texts, in_process, args.reps)
         if not args.skip_clients:
             cheap = [t for n, t in texts.items() if n != "ASK {}"]
             print(f"\n# {args.clients} clients of {len(cheap)} cheap named queries, {args.rounds} × {args.seconds:g} s")

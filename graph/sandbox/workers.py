@@ -218,10 +218,10 @@ class Pool:
     ) -> None:
         self.store = store  # called at each fork: the pool keeps no reference to the engine (it can close)
         self.size = max(1, size)
-        #: Extra workers (the fast lane) started when every worker has been busy for a while: a new query does
-        #: not queue behind slow ones; they are retired once done.
+        #: Extra workers (the fast lane) started for a query not known to be slow when every worker is busy with
+        #: a slow one (known to be slow, or running for a while): it does not queue behind them; retired once done.
         self.burst = max(0, burst)
-        self._busy: dict[int, float] = {}  # pid -> when its current request started
+        self._busy: dict[int, tuple[float, bool]] = {}  # pid -> when its current request started, known slow
         self.memory_mb = memory_mb
         self.queue_size = max(0, queue_size)
         self.queue_wait = queue_wait
@@ -272,9 +272,10 @@ class Pool:
                     self._start_zygote()
         raise AssertionError("unreachable")
 
-    def acquire(self) -> Worker:
-        """An idle worker of the current snapshot, a new one while fewer than ``size`` live, else wait in the
-        bounded queue (:class:`Busy` when it is full or the wait runs out)."""
+    def acquire(self, slow: bool = False) -> Worker:
+        """An idle worker of the current snapshot, a new one while fewer than ``size`` live (or in the fast lane,
+        for a request not known to be ``slow``), else wait in the bounded queue (:class:`Busy` when it is full or
+        the wait runs out)."""
         deadline = time.monotonic() + self.queue_wait
         waiting = False
         try:
@@ -283,7 +284,8 @@ class Pool:
                     worker = self._idle.get_nowait()
                 except queue.Empty:
                     with self._count_lock:
-                        grow = self._live < self.size or (self._live < self.size + self.burst and self._all_slow())
+                        lane = not slow and self._live < self.size + self.burst and self._all_slow()
+                        grow = self._live < self.size or lane
                         if grow:
                             self._live += 1
                         elif not waiting:
@@ -315,7 +317,7 @@ class Pool:
         """True when every live worker is busy with a request that has run for a while (call under the lock)."""
         now = time.monotonic()
         started = list(self._busy.values())  # a copy: another thread may start or end a request meanwhile
-        return len(started) >= self._live and all(now - t > SLOW_SECONDS for t in started)
+        return len(started) >= self._live and all(slow or now - t > SLOW_SECONDS for t, slow in started)
 
     def release(self, worker: Worker) -> None:
         """Give a worker back after a request it answered."""
@@ -335,16 +337,17 @@ class Pool:
                 self._busy.pop(worker.pid, None)
             self._live -= 1
 
-    def call(self, request: dict[str, Any], timeout: float, keep: bool = True) -> Outcome:
-        """Send one request to a worker and wait at most ``timeout`` seconds for its outcome."""
+    def call(self, request: dict[str, Any], timeout: float, keep: bool = True, slow: bool = False) -> Outcome:
+        """Send one request to a worker and wait at most ``timeout`` seconds for its outcome (``slow``: the
+        request is known to take a while: it never takes the fast lane, and cheap ones may pass it there)."""
         try:
-            worker = self.acquire()
+            worker = self.acquire(slow)
         except Busy as busy:
             return Outcome("busy", message=f"the server is busy ({busy}); try again in a moment")
         except OSError as error:  # fork refused (memory, process limit): an overload, not a bug of the request
             return Outcome("unavailable", message=f"no query worker could be started ({error}); try again in a moment")
         with self._count_lock:
-            self._busy[worker.pid] = time.monotonic()
+            self._busy[worker.pid] = (time.monotonic(), slow)
         try:
             worker.conn.send(request)
             if worker.conn.poll(timeout):
