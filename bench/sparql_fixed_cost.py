@@ -8,10 +8,10 @@ The store is copied for each contender (each app and ``oxigraph serve-read-only 
 their own); each app is started with its ``server.py`` (result cache off, no warm-up, no shipped data loaded).
 Printed:
 
-- per query (``ASK {}`` and the cheap named queries): the engine called in this process, then each contender in
-  turn (A B C A B C ...): medians, the CPU each used per query (the process and its query workers, from the
-  scheduler's counts: steady on a loaded machine where wall times are not), the median of the pairwise ratios to
-  the server and the difference of the medians (the app's fixed cost);
+- per query (``ASK {}`` and the cheap named queries): each contender in turn, then the engine called in this
+  process (its CPU), round after round: medians, the CPU each used per query (the process and its query workers,
+  from the scheduler's counts: steady on a loaded machine where wall times are not), the median of the pairwise
+  ratios to the server and the difference of the medians (the app's fixed cost);
 - ``--clients`` clients asking the cheap named queries in turn, each contender in turn ``--rounds`` times:
   queries per second, p50, p95 and the ratios to the server (no CPU here: the fast lane's workers end, and their
   CPU with them);
@@ -125,14 +125,11 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f}"
 
 
-def engine_median(engine: ox.Store, text: str, reps: int) -> float:
-    """The engine called in this process, serialising SPARQL JSON: median seconds."""
-    times = []
-    for _ in range(reps + 1):
-        started = time.perf_counter()
-        engine.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times[1:])
+def engine_cpu(engine: ox.Store, text: str) -> float:
+    """CPU seconds of one run of the engine called in this process, serialising SPARQL JSON."""
+    started = time.thread_time()
+    engine.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
+    return time.thread_time() - started
 
 
 def timed(session: requests.Session, url: str, text: str) -> float:
@@ -145,23 +142,26 @@ def timed(session: requests.Session, url: str, text: str) -> float:
     return elapsed
 
 
-def fixed_cost(contenders: dict[str, tuple[str, int]], texts: dict[str, str], in_process: dict[str, float], reps: int):
-    """Each query through each contender in turn (A B C A B C ...): median ms, ratio to the server, CPU per query."""
+def fixed_cost(contenders: dict[str, tuple[str, int]], texts: dict[str, str], engine: ox.Store, reps: int) -> None:
+    """Each query through each contender in turn (A B C A B C ...), and the engine in this process: median ms,
+    ratio to the server, CPU per query."""
     names = list(contenders)
     session = requests.Session()
     header = " | ".join(f"{n} ms | {n} CPU ms/q" for n in names)
     ratios = " | ".join(f"{n} ÷ server | {n} − server ms" for n in names if n != "server")
-    print(f"| query | engine in-process ms | {header} | {ratios} | load |")
+    print(f"| query | engine in-process CPU ms | {header} | {ratios} | load |")
     print("|---" * (3 + 2 * len(names) + 2 * (len(names) - 1)) + "|")
     for name, text in texts.items():
         at = load()
         times: dict[str, list[float]] = {n: [] for n in names}
         for url, _ in contenders.values():
             timed(session, url, text)  # warm
+        in_process = [engine_cpu(engine, text)]
         cpu = {n: tree_cpu(pid) for n, (_, pid) in contenders.items()}
         for _ in range(reps):
             for n, (url, _) in contenders.items():
                 times[n].append(timed(session, url, text))
+            in_process.append(engine_cpu(engine, text))
         cpu = {n: (tree_cpu(pid) - cpu[n]) / reps for n, (_, pid) in contenders.items()}
         med = {n: statistics.median(t) for n, t in times.items()}
         cells = " | ".join(f"{ms(med[n])} | {ms(cpu[n])}" for n in names)
@@ -171,7 +171,7 @@ def fixed_cost(contenders: dict[str, tuple[str, int]], texts: dict[str, str], in
             if n != "server"
         }
         versus = " | ".join(f"{pair[n]:.2f}× | {ms(med[n] - med['server'])}" for n in pair)
-        print(f"| {name} | {ms(in_process[name])} | {cells} | {versus} | {at} |")
+        print(f"| {name} | {ms(statistics.median(in_process[1:]))} | {cells} | {versus} | {at} |")
 
 
 def clients(contenders: dict[str, tuple[str, int]], cheap: list[str], args: argparse.Namespace) -> None:
@@ -218,10 +218,7 @@ def main() -> int:
     roots = {"app": ROOT, **({"before": args.before.resolve()} if args.before else {})}
     for name in [*roots, "server"]:
         shutil.copytree(args.store, work / name, ignore=shutil.ignore_patterns("LOCK"))
-    engine = ox.Store.read_only(str(work / "server"))
-    reps = 1 if args.skip_fixed else args.reps
-    in_process = {name: engine_median(engine, text, reps) for name, text in texts.items()}
-    del engine
+    engine = ox.Store.read_only(str(work / "server"))  # beside the server's read-only open: both only read
     apps: dict[str, subprocess.Popen] = {}
     server = OxigraphServer(work / "server", free_port())
     try:
@@ -235,7 +232,7 @@ def main() -> int:
         print(f"# /sparql (result cache off) vs the Oxigraph server, {args.store}, {args.reps} rounds, load {load()}")
         print(f"# app: {ROOT}" + (f"; before: {args.before}" if args.before else ""))
         if not args.skip_fixed:
-            fixed_cost(contenders, texts, in_process, args.reps)
+            fixed_cost(contenders, texts, engine, args.reps)
         if not args.skip_clients:
             cheap = [t for n, t in texts.items() if n != "ASK {}"]
             print(f"\n# {args.clients} clients of {len(cheap)} cheap named queries, {args.rounds} × {args.seconds:g} s")
