@@ -36,7 +36,7 @@ from .results import (
     select_body,
     serialize_triples,
 )
-from .workers import SLOW_SECONDS, Pool
+from .workers import Pool
 
 log = logging.getLogger("partnergraph.sparql")
 #: Query texts longer than this are read by the guard in a worker, not in the server process (a 256 KB text
@@ -198,7 +198,7 @@ class QueryRunner:
                 self._fresh()
                 took = self._took_key(sparql, default_graphs, named_graphs)
                 try:
-                    outcome = self.pool.call(request, self.timeout, slow=self._took.get(took, 0.0) > SLOW_SECONDS)
+                    outcome = self.pool.call(request, self.timeout, cost=self._took.get(took, 0.0))
                     self._remember(took, outcome)
                 except Exception as error:  # a bug of ours: logged with its trace; the caller still gets an outcome
                     log.exception("query %s: the pool failed", query_hash(sparql))

@@ -7,7 +7,9 @@ crash of the engine (a stack overflow, a segfault) costs that worker only. Worke
 namespace where the kernel allows it, so even a request that slipped past the guard cannot fetch anything.
 
 In front of the workers sits a bounded queue: at most ``queue_size`` requests wait, each at most
-``queue_wait`` seconds; beyond that a request is told at once that the server is busy.
+``queue_wait`` seconds; beyond that a request is told at once that the server is busy. A request known to be slow
+(from the time the same request took before) waits as if it had come later, and never takes the fast lane, so
+cheap ones do not queue behind it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import faulthandler
+import heapq
+import itertools
 import logging
 import os
 import pickle
@@ -184,6 +188,22 @@ def default_workers(memory_mb: int) -> int:
     return max(2, min(16, 2 * cores, by_memory))
 
 
+class _Waiter:
+    """A request waiting for a worker: its place in the queue, and the worker handed to it."""
+
+    __slots__ = ("place", "order", "event", "worker", "queued", "gone")
+
+    def __init__(self, place: float, order: int) -> None:
+        self.place, self.order = place, order
+        self.event = threading.Event()
+        self.worker: Worker | None = None
+        self.queued = False  # in the pool's heap
+        self.gone = False  # stopped waiting (served another way, or refused)
+
+    def __lt__(self, other: _Waiter) -> bool:
+        return (self.place, self.order) < (other.place, other.order)
+
+
 class Worker:
     """The parent's handle on one worker process (of one snapshot generation)."""
 
@@ -231,6 +251,8 @@ class Pool:
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._live = 0  # workers alive (idle or busy)
         self._waiting = 0  # requests waiting for a worker
+        self._waiters: list[_Waiter] = []  # their places in the queue (a heap)
+        self._order = itertools.count()
         self._closed = False
         self._zygote_pid = 0
         self._control: socket.socket | None = None
@@ -272,12 +294,14 @@ class Pool:
                     self._start_zygote()
         raise AssertionError("unreachable")
 
-    def acquire(self, slow: bool = False) -> Worker:
+    def acquire(self, cost: float = 0.0) -> Worker:
         """An idle worker of the current snapshot, a new one while fewer than ``size`` live (or in the fast lane,
-        for a request not known to be ``slow``), else wait in the bounded queue (:class:`Busy` when it is full or
-        the wait runs out)."""
+        for a request not known to be slow), else wait in the bounded queue (:class:`Busy` when it is full or the
+        wait runs out). ``cost``: the seconds the request is expected to take: a worker that comes back goes to the
+        waiting request that came first, a slow one counted as having come later (up to 2 s later)."""
         deadline = time.monotonic() + self.queue_wait
-        waiting = False
+        slow = cost > SLOW_SECONDS
+        waiter: _Waiter | None = None
         try:
             while True:
                 try:
@@ -288,20 +312,28 @@ class Pool:
                         grow = self._live < self.size or lane
                         if grow:
                             self._live += 1
-                        elif not waiting:
+                        elif waiter is None:
                             if self._waiting >= self.queue_size:
                                 raise Busy(f"{self.size} workers busy, {self.queue_size} waiting") from None
                             self._waiting += 1
-                            waiting = True
+                            waiter = _Waiter(time.monotonic() + min(2.0, 4 * cost), next(self._order))
+                        if waiter is not None and not waiter.queued:
+                            waiter.queued = True
+                            heapq.heappush(self._waiters, waiter)
                     if grow:
                         try:
                             return self._spawn()
                         except OSError:
                             self.retire(None)
                             raise
-                    try:
-                        worker = self._idle.get(timeout=max(0.0, min(0.25, deadline - time.monotonic())))
-                    except queue.Empty:
+                    if self._idle.qsize():
+                        continue  # one came back meanwhile
+                    assert waiter is not None
+                    waiter.event.wait(max(0.0, min(0.25, deadline - time.monotonic())))
+                    with self._count_lock:
+                        worker, waiter.worker = waiter.worker, None
+                        waiter.event.clear()
+                    if worker is None:
                         if time.monotonic() >= deadline:
                             raise Busy(f"no query worker became free within {self.queue_wait:g} s") from None
                         continue
@@ -309,9 +341,25 @@ class Pool:
                     return worker
                 self.retire(worker)
         finally:
-            if waiting:
+            if waiter is not None:
                 with self._count_lock:
                     self._waiting -= 1
+                    waiter.gone = True
+                    stray, waiter.worker = waiter.worker, None
+                if stray is not None:  # handed over just as this request stopped waiting: to the next one
+                    self._hand_on(stray)
+
+    def _hand_on(self, worker: Worker) -> None:
+        """An idle worker to the first waiting request (by its place: see :meth:`acquire`), else to the idle."""
+        with self._count_lock:
+            while self._waiters:
+                waiter = heapq.heappop(self._waiters)
+                waiter.queued = False
+                if not waiter.gone:
+                    waiter.worker = worker
+                    waiter.event.set()
+                    return
+            self._idle.put(worker)
 
     def _all_slow(self) -> bool:
         """True when every live worker is busy with a request that has run for a while (call under the lock)."""
@@ -326,7 +374,7 @@ class Pool:
         if self._closed or worker.generation != self.generation or self._live > self.size:
             self.retire(worker)
         else:
-            self._idle.put(worker)
+            self._hand_on(worker)
 
     def retire(self, worker: Worker | None) -> None:
         """Kill a worker (stopped, dead, stale or used for a write) and count it out."""
@@ -337,11 +385,12 @@ class Pool:
                 self._busy.pop(worker.pid, None)
             self._live -= 1
 
-    def call(self, request: dict[str, Any], timeout: float, keep: bool = True, slow: bool = False) -> Outcome:
-        """Send one request to a worker and wait at most ``timeout`` seconds for its outcome (``slow``: the
-        request is known to take a while: it never takes the fast lane, and cheap ones may pass it there)."""
+    def call(self, request: dict[str, Any], timeout: float, keep: bool = True, cost: float = 0.0) -> Outcome:
+        """Send one request to a worker and wait at most ``timeout`` seconds for its outcome (``cost``: the seconds
+        it took the last time, if known: a slow one never takes the fast lane, and cheap ones pass it in the queue)."""
+        slow = cost > SLOW_SECONDS
         try:
-            worker = self.acquire(slow)
+            worker = self.acquire(cost)
         except Busy as busy:
             return Outcome("busy", message=f"the server is busy ({busy}); try again in a moment")
         except OSError as error:  # fork refused (memory, process limit): an overload, not a bug of the request
