@@ -84,10 +84,13 @@ def test_a_repeated_url_is_parsed_once_and_answers_the_same(app: Flask) -> None:
     assert other.get_data() != first.get_data()
 
 
-def test_a_body_over_the_limit_gets_flasks_413(app: Flask) -> None:
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_a_body_over_the_limit_gets_flasks_413(app: Flask, method: str) -> None:
     limit = int(app.config["MAX_QUERY_BYTES"])
-    body = "ASK {}" + " " * limit
-    lean = app.test_client().post("/sparql", data=body, content_type="application/sparql-query")
-    flask_view = Client(app.wsgi_app.inner).post("/sparql", data=body, content_type="application/sparql-query")
+    kwargs = {"data": "ASK {}" + " " * limit, "content_type": "application/sparql-query"}
+    if method == "GET":
+        kwargs["query_string"] = {"query": "ASK {}"}
+    lean = app.test_client().open("/sparql", method=method, **kwargs)
+    flask_view = Client(app.wsgi_app.inner).open("/sparql", method=method, **kwargs)
     assert lean.status_code == 413
     assert comparable(lean) == comparable(flask_view)

@@ -36,7 +36,6 @@ class LeanSparql:
     def __init__(self, app: Flask, inner: WSGIApp) -> None:
         self.app = app
         self.inner = inner  # Flask's own WSGI callable (the tests compare both paths through it)
-        self.limit = int(app.config["MAX_QUERY_BYTES"])
         self._args: dict[str, Any] = {}
         self._args_lock = threading.Lock()
 
@@ -44,19 +43,19 @@ class LeanSparql:
         method = environ.get("REQUEST_METHOD")
         if environ.get("PATH_INFO") != "/sparql" or method not in ("GET", "POST"):
             return self.inner(environ, start_response)
-        if method == "POST":
-            length = environ.get("CONTENT_LENGTH") or ""
-            if not length.isdigit() or int(length) > self.limit:
-                return self.inner(environ, start_response)
+        limit = int(self.app.config["MAX_QUERY_BYTES"])  # read each time: a test may change it
+        length = environ.get("CONTENT_LENGTH") or ""
+        if (method == "POST" and not length.isdigit()) or (length.isdigit() and int(length) > limit):
+            return self.inner(environ, start_response)  # Flask's body limit answers it
         req = Request(environ)
-        req.max_content_length = self.limit
+        req.max_content_length = limit
         if method == "GET":
             self._parsed_args(req, environ.get("QUERY_STRING", ""))
         try:
             response = sparql.answer(req, self.app.config, self.app.extensions["sparql"])
         except Exception as error:  # noqa: BLE001 - answered as Flask's error handlers answer it
             with self.app.app_context():
-                response = security.exception_answer(req, error, self.limit)
+                response = security.exception_answer(req, error, limit)
         if response is None:  # a GET without a query: the workbench or the service description
             return self.inner(environ, start_response)
         headers = response.headers.to_wsgi_list()
