@@ -94,3 +94,16 @@ def test_a_body_over_the_limit_gets_flasks_413(app: Flask, method: str) -> None:
     flask_view = Client(app.wsgi_app.inner).open("/sparql", method=method, **kwargs)
     assert lean.status_code == 413
     assert comparable(lean) == comparable(flask_view)
+
+
+def test_with_the_result_cache_off_the_bytes_are_those_of_the_cache(app: Flask) -> None:
+    cached = make_app(MAX_ROWS=5)  # the result cache on (the default)
+    try:
+        for method, kwargs in REQUESTS:
+            off = comparable(app.test_client().open("/sparql", method=method, **kwargs))
+            first = comparable(cached.test_client().open("/sparql", method=method, **kwargs))
+            again = comparable(cached.test_client().open("/sparql", method=method, **kwargs))
+            assert off == first == again, (method, kwargs)
+        assert len(cached.extensions["sparql"].cache) > 0  # the second answers came from the cache
+    finally:
+        cached.extensions["sparql"].close()
