@@ -8,6 +8,8 @@ The store is copied for each contender (each app and ``oxigraph serve-read-only 
 their own); each app is started with its ``server.py`` (result cache off, no warm-up, no shipped data loaded).
 Printed:
 
+- ``ASK {}`` from a light client (http.client in a child process, one connection), each contender in turn:
+  the wall median and the CPU per request (the fixed cost alone);
 - per query (``ASK {}`` and the cheap named queries): each contender in turn, then the engine called in this
   process (its CPU), round after round: medians, the CPU each used per query (the process and its query workers,
   from the scheduler's counts: steady on a loaded machine where wall times are not), the median of the pairwise
@@ -174,6 +176,37 @@ def fixed_cost(contenders: dict[str, tuple[str, int]], texts: dict[str, str], en
         print(f"| {name} | {ms(statistics.median(in_process[1:]))} | {cells} | {versus} | {at} |")
 
 
+LIGHT_CLIENT = """
+import http.client, statistics, sys, time
+from urllib.parse import urlsplit
+url = urlsplit(sys.argv[1])
+connection = http.client.HTTPConnection(url.hostname, url.port)
+times = []
+for _ in range(int(sys.argv[2])):
+    started = time.perf_counter()
+    connection.request("GET", url.path + "?query=ASK%20%7B%7D", headers={"Accept": "application/sparql-results+json"})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 200, response.status
+    times.append(time.perf_counter() - started)
+print(statistics.median(times))
+"""
+
+
+def light_client(contenders: dict[str, tuple[str, int]], requests_each: int, rounds: int = 2) -> None:
+    """``ASK {}`` from a light client (http.client in a child process, one connection): the fixed cost alone,
+    without the interleaving's cold caches and the ``requests`` library's own work. Each contender in turn."""
+    print("| contender | round | wall median ms | CPU ms/request | load |")
+    print("|---|---|---|---|---|")
+    for round_ in range(1, rounds + 1):
+        for n, (url, pid) in contenders.items():
+            at, before = load(), tree_cpu(pid)
+            run = [sys.executable, "-c", LIGHT_CLIENT, url, str(requests_each)]
+            median = float(subprocess.run(run, check=True, capture_output=True, text=True).stdout)
+            cpu = (tree_cpu(pid) - before) / requests_each
+            print(f"| {n} | {round_} | {ms(median)} | {ms(cpu)} | {at} |")
+
+
 def clients(contenders: dict[str, tuple[str, int]], cheap: list[str], args: argparse.Namespace) -> None:
     """``args.clients`` clients of the cheap queries, each contender in turn, ``args.rounds`` times."""
     runs: dict[str, list] = {n: [] for n in contenders}
@@ -206,6 +239,7 @@ def main() -> int:
     parser.add_argument("--set", action="append", default=[], help="an app setting NAME=VALUE (PARTNERGRAPH_NAME)")
     parser.add_argument("--set-before", action="append", default=[], help="a setting of the --before app only")
     parser.add_argument("--skip-fixed", action="store_true", help="only the clients")
+    parser.add_argument("--light", type=int, default=2000, help="ASK {} requests of the light client, each round")
     args = parser.parse_args()
     settings = {f"PARTNERGRAPH_{k}": v for k, v in (s.split("=", 1) for s in args.set)}
     before_settings = {**settings, **{f"PARTNERGRAPH_{k}": v for k, v in (s.split("=", 1) for s in args.set_before)}}
@@ -232,6 +266,9 @@ def main() -> int:
         print(f"# /sparql (result cache off) vs the Oxigraph server, {args.store}, {args.reps} rounds, load {load()}")
         print(f"# app: {ROOT}" + (f"; before: {args.before}" if args.before else ""))
         if not args.skip_fixed:
+            print(f"\n# ASK {{}}, {args.light} requests from a light client, each contender in turn")
+            light_client(contenders, args.light)
+            print("\n# each query, each contender in turn")
             fixed_cost(contenders, texts, engine, args.reps)
         if not args.skip_clients:
             cheap = [t for n, t in texts.items() if n != "ASK {}"]
