@@ -100,3 +100,17 @@ def test_a_failed_child_leaves_the_projection_built_in_process_and_says_why(
     assert after.headers["X-Projection"] == "current" and tie_label(after.get_json()) == "Gyeonggi–Liaoning twinning"
     state = client.get("/api/measures").get_json()["projection"]
     assert state["rebuiltBy"] == "in process" and "no-such-python" in state["lastError"]
+
+
+def test_ties_another_thread_made_after_this_ones_lookup_missed_are_found(tmp_path: Path) -> None:
+    from graph.network import persist
+
+    _, kg, holder = on_disk_app(tmp_path)
+    holder.get()  # built and persisted
+    _, loaded = persist.read(holder.path, {})
+    data = loaded.graph.edges[ID + "region/kr/gyeonggi-province", ID + "region/cn/liaoning-province"]
+    assert not dict.__contains__(data, "ties")  # made on first access
+    # Two requests walk the loaded graph at once: this one's lookup missed, then the other made the ties and let
+    # the columns go before this one asked for them.
+    data._make()
+    assert data.__missing__("ties")[0]["label"] == "Gyeonggi–Liaoning sisterhood"

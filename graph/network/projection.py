@@ -142,7 +142,7 @@ class Projection:
             return current
         if not background:
             return self._rebuild()
-        self._in_background(self._refresh)
+        self._in_background(self._rebuild)
         return current
 
     def wait(self, timeout: float | None = None) -> None:
@@ -216,12 +216,16 @@ class Projection:
         try:
             version = store_version(self.kg)
             start = time.perf_counter()
-            built = self._build_elsewhere() if self._elsewhere() else None
+            built = self._build_elsewhere(background=self.current is not None) if self._elsewhere() else None
             if built is not None:
                 net, stamp = built
                 net.version = version
+                if self.current is not None:  # readers have the previous one: make this one whole first
+                    self._prepare(net)
                 self.built_in = time.perf_counter() - start
                 self._publish(net, stamp)
+                if self.current is net and type(net.graph._adj) is dict:
+                    self._freeze()
                 return net
             stamp = fingerprint(self.kg) if self.path else None
             net = build_network(self.kg)
@@ -235,23 +239,24 @@ class Projection:
         finally:
             self.rebuilding_since = None
 
-    def _refresh(self) -> None:
-        """In the background: rebuild; a projection loaded from the child's file is then made whole once the
-        questions pause (as after a restart), so that no request pays for it."""
-        net = self._rebuild()
-        if isinstance(net.graph._adj, persist.LazyAdjacency):
-            self._settle()
-            if self.current is net:
-                persist.fill(net)
-                self._freeze()
+    def _prepare(self, net: Network) -> None:
+        """Make a loaded projection whole and its name search ready before it replaces the previous one, so that
+        no request pays for it (in this background thread the interpreter is shared with requests in turns)."""
+        self.rebuild_progress = max(self.rebuild_progress, 0.95)
+        try:
+            persist.fill(net)
+            net.search("a", limit=1)
+        except Exception:  # noqa: BLE001 - whatever is not made now is made on demand
+            log.exception("preparing the rebuilt network projection failed")
 
     def _elsewhere(self) -> bool:
         """Whether the build can run in a child process: an on-disk store, the projection persisted beside it."""
         return self.path is not None and getattr(self.kg.store, "path", None) is not None
 
-    def _build_elsewhere(self) -> tuple[Network, tuple] | None:
-        """Build in a child process (:mod:`.rebuild_process`), which writes the file; load it. None when that
-        failed (logged; the caller builds in this process)."""
+    def _build_elsewhere(self, background: bool) -> tuple[Network, tuple] | None:
+        """Build in a child process (:mod:`.rebuild_process`; at a lower priority in the ``background``, when a
+        previous projection answers meanwhile), which writes the file; load it. None when that failed (logged;
+        the caller builds in this process)."""
         assert self.path is not None
         from . import rebuild_process  # imported here: ``python -m`` runs it as a script in the child
 
@@ -259,7 +264,7 @@ class Projection:
             self.rebuild_progress = share
 
         try:
-            rebuild_process.rebuild(Path(self.kg.store.path), self.path, self._header(), progress)
+            rebuild_process.rebuild(Path(self.kg.store.path), self.path, self._header(), progress, background)
             found = persist.read(self.path, self._header())
         except Exception as error:  # noqa: BLE001 - built here instead, the failure kept for the API
             log.warning("the network projection could not be rebuilt in a child process: %s", error)

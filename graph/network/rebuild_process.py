@@ -40,16 +40,27 @@ class RebuildFailed(RuntimeError):
 
 
 def rebuild(
-    store_path: Path, out: Path, header: dict[str, Any], progress: Callable[[float], None] | None = None
+    store_path: Path,
+    out: Path,
+    header: dict[str, Any],
+    progress: Callable[[float], None] | None = None,
+    background: bool = True,
 ) -> None:
     """Build the projection of the on-disk store at ``store_path`` in a child process and write it to ``out``
-    (``header`` plus the fingerprint of what it read); ``progress(share)`` on each step. Waits for the child,
-    which is always reaped; raises :class:`RebuildFailed` when it did not write the file."""
+    (``header`` plus the fingerprint of what it read); ``progress(share)`` on each step. The child runs at the
+    background processes' lower priority unless ``background`` is false (someone waits for the first projection);
+    half their increment (5): a rebuild is bounded work whose result people wait to see, a measure may take hours.
+    Waits for the child, which is always reaped; raises :class:`RebuildFailed` when it did not write the file."""
     from .measure_process import _child_environment, nice_increment
 
     directory = Path(tempfile.mkdtemp(prefix="partnergraph-rebuild-"))
     try:
-        spec = {"store": str(store_path), "out": str(out), "header": header, "nice": nice_increment()}
+        spec = {
+            "store": str(store_path),
+            "out": str(out),
+            "header": header,
+            "nice": nice_increment() // 2 if background else 0,
+        }
         (directory / "spec.pickle").write_bytes(pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
         proc = subprocess.Popen(
             [sys.executable, "-m", "graph.network.rebuild_process", str(directory)],
