@@ -128,6 +128,8 @@ class MeasureProcess:
         self.persist = persist
         self.proc: subprocess.Popen | None = None
         self.stopped = False
+        #: Stopped by :meth:`.measures.Measures.cancel`: not a failure, the measures can be asked for again.
+        self.cancelled = False
         self.directory: Path | None = None
 
     @property
