@@ -230,7 +230,13 @@ def partner_count(graph: nx.Graph, node: str) -> int:
 
 def partner_degrees(graph: nx.Graph) -> dict[str, int]:
     """:func:`partner_count` of every entity (degree centrality over partnerships, not normalised)."""
-    return {node: partner_count(graph, node) for node in graph}
+    counts = dict.fromkeys(graph, 0)
+    for a, b, relations in graph.edges(data="relations", default=frozenset()):
+        if not relations <= STRUCTURAL_RELATIONS:  # each edge once (not from both ends): half the work
+            counts[a] += 1
+            if b != a:
+                counts[b] += 1
+    return counts
 
 
 def ego_nodes(
