@@ -30,11 +30,11 @@ def city(i: int) -> str:
     return f"{ID}region/xx/city-{i}"
 
 
-def hub_trig() -> str:
-    """The star in TriG: the hub, its 30 partner cities and the ties among them."""
+def hub_trig(cities: int = CITIES) -> str:
+    """The star in TriG: the hub, its partner cities and the ties among them."""
     lines = [
         f'<{HUB}> a kp:City ; rdfs:label "Capital" .',
-        *(f'<{city(i)}> a kp:City ; rdfs:label "City {i}" .' for i in range(CITIES)),
+        *(f'<{city(i)}> a kp:City ; rdfs:label "City {i}" .' for i in range(cities)),
     ]
     n = 0
 
@@ -43,10 +43,10 @@ def hub_trig() -> str:
         n += 1
         lines.append(f'<{ID}agreement/hub-{n}> a kp:Agreement ; rdfs:label "Agreement {n}" ; kp:party <{a}> , <{b}> .')
 
-    for i in range(CITIES):
+    for i in range(cities):
         tie(HUB, city(i))
         for j in range(1, i % 5):
-            tie(city(i), city((i + 7 * j) % CITIES))
+            tie(city(i), city((i + 7 * j) % cities))
     for _ in range(3):
         tie(city(4), city(9))  # the strongest tie among the partners: three agreements
     return PREFIXES + "<https://partnergraph.org/id/source/hubs> {\n" + "\n".join(lines) + "\n}\n"
@@ -106,9 +106,21 @@ def test_the_overview_is_sized_by_its_ties_and_says_so(client) -> None:
     assert body["leftOut"]["message"].startswith(f"12 of the {CITIES + 1} entities are shown (the best connected)")
 
 
+def test_the_edges_among_a_drawing_can_be_bounded_too(client) -> None:
+    ids = [HUB, *map(city, range(CITIES))]
+    whole = client.post("/api/subgraph", json={"ids": ids}).get_json()
+    assert "edgeCounts" not in whole  # the answer as it was when no budget is asked for
+    bounded = client.post("/api/subgraph", json={"ids": ids, "maxTies": 40}).get_json()
+    counts = bounded["edgeCounts"]
+    assert sum(len(e["ties"]) for e in bounded["edges"]) == counts["shown"]["ties"] <= 40
+    assert counts["among"] == {"edges": len(whole["edges"]), "ties": sum(len(e["ties"]) for e in whole["edges"])}
+
+
 def test_the_ties_budget_is_checked(client) -> None:
     response = client.get("/api/neighbourhood", query_string={"id": HUB, "max_ties": 0})
     assert response.status_code == 400 and "max_ties" in response.get_json()["error"]
+    response = client.post("/api/subgraph", json={"ids": [HUB], "maxTies": "all"})
+    assert response.status_code == 400 and "maxTies" in response.get_json()["error"]
 
 
 def wait_until(condition, seconds: float = 30.0) -> None:

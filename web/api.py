@@ -442,14 +442,21 @@ def init_app(app: Flask) -> None:
 
 @bp.post("/subgraph")
 def subgraph():
-    """Nodes and edges among the entities listed in the JSON body ``{"ids": [...]}`` (at most 20,000)."""
+    """Nodes and edges among the entities listed in the JSON body ``{"ids": [...]}`` (at most 20,000); with
+    ``"maxTies": n``, only the edges that carry at most n ties and links (each entity's edge to the drawing, then the
+    strongest) and ``edgeCounts``: how many edges and ties are shown of how many."""
     data = _json_object()
     ids = data.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         raise nw.NetworkError('send {"ids": [IRI, ...]}')
     if len(ids) > 20_000:
         raise nw.NetworkError("at most 20,000 entities")
-    return jsonify(net().subgraph_json(ids, positions=bool(data.get("positions"))))
+    max_ties = data.get("maxTies")
+    if max_ties is not None and (
+        not isinstance(max_ties, int) or isinstance(max_ties, bool) or not 1 <= max_ties <= nw.MAX_TIES
+    ):
+        raise nw.NetworkError(f"maxTies: give a whole number from 1 to {nw.MAX_TIES:,}")
+    return _json(net().subgraph_json(ids, positions=bool(data.get("positions")), max_ties=max_ties))
 
 
 @bp.post("/scores")

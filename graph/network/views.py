@@ -232,7 +232,7 @@ def left_out(counts: dict[str, Any], shown: int, total: int | None, whose: str, 
     >>> counts = {"shown": {"edges": 420, "ties": 1000}, "among": {"edges": 6305, "ties": 14336}}
     >>> print(left_out(counts, 200, 10548, "neighbours of Seoul")["message"])  # doctest: +NORMALIZE_WHITESPACE
     200 of the 10,548 neighbours of Seoul are shown (the best connected), with 1,000 of the 14,336 ties and links
-    among them (on 420 of their 6,305 connections: each entity's connection to the drawing first, then the strongest).
+    among them (each entity's tie to the drawing first, then the strongest).
     """
     edges = counts["among"]["edges"] - counts["shown"]["edges"]
     ties = counts["among"]["ties"] - counts["shown"]["ties"]
@@ -243,10 +243,7 @@ def left_out(counts: dict[str, Any], shown: int, total: int | None, whose: str, 
         parts.append(f"{shown:,} of {of} {whose} are shown (the best connected)")
     if edges:
         among = f"{counts['shown']['ties']:,} of the {counts['among']['ties']:,} ties and links among them"
-        how = (
-            f"on {counts['shown']['edges']:,} of their {counts['among']['edges']:,} connections: each entity's "
-            "connection to the drawing first, then the strongest"
-        )
+        how = "each entity's tie to the drawing first, then the strongest"
         parts.append(f"with {among} ({how})" if parts else f"{among.capitalize()} are shown ({how})")
     message = (", ".join(parts) + "." + (f" {more}" if more else "")) if parts else None
     return {"entities": entities, "edges": edges, "ties": ties, "message": message}
