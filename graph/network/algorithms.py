@@ -109,8 +109,8 @@ def ranked_paths(graph: nx.Graph, source: str, target: str, k: int = 3, max_hops
 
     Paths are read by number of hops (Yen's algorithm over breadth-first searches, fast). A hop costs at least
     1, so once the paths read have as many hops as the ``k``-th best cost so far no later path can rank above it
-    (at best it costs as much, with as many hops or more, found later): the answer is exact. The search reads at most :data:`RANKED_CANDIDATES` paths; when it stops there, the answer is
-    the best of those (``exact`` false).
+    (at best it costs as much, with as many hops or more, found later): the answer is exact. The search reads at
+    most :data:`RANKED_CANDIDATES` paths; when it stops there, the answer is the best of those (``exact`` false).
     """
     found: list[tuple[float, int, int, list[str]]] = []
     exact = True
