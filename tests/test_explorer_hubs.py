@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 
+import networkx as nx
 import pytest
 
 from graph import network as nw
@@ -208,3 +209,20 @@ def test_the_network_computes_its_facets_once_for_concurrent_requests(client, mo
     for t in threads:
         t.join(30)
     assert answers == [200, 200] and len(calls) == 1
+
+
+def test_ranked_paths_between_hubs_read_only_the_candidates_that_could_rank() -> None:
+    graph = nx.Graph()
+    for i in range(40):  # two hubs with forty partners in common: forty paths of two hops, each costing 2
+        graph.add_edge("hub-a", f"p{i}", relations={"agreement"}, cost=1.0)
+        graph.add_edge(f"p{i}", "hub-b", relations={"agreement"}, cost=1.0)
+    found = nw.algorithms.ranked_paths(graph, "hub-a", "hub-b", k=3)
+    assert found["considered"] == 3 and found["exact"] and all(len(p) == 3 for p in found["paths"])
+    # A shorter path through containment costs more: the longer path of ties still ranks first, and is found.
+    graph.add_edge("hub-a", "country", relations={"located-in"}, cost=4.0)
+    graph.add_edge("country", "hub-c", relations={"located-in"}, cost=4.0)
+    graph.add_edge("hub-a", "u", relations={"agreement"}, cost=1.0)
+    graph.add_edge("u", "v", relations={"agreement"}, cost=1.0)
+    graph.add_edge("v", "hub-c", relations={"agreement"}, cost=1.0)
+    found = nw.algorithms.ranked_paths(graph, "hub-a", "hub-c", k=1)
+    assert found["paths"] == [["hub-a", "u", "v", "hub-c"]] and found["exact"]
