@@ -481,13 +481,20 @@ def scores():
         if measure == "betweenness":
             values = status["scores"]
         else:
-            values = {n: i for i, c in enumerate(status["communities"]) for n in c}
+            values = _community_of(network, status["communities"])
     else:
         raise nw.NetworkError(f"unknown measure {measure!r} (known: degree, ties, betweenness, community)")
     default = -1 if measure == "community" else 0
     return jsonify(
         {"measure": measure, "status": "ready", "progress": 1.0, "scores": {i: values.get(i, default) for i in ids}}
     )
+
+
+def _community_of(network: nw.Network, found: list[list[str]]) -> dict[str, int]:
+    """The index of each entity's community in ``found``, kept per projection (made anew on every call, it took 1.8 s
+    for the 417,033 entities at 1M agreements)."""
+    kept, index = network.memo("community-of", lambda: (found, {n: i for i, c in enumerate(found) for n in c}))
+    return index if kept is found else {n: i for i, c in enumerate(found) for n in c}
 
 
 @bp.get("/facets")
