@@ -351,12 +351,25 @@ class Network(NameSearch):
     ) -> tuple[list[str], bool]:
         """The entities within ``radius`` hops of ``node``, best connected first within a ring, at most
         ``limit``. Returns (nodes, truncated)."""
-        graph = self.graph
+        ranked = self._cache.get("connected-rank")  # kept by the overview: a C-level look-up per neighbour
+        if ranked is not None:
+            return algorithms.ego_nodes(self.view(filters), node, radius, limit, ranked.__getitem__)
         kept = self._kept_degree()
         count = kept.get if kept is not None else self.partner_count
-        adj = graph._adj  # the plain dict: networkx's views cost an object per look-up
+        adj = self.graph._adj  # the plain dict: networkx's views cost an object per look-up
         rank = lambda n: (-count(n), -len(adj[n]), n)  # noqa: E731
         return algorithms.ego_nodes(self.view(filters), node, radius, limit, rank)
+
+    def connected_rank(self) -> dict[str, int]:
+        """Each entity's place when all are ranked best connected first (most partners, then most links, then by
+        IRI), computed once per version (the overview is its head; a hub's neighbours are ranked by it)."""
+
+        def rank() -> dict[str, int]:
+            count, adj = self.degree(), self.graph._adj
+            ordered = sorted(self.graph.nodes, key=lambda n: (-count.get(n, 0), -len(adj[n]), n))
+            return {n: i for i, n in enumerate(ordered)}
+
+        return self.memo("connected-rank", rank)
 
     def partner_count(self, node: str) -> int:
         """Distinct partners of ``node`` in the whole projection (:func:`algorithms.partner_count`), counted once

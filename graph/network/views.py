@@ -128,29 +128,31 @@ def edge_json(net: Network, a: str, b: str, graph: nx.Graph | None = None) -> di
     }
 
 
-def edge_weight(data: dict[str, Any]) -> int:
-    """How much an edge carries: its ties and links (what its JSON grows with)."""
-    return len(data["ties"]) + len(data["links"])
+def edges_among(graph: nx.Graph, keep: list[str]) -> list[tuple[int, int, int]]:
+    """Every edge of ``graph`` between two entities of ``keep``, once, as ``(i, j, weight)``: the positions in
+    ``keep`` of its ends (``i < j``, in order of ``i``) and how much it carries (its ties and links: what its JSON
+    grows with). Each entity's partners are read, or the rest of ``keep`` is, whichever is shorter: a hub's
+    thousands of partners are not walked to find the few hundred shown.
 
-
-def edges_among(graph: nx.Graph, keep: list[str]) -> list[tuple[str, str]]:
-    """Every edge of ``graph`` between two entities of ``keep``, once, as (earlier, later) in ``keep``'s order.
-    Each entity's partners are read, or ``keep`` is, whichever is shorter: a hub's thousands of partners are not
-    walked to find the few hundred shown.
-
-    >>> edges_among(nx.Graph([("a", "b"), ("b", "c"), ("c", "x")]), ["c", "b", "a"])
-    [('c', 'b'), ('b', 'a')]
+    >>> g = nx.Graph()
+    >>> g.add_edges_from([("a", "b"), ("b", "c"), ("c", "x")], ties=(1,), links=())
+    >>> edges_among(g, ["c", "b", "a"])
+    [(0, 1, 1), (1, 2, 1)]
     """
     index = {n: i for i, n in enumerate(keep)}
-    out: list[tuple[str, str]] = []
+    out: list[tuple[int, int, int]] = []
     for i, a in enumerate(keep):
-        if a not in graph:
+        adj = graph._adj.get(a)  # the plain dicts: networkx's read-only views cost an object (and ``in`` a KeyError)
+        if not adj:
             continue
-        adj = graph._adj[a]  # the plain dict: ``in`` on networkx's read-only view costs a raised KeyError
         if len(adj) > len(keep) - i:
-            out.extend((a, b) for b in keep[i + 1 :] if b in adj)
+            pairs = ((j, adj.get(keep[j])) for j in range(i + 1, len(keep)))
+            out.extend((i, j, len(d["ties"]) + len(d["links"])) for j, d in pairs if d is not None)
         else:
-            out.extend((a, b) for b in adj if index.get(b, -1) > i)
+            for b, d in adj.items():
+                j = index.get(b, -1)
+                if j > i:
+                    out.append((i, j, len(d["ties"]) + len(d["links"])))
     return out
 
 
@@ -174,28 +176,26 @@ def budgeted_edges(
     {'shown': {'edges': 4, 'ties': 6}, 'among': {'edges': 6, 'ties': 8}}
     """
     candidates = edges_among(graph, keep)
-    adj = graph._adj
-    weight = {e: edge_weight(adj[e[0]][e[1]]) for e in candidates}
-    among = {"edges": len(candidates), "ties": sum(weight.values())}
+    among = {"edges": len(candidates), "ties": sum(w for _, _, w in candidates)}
     if max_ties is None or among["ties"] <= max_ties:
-        return candidates, {"shown": dict(among), "among": among}
-    anchored: set[str] = set()
-    chosen: list[tuple[str, str]] = []
-    rest: list[tuple[str, str]] = []
+        return [(keep[i], keep[j]) for i, j, _ in candidates], {"shown": dict(among), "among": among}
+    anchored: set[int] = set()
+    chosen: list[tuple[int, int, int]] = []
+    rest: list[tuple[int, int, int]] = []
     for edge in candidates:  # in keep's order: the first edge reaching an entity comes from its earliest partner
         if edge[1] in anchored:
             rest.append(edge)
         else:
             anchored.add(edge[1])
             chosen.append(edge)
-    used = sum(weight[e] for e in chosen)
-    order = {n: i for i, n in enumerate(keep)}
-    fits = [e for e in rest if weight[e] <= max_ties - used]
-    for edge in sorted(fits, key=lambda e: (-weight[e], order[e[0]], order[e[1]])):
-        if used + weight[edge] <= max_ties:
-            chosen.append(edge)
-            used += weight[edge]
-    return chosen, {"shown": {"edges": len(chosen), "ties": used}, "among": among}
+    used = sum(w for _, _, w in chosen)
+    # The strongest first, between better-connected entities first among equals: sorted as (-weight, i, j).
+    for minus, i, j in sorted((-w, i, j) for i, j, w in rest if w <= max_ties - used):
+        if used - minus <= max_ties:
+            chosen.append((i, j, -minus))
+            used -= minus
+    edges = [(keep[i], keep[j]) for i, j, _ in chosen]
+    return edges, {"shown": {"edges": len(chosen), "ties": used}, "among": among}
 
 
 def subgraph_json(
@@ -251,13 +251,10 @@ def left_out(counts: dict[str, Any], shown: int, total: int | None, whose: str, 
 
 def overview(net: Network, limit: int = 2000) -> tuple[list[str], bool]:
     """The entities the explorer opens with: all of them when there are at most ``limit``, else the
-    ``limit`` best connected (most partners, then most links). Returns (nodes, truncated)."""
-    graph = net.graph
-    count = net.degree()
-    rank = lambda n: (-count.get(n, 0), -graph.degree(n), n)  # noqa: E731
-    if graph.number_of_nodes() <= limit:
-        return sorted(graph.nodes, key=rank), False
-    return heapq.nsmallest(limit, graph.nodes, key=rank), True
+    ``limit`` best connected (most partners, then most links; see :meth:`Network.connected_rank`).
+    Returns (nodes, truncated)."""
+    rank = net.connected_rank()
+    return heapq.nsmallest(limit, rank, key=rank.__getitem__), len(rank) > limit
 
 
 def layout(graph: nx.Graph, groups: list[list[str]]) -> dict[str, tuple[float, float]]:
