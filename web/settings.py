@@ -50,6 +50,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "EXPLORER_OVERVIEW", 2000, "Entities the explorer opens with: all up to this many, else the best connected."
     ),
+    Setting(
+        "EXPLORER_OVERVIEW_TIES",
+        4000,
+        "Ties and links the overview's edges carry at most (its size in bytes); the rest is counted and said.",
+    ),
     Setting("EXPLORER_WARMUP", True, "Build the network, its layout and the overview in the background on start."),
     Setting(
         "WRITE_TOKENS", "", "Write access: 'name:token,name2:token2' (env PARTNERGRAPH_WRITE_TOKENS). Empty: read-only."
