@@ -267,7 +267,9 @@ def lookup_names(name: str, korean: bool = False) -> set[str]:
     for written in (name, clean(head)) if comma else (name,):
         bare, hint = rc.split_hint(written)
         stem = rc.core(bare)
-        found |= {written, bare, stem, re.sub(r"(?i)^greater\s+", "", stem)}
+        found |= {written, bare, stem, re.sub(r"(?i)^greater\s+", "", stem), *rc.saint_spellings(bare)}
+        if shorter := rc.without_locative(bare):  # "Gars am Inn": Gars
+            found.add(shorter)
         if korean:  # GeoNames writes most Korean cities with their suffix: Yeongcheon-si
             found |= {f"{stem}-{suffix}" for suffix in ("si", "gun", "gu")}
         if hint:
