@@ -20,7 +20,14 @@ Rules (in order; docs/places.md explains them with their limits):
    regions by name, then by the name without level words and adjectival endings ("Kaliningrad Oblast" is
    Kaliningradskaya oblast': :func:`graph.regions.region_key`).
 7. No place of the name in the stated country: the same rules in its dependent territories (``data/territories.json``:
-   "Saint-Denis, France" is GeoNames' RE), method ``name+territory of the stated country``, confidence 0.1 lower.
+   "Saint-Denis, France" is GeoNames' RE), method ``name+territory of the stated country``, confidence 0.1 lower;
+   a region hint naming such a territory ("Martinique, France") searches it first (``name+territory named as the
+   region``).
+8. A name found by nothing else may be written another way: St./Saint/Sankt (``+saint-spelling``), another
+   romanisation of a Cyrillic or Korean name (``transliteration+...``, at most 0.7), or a German locative qualifier
+   GeoNames drops ("Gars am Inn": ``without-locative+country``, proposed for review, never applied).
+9. An exact spelling decides between homonyms only when no other candidate (more than 10 km away) has 3 times its
+   people; Romanian letters with a cedilla or a comma are one letter (:func:`same_letters`).
 
 Matches become RDF in the gazetteer graph (:data:`GEONAMES_GRAPH`): ``skos:exactMatch`` the GeoNames IRI,
 ``geo:lat``/``geo:long``, ISO codes, language-tagged ``skos:altLabel`` names and a ``kp:Match`` node with the
