@@ -239,6 +239,7 @@ def main() -> int:
     parser.add_argument("--set", action="append", default=[], help="an app setting NAME=VALUE (PARTNERGRAPH_NAME)")
     parser.add_argument("--set-before", action="append", default=[], help="a setting of the --before app only")
     parser.add_argument("--skip-fixed", action="store_true", help="only the clients")
+    parser.add_argument("--queries", default=",".join(CHEAP), help="the named queries (comma-separated)")
     parser.add_argument("--light", type=int, default=2000, help="ASK {} requests of the light client, each round")
     args = parser.parse_args()
     settings = {f"PARTNERGRAPH_{k}": v for k, v in (s.split("=", 1) for s in args.set)}
@@ -247,7 +248,7 @@ def main() -> int:
     from graph.queries import named_queries
 
     named = named_queries()
-    texts = {"ASK {}": "ASK {}", **{n: named[n].bind({}) for n in CHEAP if n in named}}
+    texts = {"ASK {}": "ASK {}", **{n: named[n].bind({}) for n in args.queries.split(",") if n in named}}
     work = Path(tempfile.mkdtemp(prefix="sparql-fixed-cost-"))
     roots = {"app": ROOT, **({"before": args.before.resolve()} if args.before else {})}
     for name in [*roots, "server"]:
