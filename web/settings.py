@@ -29,7 +29,12 @@ SETTINGS: tuple[Setting, ...] = (
         0,
         "Worker processes that run SPARQL queries (each killable); 0: sized from the machine's cores and memory.",
     ),
-    Setting("QUERY_FAST_LANE", 1, "Extra workers started when every worker is busy with a slow query."),
+    Setting(
+        "QUERY_FAST_LANE",
+        1,
+        "Extra workers for queries not known to be slow, started when every worker is busy with a slow one (slow "
+        "the last time the same query ran, or running for 0.2 s).",
+    ),
     Setting("RESULT_CACHE_MB", 64, "Memory (MB) for answers of repeated queries (per store version); 0: no cache."),
     Setting("QUERY_MEMORY_MB", 2048, "Memory (MB) a public SPARQL query may use beyond the store before it stops."),
     Setting(
@@ -44,6 +49,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UPDATE_TIMEOUT", 60.0, "Seconds a SPARQL Update may take to compute its change before it is stopped."),
     Setting(
         "EXPLORER_OVERVIEW", 2000, "Entities the explorer opens with: all up to this many, else the best connected."
+    ),
+    Setting(
+        "EXPLORER_OVERVIEW_TIES",
+        4000,
+        "Ties and links the overview's edges carry at most (its size in bytes); the rest is counted and said.",
     ),
     Setting("EXPLORER_WARMUP", True, "Build the network, its layout and the overview in the background on start."),
     Setting(

@@ -108,9 +108,9 @@ def ranked_paths(graph: nx.Graph, source: str, target: str, k: int = 3, max_hops
     considered and whether the ranking is exact.
 
     Paths are read by number of hops (Yen's algorithm over breadth-first searches, fast). A hop costs at least
-    1, so once the paths read are longer than the ``k``-th best cost so far no later path can do better: the
-    answer is exact. The search reads at most :data:`RANKED_CANDIDATES` paths; when it stops there, the answer is
-    the best of those (``exact`` false).
+    1, so once the paths read have as many hops as the ``k``-th best cost so far no later path can rank above it
+    (at best it costs as much, with as many hops or more, found later): the answer is exact. The search reads at
+    most :data:`RANKED_CANDIDATES` paths; when it stops there, the answer is the best of those (``exact`` false).
     """
     found: list[tuple[float, int, int, list[str]]] = []
     exact = True
@@ -119,8 +119,8 @@ def ranked_paths(graph: nx.Graph, source: str, target: str, k: int = 3, max_hops
         try:
             for order, path in enumerate(nx.shortest_simple_paths(graph, source, target)):
                 hops = len(path) - 1
-                if hops > max_hops or (len(found) >= k and hops > found[k - 1][0]):
-                    break
+                if hops > max_hops or (len(found) >= k and hops >= found[k - 1][0]):
+                    break  # a path of this many hops costs at least as much as the k-th best: it cannot rank above
                 if order == RANKED_CANDIDATES:
                     exact = False
                     break
@@ -230,7 +230,13 @@ def partner_count(graph: nx.Graph, node: str) -> int:
 
 def partner_degrees(graph: nx.Graph) -> dict[str, int]:
     """:func:`partner_count` of every entity (degree centrality over partnerships, not normalised)."""
-    return {node: partner_count(graph, node) for node in graph}
+    counts = dict.fromkeys(graph, 0)
+    for a, b, relations in graph.edges(data="relations", default=frozenset()):
+        if not relations <= STRUCTURAL_RELATIONS:  # each edge once (not from both ends): half the work
+            counts[a] += 1
+            if b != a:
+                counts[b] += 1
+    return counts
 
 
 def ego_nodes(

@@ -82,19 +82,50 @@
 
     // -- loading -------------------------------------------------------------------------------------------
 
+    /** The edges among ``ids`` (at most EDGE_TIES ties and links on them: the strongest); what was left out. */
     function allEdgesFor(ids) {
-      return X.api("/api/subgraph", { ids: ids }).then(function (data) { data.edges.forEach(addEdge); });
+      return X.api("/api/subgraph", { ids: ids, maxTies: EDGE_TIES }).then(function (data) {
+        data.edges.forEach(addEdge);
+        return data.edgeCounts;
+      });
+    }
+
+    // -- what an answer left out, in words -----------------------------------------------------------------
+
+    /** The ties and links one drawing asks for at most (a hub's neighbours can have tens of thousands). */
+    var EDGE_TIES = 4000;
+    /** 14336 as "14,336" (toLocaleString would set up the browser's locale data on first use: 60 ms). */
+    var num = function (n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); };
+
+    /** "1,000 of the 14,336 ties among them are drawn (the strongest)", or "" when none was left out. */
+    function tiesLeftOut(counts) {
+      if (!counts || counts.shown.ties >= counts.among.ties) return "";
+      return num(counts.shown.ties) + " of the " + num(counts.among.ties) + " ties and links among them are drawn " +
+        "(each entity's tie to the drawing first, then the strongest; select an entity to see all of its ties)";
+    }
+
+    /** What a neighbourhood left out: its best-connected neighbours shown of how many, and of their ties. */
+    function neighbourhoodLeftOut(data, id) {
+      var shown = data.nodes.length - 1;
+      var parts = [];
+      if (data.truncated) {
+        parts.push("Showing the " + num(shown) + " best connected of " + app.label(id) + "'s " + num(data.partners) +
+          " neighbours: raise the limit in the panel and press Expand to see more");
+      }
+      var ties = tiesLeftOut(data.edgeCounts);
+      if (ties) parts.push(parts.length ? ties : ties.charAt(0).toUpperCase() + ties.slice(1));
+      return parts.length ? parts.join(". ") + "." : "";
     }
 
     function showOverview() {
       graph.clear();
       app.neighbours = new Set();
       var slow = setTimeout(function () { app.note("Loading the overview of the network…"); }, 800);
-      return X.api("/api/graph?limit=2000").then(function (data) {
+      return X.api("/api/graph").then(function (data) {
         clearTimeout(slow);
         load(data);
-        app.note(data.truncated ? "Showing the " + data.nodes.length + " best connected of " + data.total.nodes +
-          " entities: search or expand to see more." : "");
+        app.note(data.leftOut && data.leftOut.message ? data.leftOut.message : data.truncated ? "Showing the " +
+          num(data.nodes.length) + " best connected of " + num(data.total.nodes) + " entities: search or expand to see more." : "");
         app.applySizes();
         // A big overview coloured by community settles once the communities are known (loadCommunities).
         app.arrangeByCommunity = app.colourBy() === "community";
@@ -104,12 +135,26 @@
       });
     }
 
+    var prefetched = null;
+
     function neighbourhood(id) {
       var limit = Math.max(1, Math.min(500, parseInt($("expand-limit").value, 10) || 50));
+      if (prefetched && prefetched.id === id && prefetched.limit === limit) {
+        var early = prefetched.answer;
+        prefetched = null;
+        return early;
+      }
       return X.api("/api/neighbourhood?hops=1&limit=" + limit + "&id=" + encodeURIComponent(id)).then(function (data) {
         data.limit = limit;
         return data;
       });
+    }
+
+    /** Ask for ``id``'s neighbourhood now; the first :func:`neighbourhood` of it takes this answer. */
+    function prefetchNeighbourhood(id) {
+      var answer = neighbourhood(id);
+      answer.catch(function () { /* the focus that uses it reports the error */ });
+      prefetched = { id: id, limit: Math.max(1, Math.min(500, parseInt($("expand-limit").value, 10) || 50)), answer: answer };
     }
 
     function focusOn(id, keepExpand) {
@@ -120,9 +165,7 @@
         addNode(data.center, 0, 0);
         load(data, id);
         app.neighbours = new Set(data.nodes.map(function (n) { return n.id; }));
-        var shown = data.nodes.length - 1;
-        app.note(data.truncated ? "Showing the " + shown + " best connected of " + app.label(id) + "'s " + data.partners +
-          " neighbours: raise the limit in the panel and press Expand to see more." : "");
+        app.note(neighbourhoodLeftOut(data, id));
         app.applySizes();
         relax(300, [id]);
         resetCamera();
@@ -138,15 +181,17 @@
         var got = data.nodes.length - 1;
         if (record !== false && app.state.expand.indexOf(id) < 0) app.state.expand.push(id);
         data.nodes.forEach(function (n) { app.neighbours.add(n.id); });
-        return allEdgesFor(graph.nodes()).then(function () {
+        return allEdgesFor(graph.nodes()).then(function (counts) {
           if (added) relax(150);
           var msg = "Expanded " + data.center.label + ": " + X.plural(added, "new neighbour") + " drawn";
           if (got - added > 0) msg += ", " + (got - added) + " already drawn";
           msg += ".";
           if (data.truncated) {
-            msg += " It has " + data.partners + " neighbours; only the " + data.limit + " best connected were asked for: " +
+            msg += " It has " + num(data.partners) + " neighbours; only the " + data.limit + " best connected were asked for: " +
               "raise the limit to see the rest.";
           }
+          var ties = tiesLeftOut(counts);
+          if (ties) msg += " Of all that is drawn, " + ties + ".";
           if (record !== false) $("expand-status").textContent = msg;
           app.note(graph.order > before || !data.truncated ? "" : msg);
           app.afterChange(true);
@@ -226,6 +271,7 @@
     app.allEdgesFor = allEdgesFor;
     app.showOverview = showOverview;
     app.neighbourhood = neighbourhood;
+    app.prefetchNeighbourhood = prefetchNeighbourhood;
     app.focusOn = focusOn;
     app.expand = expand;
     app.startRenderer = startRenderer;

@@ -62,6 +62,9 @@
 
   app.wire();
   app.whenSized(function () { app.startRenderer(); app.draw(); });
+  // A link to a focused entity: its neighbourhood is asked for now, beside the facets, not after them.
+  var linked = new URLSearchParams(location.search || location.hash.slice(1)).get("focus");
+  if (linked) app.prefetchNeighbourhood(linked);
   X.api("/api/facets").then(function (data) {
     app.facets = data;
     app.timeline = X.timeline.create($("timeline"), function (a, b) {
