@@ -131,6 +131,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
+@lru_cache(maxsize=100_000)  # the prefetch and the rules split the same names
 def split_hint(name: str) -> tuple[str, str | None]:
     """A name and its region hint: 'Halle (Saale)' -> ('Halle', 'Saale'); 'Freiberg, Saxony' -> ('Freiberg',
     'Saxony')."""
