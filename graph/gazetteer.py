@@ -23,6 +23,7 @@ import re
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -46,6 +47,8 @@ _SCRIPT_LANG = (
     (re.compile(r"[\u0530-\u058f]"), "hy"),
     (re.compile(r"[\u0e00-\u0e7f]"), "th"),
 )
+#: any letter of those scripts (one search tells most names apart from them)
+_ANY_SCRIPT = re.compile("|".join(pattern.pattern for pattern, _ in _SCRIPT_LANG))
 
 
 def script_language(name: str) -> str | None:
@@ -54,7 +57,7 @@ def script_language(name: str) -> str | None:
     >>> script_language("수원시"), script_language("Suwon")
     ('ko', None)
     """
-    if name.isascii():  # most names: no script to tell
+    if name.isascii() or not _ANY_SCRIPT.search(name):  # most names: no script to tell
         return None
     for pattern, lang in _SCRIPT_LANG:
         if pattern.search(name):
@@ -266,47 +269,120 @@ def _name_variants(name: str) -> set[str]:
 
 
 class Gazetteer:
-    """Look-ups in the gazetteer index (thread-safe; one read-only SQLite connection per thread)."""
+    """Look-ups in the gazetteer index (thread-safe; one read-only SQLite connection per thread).
+
+    What a key (a folded name) or an id gives is read once and remembered (a table names the same places again and
+    again): every place of a key with its population, country and whether the name is its own, answering
+    :meth:`places`, :meth:`primary` and :meth:`homonyms` alike; the regions and subdivisions of a key; places and
+    regions by id. :meth:`prefetch` reads many keys in one pass (sorted, so SQLite reads each page of its index
+    once). The memory is bounded: a memo is emptied when it reaches :data:`MEMO_LIMIT` entries.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
         self._regions: dict[tuple, list[Place]] = {}  # answers of regions(): a table asks for the same hints often
+        self._named: dict[str, tuple[_Named, ...]] = {}  # key -> every place so named, most populous first
+        self._region_named: dict[str, tuple[Place, ...]] = {}  # key -> every region so named, most populous first
+        self._subs: dict[str, tuple[tuple[str, str], ...]] = {}  # key -> (ISO 3166-2 code, country), sorted
+        self._by_id: dict[int, Place] = {}  # places read so far
+        self._region_by_id: dict[int, Place | None] = {}  # regions read so far (None: no region has the id)
 
     @property
     def db(self) -> sqlite3.Connection:
-        """This thread's connection."""
+        """This thread's connection (its index pages memory-mapped: no copy per page read)."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            conn.execute(f"PRAGMA mmap_size = {256 << 20}")
         return conn
 
     def places(self, name: str, cc: str | None = None) -> list[Place]:
-        """Places with this name or alternate name (folded), in country ``cc`` if given; most populous first."""
-        key = fold(name)
-        sql = (
-            "SELECT p.*, n.primary_name FROM name n JOIN place p ON p.id = n.id WHERE n.key = ?"
-            + (" AND p.cc = ?" if cc else "")
-            + " ORDER BY p.pop DESC LIMIT 50"
-        )
-        rows = self.db.execute(sql, (key, cc) if cc else (key,)).fetchall()
-        return [_place(r) for r in rows]
+        """Places with this name or alternate name (folded), in country ``cc`` if given; most populous first (the
+        first 50; places of one population by GeoNames id)."""
+        named = self._places_named(fold(name))
+        return self._places([i for i, _, c, _ in named if not cc or c == cc][:50])
 
     def primary(self, name: str, cc: str | None = None) -> set[int]:
         """The ids of places whose own (not alternate) name has this key."""
-        sql = "SELECT n.id FROM name n JOIN place p ON p.id = n.id WHERE n.key = ? AND n.primary_name = 1"
-        rows = self.db.execute(sql + (" AND p.cc = ?" if cc else ""), (fold(name), cc) if cc else (fold(name),))
-        return {r[0] for r in rows}
+        return {i for i, _, c, own in self._places_named(fold(name)) if own and (not cc or c == cc)}
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Read the places, regions and subdivisions of many names at once (the look-ups of a table's cells): the
+        same answers as one look-up each, in one pass over the index."""
+        keys = sorted({fold(n) for n in names} - self._named.keys())
+        if not keys:
+            return
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM wanted")
+        db.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in keys))
+        named: dict[str, list[_Named]] = {k: [] for k in keys}
+        sql = "SELECT w.key, n.id, p.pop, p.cc, n.primary_name FROM wanted w CROSS JOIN name n ON n.key = w.key"
+        for key, *row in db.execute(sql + " CROSS JOIN place p ON p.id = n.id"):
+            named[key].append(tuple(row))  # type: ignore[arg-type]
+        self._remember(self._named, {k: _by_population(rows) for k, rows in named.items()})
+        regions: dict[str, list[Place]] = {k: [] for k in keys}
+        sql = f"SELECT w.key, {_REGION} FROM wanted w CROSS JOIN region_name n ON n.key = w.key CROSS JOIN region r"
+        for key, *row in db.execute(sql + " ON r.id = n.id"):
+            regions[key].append(_region(tuple(row)))
+        self._remember(self._region_named, {k: _regions_by_population(rows) for k, rows in regions.items()})
+        subs: dict[str, set[tuple[str, str]]] = {k: set() for k in keys}
+        sql = "SELECT w.key, s.code, s.cc FROM wanted w CROSS JOIN subdivision s ON s.key = w.key"
+        for key, code, cc in db.execute(sql):
+            subs[key].add((code, cc))
+        self._remember(self._subs, {k: tuple(sorted(rows)) for k, rows in subs.items()})
+        wanted = {i for rows in named.values() for i, *_ in rows} - self._by_id.keys()
+        self._places(sorted(wanted))
+
+    def _places_named(self, key: str) -> tuple[_Named, ...]:
+        """(id, population, country, own name) of every place with this name key, most populous first."""
+        found = self._named.get(key)
+        if found is None:
+            sql = "SELECT n.id, p.pop, p.cc, n.primary_name FROM name n JOIN place p ON p.id = n.id WHERE n.key = ?"
+            found = _by_population(self.db.execute(sql, (key,)).fetchall())
+            self._remember(self._named, {key: found})
+        return found
+
+    def _places(self, ids: list[int]) -> list[Place]:
+        """The places with these ids (read once each), in this order."""
+        known = self._by_id
+        found = {i: known[i] for i in ids if i in known}
+        missing = [i for i in ids if i not in found]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            rows = self.db.execute(f"SELECT * FROM place WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((r[0], _place(r)) for r in rows)
+        if missing:
+            self._remember(self._by_id, {i: found[i] for i in missing})
+        return [found[i] for i in ids]
+
+    @staticmethod
+    def _remember(memo: dict, answers: dict) -> None:
+        if len(memo) + len(answers) > MEMO_LIMIT:
+            memo.clear()
+        memo.update(answers)
 
     def place(self, gid: int) -> Place | None:
         """The place or region with this GeoNames id."""
-        row = self.db.execute("SELECT *, 0 FROM place WHERE id = ?", (gid,)).fetchone()
-        return _place(row) if row else self.region(gid)
+        found = self._by_id.get(gid)
+        if found is None:
+            row = self.db.execute("SELECT * FROM place WHERE id = ?", (gid,)).fetchone()
+            if row is None:
+                return self.region(gid)
+            found = _place(row)
+            self._remember(self._by_id, {gid: found})
+        return found
 
     def region(self, gid: int) -> Place | None:
         """The first- or second-level region with this GeoNames id."""
+        found = self._region_by_id.get(gid, _UNREAD)
+        if found is not _UNREAD:
+            return found  # type: ignore[return-value]
         row = self.db.execute(f"SELECT {_REGION} FROM region r WHERE id = ?", (gid,)).fetchone()
-        return _region(row) if row else None
+        found = _region(row) if row else None
+        self._remember(self._region_by_id, {gid: found})
+        return found
 
     def regions(self, name: str, cc: str | None = None, level: int | None = None) -> list[Place]:
         """Regions with this name or alias (folded), in country ``cc`` and at ``level`` if given; most
@@ -320,13 +396,12 @@ class Gazetteer:
         return list(found)
 
     def _find_regions(self, key: str, cc: str | None, level: int | None) -> list[Place]:
-        sql = f"SELECT {_REGION} FROM region_name n JOIN region r ON r.id = n.id WHERE n.key = ?"
-        args: list = [key]
-        if cc:
-            sql, args = sql + " AND r.cc = ?", [*args, cc]
-        if level:
-            sql, args = sql + " AND r.level = ?", [*args, level]
-        return [_region(r) for r in self.db.execute(sql + " ORDER BY r.pop DESC LIMIT 50", args)]
+        found = self._region_named.get(key)
+        if found is None:
+            sql = f"SELECT {_REGION} FROM region_name n JOIN region r ON r.id = n.id WHERE n.key = ?"
+            found = _regions_by_population([_region(r) for r in self.db.execute(sql, (key,))])
+            self._remember(self._region_named, {key: found})
+        return [r for r in found if (not cc or r.cc == cc) and (not level or r.level == level)][:50]
 
     def region_of(self, cc: str, admin1: str) -> Place | None:
         """The first-level region a place's ``admin1`` code names (``KR``, ``13`` -> Gyeonggi)."""
@@ -364,8 +439,12 @@ class Gazetteer:
 
     def subdivisions(self, name: str, cc: str | None = None) -> list[tuple[str, str]]:
         """(ISO 3166-2 code, country) of subdivisions with this name in some language."""
-        sql = "SELECT DISTINCT code, cc FROM subdivision WHERE key = ?" + (" AND cc = ?" if cc else "")
-        return sorted(self.db.execute(sql, (fold(name), cc) if cc else (fold(name),)))
+        key = fold(name)
+        found = self._subs.get(key)
+        if found is None:
+            found = tuple(sorted(self.db.execute("SELECT DISTINCT code, cc FROM subdivision WHERE key = ?", (key,))))
+            self._remember(self._subs, {key: found})
+        return [row for row in found if not cc or row[1] == cc]
 
     def subdivision_names(self, code: str) -> list[tuple[str, str]]:
         """Every (name, language) of a subdivision."""
@@ -373,15 +452,29 @@ class Gazetteer:
 
     def homonyms(self, place: Place) -> int:
         """How many places of its country share its name and are more populous (0: it is the main one)."""
-        row = self.db.execute(
-            "SELECT COUNT(*) FROM name n JOIN place p ON p.id = n.id WHERE n.key = ? AND n.primary_name = 1 "
-            "AND p.cc = ? AND (p.pop > ? OR (p.pop = ? AND p.id < ?))",
-            (fold(place.name), place.cc, place.population, place.population, place.id),
-        ).fetchone()
-        return int(row[0])
+        pop, gid = place.population, place.id
+        return sum(
+            1
+            for i, p, c, own in self._places_named(fold(place.name))
+            if own and c == place.cc and (p > pop or (p == pop and i < gid))
+        )
 
 
 _REGION = "r.id, r.name, r.cc, r.admin1, r.lat, r.lon, r.pop, r.alt, r.level, r.method, r.iso"
+_UNREAD = object()
+#: the most entries a memo of :class:`Gazetteer` holds before it is emptied
+MEMO_LIMIT = 100_000
+#: a place named by a key: (GeoNames id, population, country, 1 if the name is its own else 0)
+_Named = tuple[int, int, str, int]
+
+
+def _by_population(rows: Iterable[_Named]) -> tuple[_Named, ...]:
+    """Most populous first; places of one population by id (the order the index's look-ups give)."""
+    return tuple(sorted(rows, key=lambda r: (-r[1], r[0])))
+
+
+def _regions_by_population(regions: Iterable[Place]) -> tuple[Place, ...]:
+    return tuple(sorted(regions, key=lambda r: (-r.population, r.id)))
 
 
 def _region(row: tuple) -> Place:

@@ -40,6 +40,8 @@ MAX_CONTAINMENT = 4
 #: The groups of entities drawn at their place's coordinates when they have none of their own.
 PLACED_BY_LOCATION = frozenset({"organization"})
 TIE_COLUMNS = ["a", "b", "ties", "year"]
+#: The ends of undrawn ties the map names, most ties first (the count of all of them is given too).
+NOT_DRAWN_LISTED = 50
 NO_COORDINATES = (
     "No place has coordinates yet: reconcile the places with the gazetteer (see docs/places.md), which gives "
     "reconciled places their GeoNames coordinates, or import a table with partyN.lat and partyN.lon columns."
@@ -290,11 +292,15 @@ class MapData:
             )
         tie_rows = []
         not_drawn = 0
+        undrawn_ends: Counter[str] = Counter()
         for a, b, count, year in tied:
             if a in index and b in index:
                 tie_rows.append([index[a], index[b], count, year])
-            else:
-                not_drawn += 1
+                continue
+            not_drawn += count
+            for n in (a, b):
+                if n not in index:
+                    undrawn_ends[n] += count
         tie_rows.sort()
         missing = sum(1 for n in view.nodes if not coords.has(n) and net.graph.nodes[n].get("group") == "region")
         return {
@@ -311,14 +317,25 @@ class MapData:
                 "ties": len(tie_rows),
                 "tieCount": sum(r[2] for r in tie_rows),
                 "tiesNotDrawn": not_drawn,
+                "endsNotDrawn": len(undrawn_ends),
                 "placesWithoutCoordinates": missing,
                 "placesWithCoordinates": len(coords.positions),
                 "placedByLocation": sum(1 for r in rows if r[8]),
                 "refused": len(coords.refused),
             },
+            "notDrawn": self._not_drawn(undrawn_ends),
             "filters": describe_filters(filters),
             "empty": self._empty(rows, filters),
         }
+
+    def _not_drawn(self, ends: Counter[str]) -> dict[str, Any]:
+        """The ends that keep ties off the map, most ties first: ``[id, label, type, ties]`` rows. A country has
+        no single point, so its ties are never drawn; any other end simply has no coordinates yet."""
+        rows = []
+        for n, count in sorted(ends.items(), key=lambda item: (-item[1], item[0]))[:NOT_DRAWN_LISTED]:
+            node = self.net.node_json(n)
+            rows.append([short_id(n), node["label"], node["type"], count])
+        return {"columns": ["id", "label", "type", "ties"], "rows": rows}
 
     def _empty(self, rows: list, filters: nw.Filters) -> dict[str, str] | None:
         if rows:

@@ -105,8 +105,18 @@ def slugify(text: str) -> str:
 
 
 def clean(text: str | None) -> str:
-    """Trim a cell and collapse its inner white space ('' for None)."""
-    return re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ")).strip()
+    """Trim a cell and collapse its inner white space ('' for None).
+
+    >>> clean(" Halle\t(Saale)\u00a0 "), clean("Halle (Saale)")
+    ('Halle (Saale)', 'Halle (Saale)')
+    """
+    text = (text or "").replace("\u00a0", " ")
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # most cells: no white space but single inner spaces (any other is not printable)
+    return _SPACES.sub(" ", text).strip()
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def place_level(name: str, default: str = "City") -> str:

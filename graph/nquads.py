@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -50,6 +51,7 @@ def decimal(value: float) -> str:
     return f'"{value:.5f}"^^<{XSD}decimal>'
 
 
+@lru_cache(maxsize=1024)  # a few hundred languages, asked for each name
 def language_tag(lang: str) -> str:
     """A well-formed language tag in lower case, or '' (a malformed tag is dropped, not written)."""
     return lang.lower() if lang and _LANG.fullmatch(lang) else ""
@@ -77,7 +79,10 @@ class NQuads:
 
     def text(self, s: str, p: str, value: str, g: str, language: str = "", datatype: str = "") -> None:
         """A statement whose object is a literal (plain, language-tagged or typed)."""
-        self.lines.append(f"<{s}> <{p}> {literal(value, language, datatype)} <{g}> .\n")
+        if language or datatype or '"' in value or "\\" in value or "\n" in value or "\r" in value:
+            self.lines.append(f"<{s}> <{p}> {literal(value, language, datatype)} <{g}> .\n")
+        else:  # the common case: a plain literal with nothing to escape
+            self.lines.append(f'<{s}> <{p}> "{value}" <{g}> .\n')
         if p in self.watched:
             self.seen.append((s, p, value))
 

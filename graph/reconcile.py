@@ -49,6 +49,7 @@ from .nquads import NQuads
 from .queries import query_text
 from .regions import region_key
 from .resources import resource
+from .spellings import Spellings
 
 GEONAMES_GRAPH = BASE + "id/source/geonames"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -197,7 +198,7 @@ class Reconciler:
         self.gaz = gazetteer
         self._cache: dict[tuple, Match] = {}
         self._cores: dict[str, dict[str, set[str]]] = {}
-        self._names: dict[str, tuple[list[str], list[int]]] = {}
+        self._names: dict[str, tuple[Spellings, list[int]]] = {}
         self._region_keys: dict[str, dict[str, set[int]]] = {}
 
     def match(
@@ -350,7 +351,7 @@ class Reconciler:
     def _fuzzy(self, name: str, bare: str, cc: str | None, reason: str) -> Match:
         """No match, but a spelling variant within the country (at least 90/100 similar, one clear best) proposed
         as the candidate for review (Korean romanisations one letter apart are different cities)."""
-        from rapidfuzz import fuzz, process, utils
+        from rapidfuzz import utils
 
         nothing = Match(name, reason=reason or "no gazetteer place has this name" + _in(cc))
         if not cc or len(fold(bare)) < 5:
@@ -358,10 +359,8 @@ class Reconciler:
         names = self._names.get(cc)
         if names is None:  # the country's own place names, case-folded by rapidfuzz's processor once (fast)
             rows = self.gaz.db.execute("SELECT id, name FROM place WHERE cc = ? ORDER BY pop DESC", (cc,)).fetchall()
-            names = self._names[cc] = ([utils.default_process(n) for _, n in rows], [i for i, _ in rows])
-        hits = process.extract(
-            utils.default_process(fold(bare)), names[0], scorer=fuzz.ratio, processor=None, score_cutoff=90.0, limit=2
-        )
+            names = self._names[cc] = (Spellings([utils.default_process(n) for _, n in rows]), [i for i, _ in rows])
+        hits = names[0].closest(utils.default_process(fold(bare)), 90.0, limit=2)  # process.extract, fuzz.ratio
         if not hits or (len(hits) > 1 and hits[1][1] >= hits[0][1]):
             return nothing
         place = self.gaz.place(names[1][hits[0][2]])

@@ -181,6 +181,7 @@ class Places:
         may name two homonyms; only when exactly one candidate shares a partner (``+shared-partner``)."""
         self._by_row = {}  # one table at a time
         numbers = mapping.parties()
+        self.prefetch(rows, mapping)
         resolved = [(row, [self.party(row, mapping, n) for n in numbers]) for row in rows]
         ties: dict[str, dict[str, int]] = {}  # entity decided by its own row's evidence -> matched partner -> row
         for row, parties in resolved:
@@ -204,6 +205,21 @@ class Places:
                 if len(support) == 1:
                     ((place, (number, other)),) = support.values()
                     self._by_row[(id(mapping), row.number, n)] = self._shared_partner(party, place, other, number)
+
+    def prefetch(self, rows: list[Row], mapping: Mapping) -> None:
+        """Read at once from the gazetteer what the rows' party names will ask of it (:func:`lookup_names`): the
+        same answers as one look-up at a time, in one pass over its index."""
+        if self.rec is None:
+            return
+        cells: set[tuple[str, str]] = set()
+        for n in mapping.parties():
+            name, country = mapping.column_of(f"party{n}.name"), mapping.column_of(f"party{n}.country")
+            if name:
+                cells.update((row.cells.get(name, ""), row.cells.get(country, "") if country else "") for row in rows)
+        korean = {spelling: _is_korea(spelling) for _, spelling in cells}
+        names = {n for name, spelling in cells for n in lookup_names(clean(name), korean[spelling])}
+        names.update(clean(spelling.rpartition(",")[0]) for spelling in korean)  # "Lower Saxony, Germany": a hint
+        self.rec.gaz.prefetch(names)
 
     def write_partner_matches(self, out: NQuads, source: str) -> None:
         """Write the match node of every place the shared partners decided, one per row and party (the entity has
@@ -231,6 +247,30 @@ class Places:
         other = next(p for p in m.candidates if p.id != m.place.id)
         match = rc.Match(m.name, other, None, "homonym-pair", 0.5, m.candidates)
         return Party(self.iri_of(other), party.cls, other.cc, party.spelling, party.country_name, match)
+
+
+def _is_korea(spelling: str) -> bool:
+    country = country_or_none(clean(spelling)) if spelling else None
+    return country is not None and country.iso2 == "KR"
+
+
+def lookup_names(name: str, korean: bool = False) -> set[str]:
+    """The names the reconciler may look a written name up by (itself, without its qualifier or level words, the
+    qualifier, the part before a country: "Halle (Saale)", "Halle", "Saale"; "Suwon City", "Suwon", and in Korea
+    "Suwon-si"), for :meth:`Places.prefetch`; a name missed here is only looked up on its own."""
+    if not name:
+        return set()
+    found = {name}
+    head, comma, _ = name.rpartition(",")
+    for written in (name, clean(head)) if comma else (name,):
+        bare, hint = rc.split_hint(written)
+        stem = rc.core(bare)
+        found |= {written, bare, stem, re.sub(r"(?i)^greater\s+", "", stem)}
+        if korean:  # GeoNames writes most Korean cities with their suffix: Yeongcheon-si
+            found |= {f"{stem}-{suffix}" for suffix in ("si", "gun", "gu")}
+        if hint:
+            found |= {hint, f"{bare} {hint}", rc.core(hint)}
+    return found
 
 
 _GUESSES = ("+population", "+longer-name", "+exact-spelling", "+shared-partner", "homonym-pair")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -19,6 +20,21 @@ from graph import KnowledgeGraph, gazetteer, open_store, reconcile
 from graph.store import Store
 
 DATA = Path(__file__).parent / "data"
+# The background processes (measures, projection rebuilds) run at the server's priority under tests: at a lower
+# one, on a machine loaded by other work, a test could wait many minutes for its child to get the CPU.
+os.environ.setdefault("PARTNERGRAPH_BACKGROUND_NICE", "0")
+
+
+@pytest.fixture(autouse=True)
+def _no_measure_left_behind() -> Iterator[None]:
+    """After each test, cancel every background measure still queued or computing (of any app the test made):
+    measures run one at a time, so leftovers of earlier tests would make a later test wait for its turn."""
+    yield
+    from graph.network.measures import cancel_all
+
+    cancel_all()
+
+
 #: Debian's chromium, driven by Playwright (never 'playwright install'), without any background traffic.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -111,6 +111,12 @@ def test_ties_join_places_by_index_and_count_what_is_not_drawn(client: FlaskClie
     counts = ties["counts"]
     # Hanoi's twinning with Springfield (whose only latitude is refused): counted, not drawn.
     assert counts["tiesNotDrawn"] == 1
+    # ... and the map names the end that keeps it off: Springfield, with its one tie.
+    assert counts["endsNotDrawn"] == 1
+    places = client.get("/api/map/places").get_json()
+    assert places["notDrawn"]["columns"] == ["id", "label", "type", "ties"]
+    [(end, _label, _type, ties)] = places["notDrawn"]["rows"]
+    assert end.startswith("id:region/") and "springfield" in end and ties == 1
     assert counts["placesWithoutCoordinates"] >= 2  # the two Springfields, the countries
     assert counts["refused"] == 1
 

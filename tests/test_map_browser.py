@@ -187,6 +187,18 @@ def test_markup_in_data_is_shown_as_text(browser, base_url: str) -> None:
     page.close()
 
 
+def test_the_ties_not_drawn_are_named_with_a_link_to_each_end(browser, base_url: str) -> None:
+    page, watch = open_map(browser, base_url + "/map", base_url)
+    summary = page.locator("#not-drawn-summary")
+    assert summary.inner_text() == "1 tie not drawn"
+    summary.click()
+    item = page.locator("#not-drawn-list li")
+    assert item.count() == 1 and item.inner_text().endswith("(no coordinates): 1 tie")
+    assert item.locator("a").get_attribute("href").startswith("/id/region/")
+    watch.check()
+    page.close()
+
+
 def test_phone_stacks_map_and_panel_without_horizontal_scroll(browser, base_url: str) -> None:
     page, watch = open_map(browser, f"{base_url}/map?sel={HANOI}", base_url, size=(390, 844))
     wait_until(page, "document.getElementById('sel-label').textContent === 'Hanoi'")

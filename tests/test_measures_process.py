@@ -151,3 +151,23 @@ def test_measures_asked_together_are_computed_by_one_process(monkeypatch: pytest
     assert net.measures.wait("betweenness", timeout=900)["status"] == "ready"
     assert [kind for kind, _ in pids].count("done") == 2
     assert len({pid for _, pid in pids}) == 1  # the projection read once, by one process
+
+
+def test_a_cancelled_measure_is_no_failure_and_starts_again_when_asked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from graph.network.measures import cancel_all
+
+    gate = tmp_path / "go"
+    monkeypatch.setenv(measure_process.GATE, str(gate))
+    monkeypatch.setenv(measure_process.NICE_ENV, "3")  # the tests' own setting is 0: the server's priority
+    net = nw.Network(nx.relabel_nodes(nx.karate_club_graph(), str))
+    assert net.measures.request("betweenness")["status"] in ("queued", "computing")
+    child = until(lambda: net.measures.pid)
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert child and until(lambda: os.getpriority(os.PRIO_PROCESS, child) == ours + 3)  # set as the child starts
+    cancel_all()  # what the tests do after each test: nothing left running or waiting for its turn
+    assert until(lambda: not running(child) and net.measures.pid is None)
+    assert until(lambda: net.measures.status("betweenness")["status"] == "not started")  # not "failed"
+    gate.touch()
+    assert net.measures.wait("betweenness", timeout=900)["status"] == "ready"

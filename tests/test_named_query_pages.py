@@ -86,6 +86,12 @@ def test_the_page_and_its_json_twin_show_the_header_labels(client: FlaskClient) 
     assert doc["labels"]["partnerLabel"] == "Partner's name" and doc["columns"][1] == "partnerLabel"
 
 
+def test_dates_are_marked_so_that_the_table_never_breaks_them(client: FlaskClient) -> None:
+    page = client.get("/query/partners", query_string={"entity": ID + "region/xb/south"}).text
+    assert re.findall(r'<td class="wb-date">([^<]*)</td>', page), "the Signed column's dates are marked"
+    assert all(re.fullmatch(r"\d{4}-\d\d(-\d\d)?", d) for d in re.findall(r'<td class="wb-date">([^<]*)</td>', page))
+
+
 def test_a_parameter_takes_its_label_line_or_its_name_spelled_out() -> None:
     query = parse_header(
         "q", "# param: year year Any year.\n# param: kindIri iri\n# label: year Year signed\nSELECT * {}"

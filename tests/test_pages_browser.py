@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -96,6 +97,29 @@ def test_reading_pages_fit_a_phone(browser, base_url: str, path: str) -> None:
         assert frame["x"] + frame["width"] <= 390
         assert tables.first.evaluate("e => getComputedStyle(e).overflowX") in ("auto", "scroll")
     assert_clean(page, base_url)
+    page.close()
+
+
+#: Eight columns, one of them a date, the others long words: the table squeezes every column.
+WIDE_QUERY = (
+    "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT * WHERE { VALUES (?signed ?a ?b ?c ?d ?e ?f ?g) "
+    '{ ("2014-06-23"^^xsd:date "' + '" "'.join(["Memorandum of understanding on training"] * 7) + '") } }'
+)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [(1440, 900), (360, 740)])
+def test_dates_in_result_tables_never_break_at_their_hyphens(browser, base_url: str, size) -> None:
+    page = open_page(browser, base_url, size, "/query#" + urlencode({"query": WIDE_QUERY}))
+    date = page.locator("#results-table td.wb-date")
+    date.wait_for()
+    assert date.inner_text() == "2014-06-23"
+    font = date.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    height = date.evaluate(
+        "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect().height; }"
+    )
+    assert height < 2 * font, "the date wraps"  # one line is about 1.2 em high
+    assert page.problems == []
     page.close()
 
 

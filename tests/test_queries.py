@@ -197,3 +197,42 @@ def test_statistics_give_value_unit_period_and_rank(shipped):
     assert [str(v) for v in column(result, "unit")] == ["%"]
     assert [str(v) for v in column(result, "period")] == ["2013"]
     assert [(int(r), int(n)) for r, n in zip(column(result, "rank"), column(result, "outOf"), strict=True)] == [(2, 17)]
+
+
+#: ``regions-in-country`` as it was before it was reshaped for 17,696 regions in a country (a page sorted on a
+#: short key, the region classes read once, the parents of the page only): the reference its rows must match.
+REGIONS_IN_COUNTRY_BEFORE = """# param: country iri
+PREFIX kp: <https://partnergraph.org/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?region ?label ?class ?parentLabel
+WHERE {
+  ?region kp:country $country ; rdfs:label ?label ; a ?class .
+  ?class rdfs:subClassOf+ kp:Region .
+  OPTIONAL { ?region kp:locatedIn ?parent . ?parent rdfs:label ?parentLabel }
+}
+ORDER BY ?label
+LIMIT 5000"""
+
+
+def test_regions_in_country_gives_the_rows_it_gave_before_it_was_reshaped_in_the_same_order(shipped):
+    from graph.queries import parse_header
+
+    before = parse_header("before", REGIONS_IN_COUNTRY_BEFORE)
+    every = shipped.query("SELECT ?c WHERE { ?c a <https://partnergraph.org/ontology#Country> }")
+    countries = [str(c) for c in column(every, "c")]
+    assert "https://partnergraph.org/id/region/kr" in countries and len(countries) > 3
+    for country in countries:
+        old = shipped.query(before.bind({"country": country})).rows
+        new = shipped.run_named("regions-in-country", country=country).rows
+        # The same rows, in the same order by name (rows of one name in any order, as before).
+        assert sorted(map(str, new)) == sorted(map(str, old)), country
+        assert [str(r[1]) for r in new] == [str(r[1]) for r in old], country
+
+
+def test_regions_in_country_pages_by_name(shipped):
+    everything = shipped.run_named("regions-in-country")
+    names = [str(label) for label in column(everything, "label")]
+    assert len(names) > 10 and names == sorted(names)
+    middle = names[len(names) // 2]
+    rest = [str(label) for label in column(shipped.run_named("regions-in-country", **{"from": middle}), "label")]
+    assert rest == [n for n in names if n >= middle] and rest[0] == middle  # the last name shown, again

@@ -114,6 +114,33 @@ def test_the_fast_lane_bookkeeping_holds_while_threads_switch_constantly(monkeyp
     assert pool._live == 0 and not pool._busy  # every worker counted back out, none left marked busy
 
 
+def test_a_cheap_query_waiting_in_the_queue_goes_before_a_slow_one_that_came_first() -> None:
+    """One worker, held: a request known to take seconds queues, then a cheap one; the worker, once back, serves
+    the cheap one first (the slow one is served next, not refused)."""
+    store = ox.Store()
+    pool = Pool(lambda: store, size=1, memory_mb=0, queue_size=4, queue_wait=60.0, burst=0)
+    order: list[str] = []
+
+    def ask(name: str, cost: float) -> None:
+        assert pool.call(dict(ASK), 60.0, cost=cost).status == "ok"
+        order.append(name)
+
+    try:
+        held = pool.acquire()
+        threads = {}
+        for name, cost in (("slow", 5.0), ("cheap", 0.01)):
+            threads[name] = threading.Thread(target=ask, args=(name, cost))
+            threads[name].start()
+            while len(pool._waiters) < len(threads):  # queued, in this order
+                threading.Event().wait(0.01)
+        pool.release(held)
+        for thread in threads.values():
+            thread.join(60)
+    finally:
+        pool.close()
+    assert order == ["cheap", "slow"]
+
+
 def test_a_worker_that_cannot_be_started_answers_503_with_retry_after_and_logs_why(
     shipped_app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -228,6 +228,29 @@ def test_a_cheap_query_takes_the_fast_lane_while_a_slow_one_holds_every_worker()
         runner.close()
 
 
+def test_a_query_known_to_be_slow_never_takes_the_fast_lane_and_a_cheap_one_passes_it_at_once() -> None:
+    app = make_app(big_graph(2000), QUERY_WORKERS=1, QUERY_QUEUE=0, QUERY_FAST_LANE=1, RESULT_CACHE_MB=0)
+    runner = app.extensions["sparql"]
+    try:
+        runner.timeout = 1.0
+        assert runner.run(CROSS_JOIN).status == "timeout"  # now known to be slow
+        runner.timeout = 6.0
+        with ThreadPoolExecutor(1) as pool:
+            slow = pool.submit(runner.run, CROSS_JOIN)
+            deadline = time.monotonic() + 10
+            while not runner.pool._busy and time.monotonic() < deadline:
+                time.sleep(0.01)
+            cheap = runner.run("ASK { <urn:n1> ?p ?o }")  # no wait: the running query is known to be slow
+            assert not slow.done()
+            assert (cheap.status, json.loads(cheap.body)["boolean"]) == ("ok", True)
+            time.sleep(0.3)  # the running one now counts as slow by its time too
+            again = runner.run(CROSS_JOIN)
+            assert again.status == "busy"  # a slow one does not take the lane: it is kept for cheap ones
+            assert slow.result().status == "timeout"
+    finally:
+        runner.close()
+
+
 def test_a_repeated_query_is_answered_from_the_cache_until_the_store_changes() -> None:
     app = make_app(big_graph(100))
     runner = app.extensions["sparql"]

@@ -317,6 +317,7 @@ def measures():
     return jsonify(
         {
             "version": str(network.version),
+            "projection": nw.projection_of(kg()).status(),  # "updating" while a write's rebuild runs
             "measures": [_pending(network.measures.status(name)) for name in ("betweenness", "communities")],
         }
     )
@@ -404,6 +405,16 @@ def _question_begins() -> None:
     holder = nw.projection_of(kg())
     g.network_question = holder.question()
     g.network_question.__enter__()
+
+
+@bp.after_request
+def _projection_state(response: Response) -> Response:
+    """Every answer says whether the projection it came from has every write (``X-Projection: current``) or is
+    the previous one while the new one is built (``updating``; see ``/api/measures``)."""
+    holder = nw.projection_of(kg())
+    if holder.ready:
+        response.headers["X-Projection"] = holder.status()["status"]
+    return response
 
 
 @bp.teardown_request

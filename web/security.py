@@ -8,6 +8,7 @@ import re
 
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Request
 
 log = logging.getLogger("partnergraph.web")
 
@@ -18,6 +19,8 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+#: The headers every answer carries (unless it sets its own).
+HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 _SAFE_HREF = re.compile(r"^(?:https?://[^\s]+|/(?!/)[^\s]*|#[^\s]*)$", re.IGNORECASE)
 #: Paths whose bodies may be big (writes and imports); everything else is held to MAX_API_BYTES or less.
 _WRITE_PATHS = ("/update", "/store", "/edit")
@@ -44,17 +47,33 @@ def body_limit(path: str) -> int:
     return int(config["MAX_API_BYTES"])
 
 
-def _error(status: int, message: str) -> Response:
-    """An error answer in the form the client reads: JSON under /api and for JSON clients, else plain text."""
-    wants_json = request.path.startswith(("/api", "/update", "/store")) or request.accept_mimetypes.best == (
-        "application/json"
-    )
+def error_answer(req: Request, status: int, message: str) -> Response:
+    """An error answer in the form the client reads: JSON under /api and for JSON clients, else plain text (needs
+    an app context)."""
+    wants_json = req.path.startswith(("/api", "/update", "/store")) or req.accept_mimetypes.best == ("application/json")
     if wants_json:
         response = jsonify({"error": message, "status": status})
     else:
         response = Response(message.rstrip() + "\n", mimetype="text/plain")
     response.status_code = status
     return response
+
+
+def exception_answer(req: Request, error: Exception, limit: int) -> Response:
+    """The answer to an exception a request raised (``limit``: the path's body limit), the unexpected ones logged
+    (needs an app context)."""
+    if isinstance(error, RequestEntityTooLarge):
+        return error_answer(req, 413, f"the request body is larger than {limit} bytes")
+    if isinstance(error, HTTPException):
+        return error.get_response(req.environ)  # type: ignore[return-value]
+    if isinstance(error, RecursionError):
+        return error_answer(req, 400, "the request is nested too deeply")
+    log.exception("unexpected error on %s %s: %s", req.method, req.path, error)
+    return error_answer(req, 500, "internal error: the server could not answer this request (it is logged)")
+
+
+def _error(status: int, message: str) -> Response:
+    return error_answer(request, status, message)
 
 
 def init_app(app: Flask) -> None:
@@ -71,22 +90,17 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
         return response
 
     @app.errorhandler(RequestEntityTooLarge)
-    def _too_large(error: RequestEntityTooLarge) -> Response:
-        return _error(413, f"the request body is larger than {body_limit(request.path)} bytes")
-
     @app.errorhandler(RecursionError)
-    def _too_deep(error: RecursionError) -> Response:
-        return _error(400, "the request is nested too deeply")
+    def _known(error: Exception) -> Response:
+        return exception_answer(request, error, body_limit(request.path))
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
         if isinstance(error, HTTPException):
             return error  # type: ignore[return-value]
-        log.exception("unexpected error on %s %s: %s", request.method, request.path, error)
-        return _error(500, "internal error: the server could not answer this request (it is logged)")
+        return exception_answer(request, error, body_limit(request.path))

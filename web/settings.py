@@ -29,7 +29,12 @@ SETTINGS: tuple[Setting, ...] = (
         0,
         "Worker processes that run SPARQL queries (each killable); 0: sized from the machine's cores and memory.",
     ),
-    Setting("QUERY_FAST_LANE", 1, "Extra workers started when every worker is busy with a slow query."),
+    Setting(
+        "QUERY_FAST_LANE",
+        1,
+        "Extra workers for queries not known to be slow, started when every worker is busy with a slow one (slow "
+        "the last time the same query ran, or running for 0.2 s).",
+    ),
     Setting("RESULT_CACHE_MB", 64, "Memory (MB) for answers of repeated queries (per store version); 0: no cache."),
     Setting("QUERY_MEMORY_MB", 2048, "Memory (MB) a public SPARQL query may use beyond the store before it stops."),
     Setting(

@@ -9,12 +9,16 @@ from __future__ import annotations
 import atexit
 import csv
 import dataclasses
+import functools
 import io
 import logging
 import mimetypes
+from collections.abc import Mapping
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.wrappers import Request
 
 from graph.namespaces import BASE
 from graph.sandbox import Outcome, QueryRefused, QueryRunner
@@ -87,7 +91,8 @@ SD_FORMATS = {"text/turtle": "turtle", **{m: f for m, f in GRAPH_MEDIA.items() i
 
 
 def init_app(app: Flask) -> None:
-    """Fork the query workers for the app's store (once), stop them at exit, put CORS on every /sparql answer."""
+    """Fork the query workers for the app's store (once), stop them at exit, put CORS on every /sparql answer,
+    answer queries on the lean path (:mod:`web.sparql_lean`)."""
     if "sparql" in app.extensions:
         return
     memory_mb = int(app.config["QUERY_MEMORY_MB"])
@@ -106,6 +111,9 @@ def init_app(app: Flask) -> None:
     )
     app.extensions["sparql"] = runner
     atexit.register(runner.close)
+    from .sparql_lean import LeanSparql
+
+    app.wsgi_app = LeanSparql(app, app.wsgi_app)  # type: ignore[method-assign]
 
     @app.after_request
     def _cors(response: Response) -> Response:
@@ -183,36 +191,34 @@ def outcome_response(outcome: Outcome) -> Response:
     mimetype = outcome.media_type
     if mimetype.startswith("text/") or mimetype.endswith(("json", "xml")):
         mimetype += "; charset=utf-8"
-    response = Response(outcome.body, status=200, content_type=mimetype)
-    response.headers["X-Partnergraph-Rows"] = str(outcome.rows)
-    response.headers["X-Partnergraph-Time-Ms"] = f"{outcome.seconds * 1000:.1f}"
+    headers = [("X-Partnergraph-Rows", str(outcome.rows)), ("X-Partnergraph-Time-Ms", f"{outcome.seconds * 1000:.1f}")]
     if outcome.truncated:
-        response.headers["X-Partnergraph-Truncated"] = "true"
-    return response
+        headers.append(("X-Partnergraph-Truncated", "true"))
+    return Response(outcome.body, status=200, headers=headers, content_type=mimetype)
 
 
-def _params() -> tuple[list[str], dict[str, list[str]]] | Response:
-    """The query texts and the other protocol parameters of the request, or the error answer."""
-    content_type = (request.mimetype or "").lower()
-    args = {k: request.args.getlist(k) for k in request.args}
-    if request.method == "GET":
-        if "update" in request.args:
+def _params(req: Request) -> tuple[list[str], dict[str, list[str]]] | Response:
+    """The query texts and the other protocol parameters of a request, or the error answer."""
+    content_type = (req.mimetype or "").lower()
+    args = {k: req.args.getlist(k) for k in req.args}
+    if req.method == "GET":
+        if "update" in req.args:
             return plain("SPARQL Update is refused here: /sparql is read-only", 403)
         return args.pop("query", []), args
     if content_type == "application/sparql-update" or (
-        content_type == "application/x-www-form-urlencoded" and "update" in request.form
+        content_type == "application/x-www-form-urlencoded" and "update" in req.form
     ):
         return plain(
             "SPARQL Update is refused here: /sparql is read-only (writes go through the authenticated /update)", 403
         )
     if content_type == "application/sparql-query":
-        if "query" in request.args:
+        if "query" in req.args:
             return plain("give the query once: in the body or in the URL, not both", 400)
-        return [request.get_data(as_text=True)], args
+        return [req.get_data(as_text=True)], args
     if content_type == "application/x-www-form-urlencoded":
-        if "query" in request.args:
+        if "query" in req.args:
             return plain("give the query once: in the body or in the URL, not both", 400)
-        form = {k: request.form.getlist(k) for k in request.form}
+        form = {k: req.form.getlist(k) for k in req.form}
         for name, values in args.items():
             form.setdefault(name, []).extend(values)
         return form.pop("query", []), form
@@ -224,37 +230,46 @@ def sparql() -> Response:
     """The SPARQL 1.1 Protocol query operation (GET, POST form, POST application/sparql-query)."""
     if request.method == "OPTIONS":
         return plain("", 204)
-    limit = int(current_app.config["MAX_QUERY_BYTES"])
-    if (request.content_length or 0) > limit:
+    response = answer(request, current_app.config, runner())
+    return _no_query() if response is None else response
+
+
+def answer(req: Request, config: Mapping[str, Any], queries: QueryRunner) -> Response | None:
+    """The answer to a query request (None: a GET without a query, for :func:`_no_query`).
+
+    Needs no Flask context: the lean path (:mod:`web.sparql_lean`) calls it with a plain werkzeug request."""
+    limit = int(config["MAX_QUERY_BYTES"])
+    if (req.content_length or 0) > limit:
         return plain(f"the request is larger than {limit} bytes (MAX_QUERY_BYTES)", 413)
-    parsed = _params()
+    parsed = _params(req)
     if isinstance(parsed, Response):
         return parsed
-    queries, params = parsed
-    if request.method == "GET" and not queries:
-        return _no_query()
-    if len(queries) != 1 or not queries[0].strip():
+    query_texts, params = parsed
+    if req.method == "GET" and not query_texts:
+        return None
+    if len(query_texts) != 1 or not query_texts[0].strip():
         return plain("give exactly one non-empty query parameter", 400)
-    query = queries[0]
+    query = query_texts[0]
     if len(query.encode("utf-8")) > limit:
         return plain(f"the query is longer than {limit} bytes (MAX_QUERY_BYTES)", 413)
     checked = None  # a long text is read by the guard in a worker (see QueryRunner.run)
-    if len(query) <= INLINE_GUARD_CHARS or not runner().store.capabilities.embedded:
+    if len(query) <= INLINE_GUARD_CHARS or not queries.store.capabilities.embedded:
         try:
-            checked = runner().check(query)
+            checked = queries.check(query)
         except QueryRefused:
             pass  # the runner refuses it, logged, with the same message
     fmt_values = [v.strip().lower() for v in params.get("format", [])]
-    accept = request.headers.get("Accept")
+    accept = req.headers.get("Accept")
+    by_accept = _formats(accept)
     chosen = {
-        "SELECT": _by_name(RESULT_NAMES, fmt_values) or negotiate(RESULT_MEDIA, accept),
-        "ASK": _by_name(BOOLEAN_NAMES, fmt_values) or negotiate(BOOLEAN_MEDIA, accept),
-        "CONSTRUCT": _by_name(GRAPH_NAMES, fmt_values) or negotiate(GRAPH_MEDIA, accept),
+        "SELECT": _by_name(RESULT_NAMES, fmt_values) or by_accept[0],
+        "ASK": _by_name(BOOLEAN_NAMES, fmt_values) or by_accept[1],
+        "CONSTRUCT": _by_name(GRAPH_NAMES, fmt_values) or by_accept[2],
     }
     chosen["DESCRIBE"] = chosen["CONSTRUCT"]
     if checked is not None and checked.form and chosen[checked.form] is None:
         return plain(NOT_ACCEPTABLE, 406)
-    outcome = runner().run(
+    outcome = queries.run(
         query,
         result_format=chosen["SELECT"] or "json",
         graph_format=chosen["CONSTRUCT"] or "turtle",
@@ -284,6 +299,20 @@ def neutralise_formulas(body: bytes) -> bytes:
     for row in rows:
         writer.writerow(["'" + cell if cell[:1] in FORMULA_STARTS else cell for cell in row])
     return out.getvalue().encode("utf-8")
+
+
+def _formats(accept: str | None) -> tuple[str | None, str | None, str | None]:
+    """The SELECT, ASK and CONSTRUCT formats an Accept header asks for (kept for the few headers clients send)."""
+    if accept is not None and len(accept) > 512:
+        return _formats_of(accept)
+    return _kept_formats(accept)
+
+
+def _formats_of(accept: str | None) -> tuple[str | None, str | None, str | None]:
+    return negotiate(RESULT_MEDIA, accept), negotiate(BOOLEAN_MEDIA, accept), negotiate(GRAPH_MEDIA, accept)
+
+
+_kept_formats = functools.lru_cache(maxsize=128)(_formats_of)
 
 
 def _by_name(names: dict[str, str], values: list[str]) -> str | None:

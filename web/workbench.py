@@ -24,6 +24,8 @@ from .sparql import neutralise_formulas, outcome_response, plain, runner
 bp = Blueprint("workbench", __name__)
 
 MAX_LABEL_IRIS = 1000
+#: Literals shown unbroken in result tables (a date must not wrap at its hyphens).
+DATE_TYPE = re.compile(r"#(date|dateTime|gYearMonth)$")
 _IRI = re.compile(r'^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|^`\\]*$')
 VOCABULARY_QUERY = """
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -204,7 +206,7 @@ def _cell(cell: dict | None, found: dict[str, str]) -> dict:
     if cell["type"] == "uri":
         iri = cell["value"]
         return {"text": found.get(iri) or shorten(iri), "href": entity_url(iri) or safe_href(iri), "title": iri}
-    return {"text": cell["value"]}
+    return {"text": cell["value"], "date": DATE_TYPE.search(cell.get("datatype", "")) is not None}
 
 
 def _named_page(query: NamedQuery, values: dict, result: dict | None, error: str | None) -> str:

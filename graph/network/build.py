@@ -9,7 +9,7 @@ an interned set of relation categories and a ``cost``.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import Any
 
@@ -228,19 +228,27 @@ class Builder:
         return Network(graph, labels=labels, concept_labels=dict(self.concept_labels))
 
 
-def build_network(kg: KnowledgeGraph) -> Network:
-    """Build the projection of ``kg`` from the scans (see the module's documentation)."""
+def build_network(kg: KnowledgeGraph, step: Callable[[str], None] | None = None) -> Network:
+    """Build the projection of ``kg`` from the scans (see the module's documentation); ``step(name)`` after each
+    (``concepts``, ``types``, ``facts``, ``entrants``, ``built``), for progress."""
     store = kg.store
+    said = step or (lambda _name: None)
     builder = Builder()
     for concept, label in store.select_values(load_query("concepts")):
         builder.concept_labels.setdefault(concept, label)
+    said("concepts")
     for node, cls in store.select_values(load_query("scan-types")):
         builder.add_class(node, cls)
+    said("types")
     for predicate, s, o in store.select_values(load_query("scan-facts")):
         builder.add_fact(predicate, s, o)
+    said("facts")
     for predicate, s, o in store.select_values(load_query("scan-entrants")):
         builder.add_fact(predicate, s, o)
-    return builder.build()
+    said("entrants")
+    net = builder.build()
+    said("built")
+    return net
 
 
 #: The relation names of the remote path finder's edge rows (``neighbours.rq``), as predicates.

@@ -37,8 +37,11 @@ from .filters import Filters
 from .model import Network
 
 log = logging.getLogger(__name__)
-#: How much lower the measure process runs than the server (``os.nice`` increment).
+#: How much lower the measure process runs than the server (``os.nice`` increment), unless :data:`NICE_ENV` says.
 NICE = 10
+#: An environment variable giving another increment (0 to 19) for the background processes (measures, rebuilds):
+#: the tests set 0, so that on a machine loaded by other work their children are not starved of CPU.
+NICE_ENV = "PARTNERGRAPH_BACKGROUND_NICE"
 #: A path: when set in its environment, the child waits for this file to exist before computing (for tests).
 GATE = "PARTNERGRAPH_MEASURES_GATE"
 #: Version of the persisted measures file's layout.
@@ -125,6 +128,8 @@ class MeasureProcess:
         self.persist = persist
         self.proc: subprocess.Popen | None = None
         self.stopped = False
+        #: Stopped by :meth:`.measures.Measures.cancel`: not a failure, the measures can be asked for again.
+        self.cancelled = False
         self.directory: Path | None = None
 
     @property
@@ -182,7 +187,7 @@ class MeasureProcess:
             "jobs": self.jobs,
             "persist": self.persist,
             "stamp": net.stamp,
-            "nice": NICE,
+            "nice": nice_increment(),
             "progress_every": PROGRESS_EVERY,
         }
         if net.source is not None:
@@ -205,6 +210,12 @@ class MeasureProcess:
                 stream.close()
         with _LIVE_LOCK:
             _LIVE.discard(proc)
+
+
+def nice_increment() -> int:
+    """How much lower the background processes run: :data:`NICE`, or the increment :data:`NICE_ENV` gives."""
+    raw = os.environ.get(NICE_ENV, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) <= 19 else NICE
 
 
 def _child_environment() -> dict[str, str]:

@@ -21,6 +21,7 @@ import gc
 import logging
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ from .model import Network
 log = logging.getLogger(__name__)
 #: The measures computed in the background (degree and tie counts are instant and computed on request).
 BACKGROUND = ("betweenness", "communities")
+#: Every :class:`Measures` alive (for :func:`cancel_all`).
+_ALL: weakref.WeakSet[Measures] = weakref.WeakSet()
 
 
 class Measures:
@@ -53,6 +56,7 @@ class Measures:
         self._thread: threading.Thread | None = None
         self._process: MeasureProcess | None = None
         self._load()
+        _ALL.add(self)
 
     @property
     def pid(self) -> int | None:
@@ -126,6 +130,17 @@ class Measures:
         if process is not None:
             process.stop()
 
+    def cancel(self) -> None:
+        """Drop what is queued and end the running process without recording a failure: what is not ready is
+        "not started" again, and a later request starts it anew (the tests cancel everything between tests)."""
+        with self._lock:
+            self._queue = []
+            process = self._process
+            if process is not None:
+                process.cancelled = True
+        if process is not None:
+            process.stop()
+
     def _work(self) -> None:
         while True:
             with self._lock:
@@ -145,7 +160,7 @@ class Measures:
             with self._lock:
                 for key in self._batch:
                     self._progress.pop(key, None)
-                    if key not in self._results and not self.closed:
+                    if key not in self._results and not self.closed and not process.cancelled:
                         log.warning("computing %s failed: %s", key[0], reason)
                         self._results[key] = {"measure": key[0], "status": "failed", "error": reason}
                 self._batch, self._process = [], None
@@ -180,3 +195,10 @@ class Measures:
             log.warning("cannot read %s: the measures are computed again", self.path)
         finally:
             gc.enable()
+
+
+def cancel_all() -> None:
+    """Cancel the background measures of every projection (see :meth:`Measures.cancel`): no measure process is
+    left running or waiting for its turn (the tests call it after each test)."""
+    for measures in list(_ALL):
+        measures.cancel()

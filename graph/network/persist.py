@@ -221,9 +221,11 @@ class EdgeData(dict):
             self._columns = None
 
     def __missing__(self, key: Any) -> Any:
-        if key in _RECORDS and self._columns is not None:
+        # Made now, or by another thread since the lookup missed (which may have let the columns go already).
+        if key in _RECORDS:
             self._make()
-            return dict.__getitem__(self, key)
+            if dict.__contains__(self, key):
+                return dict.__getitem__(self, key)
         raise KeyError(key)
 
     def get(self, key: Any, default: Any = None) -> Any:

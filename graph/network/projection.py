@@ -3,7 +3,9 @@
 :class:`Projection` holds the projection of one knowledge graph: built once (:func:`.build.build_network`),
 persisted beside an on-disk store (``PATH.network.pickle``: columns, see :mod:`.persist`) with the fingerprint
 of the data it was built from, loaded from there on the next start (its graph filled on demand), and rebuilt
-in the background after a write while readers keep the old one.
+in the background after a write while readers keep the old one (:meth:`Projection.status` says ``updating``
+meanwhile). For an on-disk store the build runs in a child process (:mod:`.rebuild_process`) that writes the
+file, which the server then loads: the server's interpreter stays free for requests.
 """
 
 from __future__ import annotations
@@ -81,6 +83,12 @@ class Projection:
         self.checked = 0.0
         self.built_in: float | None = None
         self.loaded_in: float | None = None
+        #: Since when (``time.time()``) a rebuild runs, its progress (0 to 1) and where: "child process" or
+        #: "in process"; the last rebuild's failure, if it failed.
+        self.rebuilding_since: float | None = None
+        self.rebuild_progress = 0.0
+        self.rebuilt_by: str | None = None
+        self.rebuild_error: str | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._listeners: list[Callable[[Network], None]] = []
@@ -90,6 +98,27 @@ class Projection:
     def ready(self) -> bool:
         """Whether a projection is there to answer from (built or loaded)."""
         return self.current is not None
+
+    def status(self) -> dict[str, Any]:
+        """What the API says of the projection: ``current`` (it has every write), ``updating`` (the store changed:
+        the projection served is the previous one while the new one is built, with ``progress`` and ``since``) or
+        ``building`` (none yet); with the version served and how the last rebuild was made. Cheap: a remote
+        store's changes are not counted here (they show once the periodic check starts the rebuild)."""
+        current, since = self.current, self.rebuilding_since
+        if current is None:
+            state = "building"
+        elif since is not None or (self.kg.store.generation is not None and store_version(self.kg) != current.version):
+            state = "updating"
+        else:
+            state = "current"
+        body: dict[str, Any] = {"status": state, "version": None if current is None else str(current.version)}
+        if since is not None:
+            body.update(progress=round(self.rebuild_progress, 3), seconds=round(time.time() - since, 1))
+        if self.rebuilt_by:
+            body["rebuiltBy"] = self.rebuilt_by
+        if self.rebuild_error:
+            body["lastError"] = self.rebuild_error
+        return body
 
     def on_new(self, listener: Callable[[Network], None]) -> None:
         """Call ``listener(net)`` with every new projection (e.g. to start its measures)."""
@@ -181,16 +210,76 @@ class Projection:
         return self.settled.wait(timeout)
 
     def _rebuild(self) -> Network:
-        version = store_version(self.kg)
-        start = time.perf_counter()
-        stamp = fingerprint(self.kg) if self.path else None
-        net = build_network(self.kg)
-        net.version = version
-        self.built_in = time.perf_counter() - start
-        saved = self.path is not None and stamp is not None and self._save(net, stamp)  # before anyone touches it
-        self._publish(net, stamp, saved=saved)
-        self._freeze()
-        return net
+        """Build the projection of the store as it is now and make it current: in a child process for an on-disk
+        store (the file it writes is loaded here), else (or when the child fails) in this process."""
+        self.rebuilding_since, self.rebuild_progress = time.time(), 0.0
+        try:
+            version = store_version(self.kg)
+            start = time.perf_counter()
+            built = self._build_elsewhere(background=self.current is not None) if self._elsewhere() else None
+            if built is not None:
+                net, stamp = built
+                net.version = version
+                if self.current is not None:  # readers have the previous one: make this one whole first
+                    self._prepare(net)
+                self.built_in = time.perf_counter() - start
+                self._publish(net, stamp)
+                if self.current is net and type(net.graph._adj) is dict:
+                    self._freeze()
+                return net
+            stamp = fingerprint(self.kg) if self.path else None
+            net = build_network(self.kg)
+            net.version = version
+            self.built_in = time.perf_counter() - start
+            self.rebuilt_by = "in process"
+            saved = self.path is not None and stamp is not None and self._save(net, stamp)  # before anyone touches it
+            self._publish(net, stamp, saved=saved)
+            self._freeze()
+            return net
+        finally:
+            self.rebuilding_since = None
+
+    def _prepare(self, net: Network) -> None:
+        """Make a loaded projection whole and its name search ready before it replaces the previous one, so that
+        no request pays for it (in this background thread the interpreter is shared with requests in turns)."""
+        self.rebuild_progress = max(self.rebuild_progress, 0.95)
+        try:
+            persist.fill(net)
+            net.search("a", limit=1)
+        except Exception:  # noqa: BLE001 - whatever is not made now is made on demand
+            log.exception("preparing the rebuilt network projection failed")
+
+    def _elsewhere(self) -> bool:
+        """Whether the build can run in a child process: an on-disk store, the projection persisted beside it."""
+        return self.path is not None and getattr(self.kg.store, "path", None) is not None
+
+    def _build_elsewhere(self, background: bool) -> tuple[Network, tuple] | None:
+        """Build in a child process (:mod:`.rebuild_process`; at a lower priority in the ``background``, when a
+        previous projection answers meanwhile), which writes the file; load it. None when that failed (logged;
+        the caller builds in this process)."""
+        assert self.path is not None
+        from . import rebuild_process  # imported here: ``python -m`` runs it as a script in the child
+
+        def progress(share: float) -> None:
+            self.rebuild_progress = share
+
+        try:
+            rebuild_process.rebuild(Path(self.kg.store.path), self.path, self._header(), progress, background)
+            found = persist.read(self.path, self._header())
+        except Exception as error:  # noqa: BLE001 - built here instead, the failure kept for the API
+            log.warning("the network projection could not be rebuilt in a child process: %s", error)
+            self.rebuild_error = f"{type(error).__name__}: {error}"
+            return None
+        if found is None:
+            self.rebuild_error = "the rebuilt file is of another format or store"
+            return None
+        header, net = found
+        self.rebuilt_by, self.rebuild_error = "child process", None
+        return net, header["fingerprint"]
+
+    def _header(self) -> dict[str, Any]:
+        """What the persisted file's header must hold to be this projection's (its fingerprint aside)."""
+        return {"format": FILE_FORMAT, "store": self.kg.store.url}
 
     def _publish(self, net: Network, stamp: Any, measures: bool = True, saved: bool = True) -> None:
         """Make ``net`` the current projection; start its background measures (persisted beside its file) unless

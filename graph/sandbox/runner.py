@@ -45,6 +45,8 @@ INLINE_GUARD_CHARS = 16 * 1024
 #: The guard's readings of this many texts are kept (a dashboard or a shared link asks the same text again and
 #: again: it is scanned once per version of the store's graphs); at most 16 KB each, so at most 4 MB.
 CHECKED_KEPT = 256
+#: How long the last this many requests took in their worker (a number each) are kept to predict the next time.
+TOOK_KEPT = 4096
 
 
 class UpdateRefused(Exception):
@@ -88,6 +90,7 @@ class QueryRunner:
         self._graphs: set[str] | None = None
         self._checked: OrderedDict[str, tuple[set[str], Checked]] = OrderedDict()
         self._checked_lock = threading.Lock()
+        self._took: OrderedDict[int, float] = OrderedDict()
         self._snapshot = getattr(store, "generation", None)
         wait = min(timeout, 2.0) if queue_wait is None else queue_wait
         self.pool = Pool(
@@ -193,8 +196,10 @@ class QueryRunner:
                 request.update(guard=True, graphs=sorted(self.graphs()), max_depth=self.max_depth)
             if self.store.capabilities.embedded:
                 self._fresh()
+                took = self._took_key(sparql, default_graphs, named_graphs)
                 try:
-                    outcome = self.pool.call(request, self.timeout)
+                    outcome = self.pool.call(request, self.timeout, cost=self._took.get(took, 0.0))
+                    self._remember(took, outcome)
                 except Exception as error:  # a bug of ours: logged with its trace; the caller still gets an outcome
                     log.exception("query %s: the pool failed", query_hash(sparql))
                     outcome = Outcome("error", message=f"internal error: {type(error).__name__}: {error}")
@@ -208,6 +213,21 @@ class QueryRunner:
         outcome.seconds = time.perf_counter() - started
         self._log(sparql, outcome)
         return outcome
+
+    @staticmethod
+    def _took_key(sparql: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> int:
+        return hash((sparql, tuple(default_graphs or ()), tuple(named_graphs or ())))
+
+    def _remember(self, key: int, outcome: Outcome) -> None:
+        """Keep how long a request took in its worker (a time-out counts as the limit): the next time the same
+        request is known to be slow, and cheap ones may pass it in the fast lane (see :class:`Pool`)."""
+        if outcome.status not in ("ok", "timeout"):
+            return
+        with self._checked_lock:
+            self._took[key] = outcome.seconds if outcome.status == "ok" else self.timeout
+            self._took.move_to_end(key)
+            while len(self._took) > TOOK_KEPT:
+                self._took.popitem(last=False)
 
     def _version(self) -> tuple[int, int] | None:
         """What the workers see: the pool's snapshot and the store's generation (None: a remote store)."""

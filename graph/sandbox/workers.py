@@ -7,7 +7,9 @@ crash of the engine (a stack overflow, a segfault) costs that worker only. Worke
 namespace where the kernel allows it, so even a request that slipped past the guard cannot fetch anything.
 
 In front of the workers sits a bounded queue: at most ``queue_size`` requests wait, each at most
-``queue_wait`` seconds; beyond that a request is told at once that the server is busy.
+``queue_wait`` seconds; beyond that a request is told at once that the server is busy. A request known to be slow
+(from the time the same request took before) waits as if it had come later, and never takes the fast lane, so
+cheap ones do not queue behind it.
 """
 
 from __future__ import annotations
@@ -15,17 +17,20 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import faulthandler
+import heapq
+import itertools
 import logging
 import os
+import pickle
 import queue
 import resource
+import select
 import signal
 import socket
 import stat
 import threading
 import time
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
@@ -59,7 +64,49 @@ def _prefer_to_be_killed(score: int) -> None:
         adj.write(str(score))
 
 
-def _worker_main(conn: Connection, store: ox.Store, memory_mb: int) -> None:
+class Channel:
+    """Length-prefixed pickles over one end of a socket pair: what multiprocessing's Connection does, with one
+    write per message and the socket's poll object kept (no selector built per call)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self._poll = select.poll()
+        self._poll.register(sock, select.POLLIN)
+
+    def send(self, message: Any) -> None:
+        """Send one message (blocks until the socket took it all)."""
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        header = len(data).to_bytes(8, "little")
+        if len(data) <= 65536:
+            self.sock.sendall(header + data)
+        else:  # a big answer: not copied once more
+            self.sock.sendall(header)
+            self.sock.sendall(data)
+
+    def poll(self, timeout: float) -> bool:
+        """True when a message (or the other end's closing) is there to read within ``timeout`` seconds."""
+        return bool(self._poll.poll(max(0, int(timeout * 1000 + 0.999))))
+
+    def recv(self) -> Any:
+        """The next message (EOFError when the other end closed)."""
+        return pickle.loads(self._read(int.from_bytes(self._read(8), "little")))
+
+    def _read(self, size: int) -> bytearray:
+        buffer = bytearray(size)
+        view, got = memoryview(buffer), 0
+        while got < size:
+            n = self.sock.recv_into(view[got:])
+            if n == 0:
+                raise EOFError("the other end closed the channel")
+            got += n
+        return buffer
+
+    def close(self) -> None:
+        """Close this end."""
+        self.sock.close()
+
+
+def _worker_main(conn: Channel, store: ox.Store, memory_mb: int) -> None:
     """A worker: answer requests on ``conn`` until it closes. Runs in a forked child, never returns."""
     _prefer_to_be_killed(1000)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -100,7 +147,7 @@ def _zygote_main(control: socket.socket, store: ox.Store, memory_mb: int) -> Non
         if pid == 0:
             control.close()
             ours.close()
-            _worker_main(Connection(theirs.detach()), store, memory_mb)
+            _worker_main(Channel(theirs), store, memory_mb)
             os._exit(0)
         theirs.close()
         socket.send_fds(control, [pid.to_bytes(8, "little")], [ours.fileno()])
@@ -141,10 +188,26 @@ def default_workers(memory_mb: int) -> int:
     return max(2, min(16, 2 * cores, by_memory))
 
 
+class _Waiter:
+    """A request waiting for a worker: its place in the queue, and the worker handed to it."""
+
+    __slots__ = ("place", "order", "event", "worker", "queued", "gone")
+
+    def __init__(self, place: float, order: int) -> None:
+        self.place, self.order = place, order
+        self.event = threading.Event()
+        self.worker: Worker | None = None
+        self.queued = False  # in the pool's heap
+        self.gone = False  # stopped waiting (served another way, or refused)
+
+    def __lt__(self, other: _Waiter) -> bool:
+        return (self.place, self.order) < (other.place, other.order)
+
+
 class Worker:
     """The parent's handle on one worker process (of one snapshot generation)."""
 
-    def __init__(self, pid: int, conn: Connection, generation: int) -> None:
+    def __init__(self, pid: int, conn: Channel, generation: int) -> None:
         self.pid = pid
         self.conn = conn
         self.generation = generation
@@ -175,10 +238,10 @@ class Pool:
     ) -> None:
         self.store = store  # called at each fork: the pool keeps no reference to the engine (it can close)
         self.size = max(1, size)
-        #: Extra workers (the fast lane) started when every worker has been busy for a while: a new query does
-        #: not queue behind slow ones; they are retired once done.
+        #: Extra workers (the fast lane) started for a query not known to be slow when every worker is busy with
+        #: a slow one (known to be slow, or running for a while): it does not queue behind them; retired once done.
         self.burst = max(0, burst)
-        self._busy: dict[int, float] = {}  # pid -> when its current request started
+        self._busy: dict[int, tuple[float, bool]] = {}  # pid -> when its current request started, known slow
         self.memory_mb = memory_mb
         self.queue_size = max(0, queue_size)
         self.queue_wait = queue_wait
@@ -188,6 +251,8 @@ class Pool:
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._live = 0  # workers alive (idle or busy)
         self._waiting = 0  # requests waiting for a worker
+        self._waiters: list[_Waiter] = []  # their places in the queue (a heap)
+        self._order = itertools.count()
         self._closed = False
         self._zygote_pid = 0
         self._control: socket.socket | None = None
@@ -219,7 +284,8 @@ class Pool:
                     data, fds, _, _ = socket.recv_fds(self._control, 8, 1)
                     if not fds:
                         raise OSError("the zygote closed its socket")
-                    return Worker(int.from_bytes(data, "little"), Connection(fds[0]), self.generation)
+                    channel = Channel(socket.socket(fileno=fds[0]))
+                    return Worker(int.from_bytes(data, "little"), channel, self.generation)
                 except OSError as error:
                     if attempt == 2 or self._closed:
                         raise
@@ -228,34 +294,46 @@ class Pool:
                     self._start_zygote()
         raise AssertionError("unreachable")
 
-    def acquire(self) -> Worker:
-        """An idle worker of the current snapshot, a new one while fewer than ``size`` live, else wait in the
-        bounded queue (:class:`Busy` when it is full or the wait runs out)."""
+    def acquire(self, cost: float = 0.0) -> Worker:
+        """An idle worker of the current snapshot, a new one while fewer than ``size`` live (or in the fast lane,
+        for a request not known to be slow), else wait in the bounded queue (:class:`Busy` when it is full or the
+        wait runs out). ``cost``: the seconds the request is expected to take: a worker that comes back goes to the
+        waiting request that came first, a slow one counted as having come later (up to 2 s later)."""
         deadline = time.monotonic() + self.queue_wait
-        waiting = False
+        slow = cost > SLOW_SECONDS
+        waiter: _Waiter | None = None
         try:
             while True:
                 try:
                     worker = self._idle.get_nowait()
                 except queue.Empty:
                     with self._count_lock:
-                        grow = self._live < self.size or (self._live < self.size + self.burst and self._all_slow())
+                        lane = not slow and self._live < self.size + self.burst and self._all_slow()
+                        grow = self._live < self.size or lane
                         if grow:
                             self._live += 1
-                        elif not waiting:
+                        elif waiter is None:
                             if self._waiting >= self.queue_size:
                                 raise Busy(f"{self.size} workers busy, {self.queue_size} waiting") from None
                             self._waiting += 1
-                            waiting = True
+                            waiter = _Waiter(time.monotonic() + min(2.0, 4 * cost), next(self._order))
+                        if waiter is not None and not waiter.queued:
+                            waiter.queued = True
+                            heapq.heappush(self._waiters, waiter)
                     if grow:
                         try:
                             return self._spawn()
                         except OSError:
                             self.retire(None)
                             raise
-                    try:
-                        worker = self._idle.get(timeout=max(0.0, min(0.25, deadline - time.monotonic())))
-                    except queue.Empty:
+                    if self._idle.qsize():
+                        continue  # one came back meanwhile
+                    assert waiter is not None
+                    waiter.event.wait(max(0.0, min(0.25, deadline - time.monotonic())))
+                    with self._count_lock:
+                        worker, waiter.worker = waiter.worker, None
+                        waiter.event.clear()
+                    if worker is None:
                         if time.monotonic() >= deadline:
                             raise Busy(f"no query worker became free within {self.queue_wait:g} s") from None
                         continue
@@ -263,15 +341,31 @@ class Pool:
                     return worker
                 self.retire(worker)
         finally:
-            if waiting:
+            if waiter is not None:
                 with self._count_lock:
                     self._waiting -= 1
+                    waiter.gone = True
+                    stray, waiter.worker = waiter.worker, None
+                if stray is not None:  # handed over just as this request stopped waiting: to the next one
+                    self._hand_on(stray)
+
+    def _hand_on(self, worker: Worker) -> None:
+        """An idle worker to the first waiting request (by its place: see :meth:`acquire`), else to the idle."""
+        with self._count_lock:
+            while self._waiters:
+                waiter = heapq.heappop(self._waiters)
+                waiter.queued = False
+                if not waiter.gone:
+                    waiter.worker = worker
+                    waiter.event.set()
+                    return
+            self._idle.put(worker)
 
     def _all_slow(self) -> bool:
         """True when every live worker is busy with a request that has run for a while (call under the lock)."""
         now = time.monotonic()
         started = list(self._busy.values())  # a copy: another thread may start or end a request meanwhile
-        return len(started) >= self._live and all(now - t > SLOW_SECONDS for t in started)
+        return len(started) >= self._live and all(slow or now - t > SLOW_SECONDS for t, slow in started)
 
     def release(self, worker: Worker) -> None:
         """Give a worker back after a request it answered."""
@@ -280,7 +374,7 @@ class Pool:
         if self._closed or worker.generation != self.generation or self._live > self.size:
             self.retire(worker)
         else:
-            self._idle.put(worker)
+            self._hand_on(worker)
 
     def retire(self, worker: Worker | None) -> None:
         """Kill a worker (stopped, dead, stale or used for a write) and count it out."""
@@ -291,16 +385,18 @@ class Pool:
                 self._busy.pop(worker.pid, None)
             self._live -= 1
 
-    def call(self, request: dict[str, Any], timeout: float, keep: bool = True) -> Outcome:
-        """Send one request to a worker and wait at most ``timeout`` seconds for its outcome."""
+    def call(self, request: dict[str, Any], timeout: float, keep: bool = True, cost: float = 0.0) -> Outcome:
+        """Send one request to a worker and wait at most ``timeout`` seconds for its outcome (``cost``: the seconds
+        it took the last time, if known: a slow one never takes the fast lane, and cheap ones pass it in the queue)."""
+        slow = cost > SLOW_SECONDS
         try:
-            worker = self.acquire()
+            worker = self.acquire(cost)
         except Busy as busy:
             return Outcome("busy", message=f"the server is busy ({busy}); try again in a moment")
         except OSError as error:  # fork refused (memory, process limit): an overload, not a bug of the request
             return Outcome("unavailable", message=f"no query worker could be started ({error}); try again in a moment")
         with self._count_lock:
-            self._busy[worker.pid] = time.monotonic()
+            self._busy[worker.pid] = (time.monotonic(), slow)
         try:
             worker.conn.send(request)
             if worker.conn.poll(timeout):

@@ -366,7 +366,7 @@ async function loadData(fetched) {
   const index = new Map(places.places.rows.map((row, i) => [row[0], i]));
   data = {
     places: places.places.rows, index, ties: ties.ties.rows, countries: places.countries, sources: places.sources,
-    counts: places.counts, empty: places.empty, filters: places.filters,
+    counts: places.counts, empty: places.empty, filters: places.filters, notDrawn: places.notDrawn,
   };
   showCounts();
   showEmpty();
@@ -386,10 +386,31 @@ function showCounts() {
   counts.textContent = data.empty ? "No place on the map" : `${plural(c.places, "place")} · ${plural(c.ties, "pair")} of places tied (${plural(c.tieCount, "tie")})`;
   const notes = [];
   if (data.filters) notes.push(`Filtered: ${data.filters}.`);
-  if (c.tiesNotDrawn) notes.push(`${plural(c.tiesNotDrawn, "tie")} not drawn: an end has no coordinates.`);
   if (c.placesWithoutCoordinates) notes.push(`${plural(c.placesWithoutCoordinates, "place")} without coordinates.`);
   if (c.refused) notes.push(`${plural(c.refused, "coordinate")} refused (not WGS84 degrees).`);
   $("filter-note").textContent = notes.join(" ");
+  showNotDrawn(c, data.notDrawn);
+}
+
+/** The ties kept off the map, and which ends keep them off: a country has no single point to draw. */
+function showNotDrawn(c, notDrawn) {
+  const box = $("not-drawn");
+  const list = $("not-drawn-list");
+  list.textContent = "";
+  box.hidden = !c.tiesNotDrawn;
+  if (!c.tiesNotDrawn) return;
+  $("not-drawn-summary").textContent = `${plural(c.tiesNotDrawn, "tie")} not drawn`;
+  const rows = (notDrawn && notDrawn.rows) || [];
+  const shown = rows.length < c.endsNotDrawn ? ` The ${fmt(rows.length)} with the most ties:` : "";
+  $("not-drawn-why").textContent =
+    `An end of each has no point on the map: a whole country, or a place or organisation without coordinates ` +
+    `yet (${plural(c.endsNotDrawn, "end")}).${shown}`;
+  for (const [id, label, type, ties] of rows) {
+    const item = el("li");
+    item.append(link(fullId(id), label), ` ${type === "Country" ? "(country)" : "(no coordinates)"}: `);
+    item.append(plural(ties, "tie"));
+    list.append(item);
+  }
 }
 
 function showEmpty() {

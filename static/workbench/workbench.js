@@ -219,6 +219,7 @@ LIMIT 100
   function entityUrl(iri) { return "/" + iri.slice(settings.base.length); }
   function networkUrl(iri) { return "/?focus=" + encodeURIComponent(iri); }
 
+  const DATE_TYPE = /#(date|dateTime|gYearMonth)$/;
   function cellNode(cell) {
     const td = el("td");
     if (!cell) return td;
@@ -236,6 +237,7 @@ LIMIT 100
       td.textContent = "_:" + cell.value;
     } else {
       td.textContent = cell.value;
+      if (DATE_TYPE.test(cell.datatype || "")) td.className = "wb-date"; // 2014-05-20 never breaks at its hyphens
       if (cell["xml:lang"]) td.append(" ", el("span", { class: "tag" }, "@" + cell["xml:lang"]));
     }
     return td;
