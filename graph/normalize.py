@@ -46,6 +46,7 @@ LEVEL_WORDS: dict[str, str] = {
     "raion": "District",
     "borough": "District",
     "township": "District",
+    "gmina": "District",
 }
 #: Classes a mapping may name as the level of a place.
 PLACE_CLASSES = ("Country", "Province", "MetropolitanCity", "City", "County", "District", "EconomicZone", "Region")

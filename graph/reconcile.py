@@ -20,7 +20,14 @@ Rules (in order; docs/places.md explains them with their limits):
    regions by name, then by the name without level words and adjectival endings ("Kaliningrad Oblast" is
    Kaliningradskaya oblast': :func:`graph.regions.region_key`).
 7. No place of the name in the stated country: the same rules in its dependent territories (``data/territories.json``:
-   "Saint-Denis, France" is GeoNames' RE), method ``name+territory of the stated country``, confidence 0.1 lower.
+   "Saint-Denis, France" is GeoNames' RE), method ``name+territory of the stated country``, confidence 0.1 lower;
+   a region hint naming such a territory ("Martinique, France") searches it first (``name+territory named as the
+   region``).
+8. A name found by nothing else may be written another way: St./Saint/Sankt (``+saint-spelling``), another
+   romanisation of a Cyrillic or Korean name (``transliteration+...``, at most 0.7), or a German locative qualifier
+   GeoNames drops ("Gars am Inn": ``without-locative+country``, proposed for review, never applied).
+9. An exact spelling decides between homonyms only when no other candidate (more than 10 km away) has 3 times its
+   people; Romanian letters with a cedilla or a comma are one letter (:func:`same_letters`).
 
 Matches become RDF in the gazetteer graph (:data:`GEONAMES_GRAPH`): ``skos:exactMatch`` the GeoNames IRI,
 ``geo:lat``/``geo:long``, ISO codes, language-tagged ``skos:altLabel`` names and a ``kp:Match`` node with the
@@ -33,6 +40,7 @@ import dataclasses
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -66,6 +74,7 @@ TERRITORIES: dict[str, list[str]] = {
     k: v for k, v in json.loads(resource("data", "territories.json").read_text("utf-8")).items() if k[0] != "_"
 }
 TERRITORY_METHOD = "name+territory of the stated country"
+TERRITORY_REGION_METHOD = "name+territory named as the region"
 SUBDIVISION_LEVELS = {"Province", "County", "Region", "District"}
 _SUFFIXES = re.compile(
     r"(?i)[\s-]+(city|metropolitan city|special city|municipality|town|si|shi|gun|gu|ku|qu|province|prefecture|"
@@ -138,6 +147,19 @@ def split_hint(name: str) -> tuple[str, str | None]:
     return name, None
 
 
+_SAME_LETTER = str.maketrans("şţŞŢ", "șțȘȚ")
+
+
+def same_letters(name: str) -> str:
+    """A name with one code point per letter: composed (NFC), and Romanian s and t with a comma below whether
+    written with a cedilla (GeoNames has both: "Petroşani" the city, "Petroșani" a village of 636 people).
+
+    >>> same_letters("Petroşani") == same_letters("Petroșani")
+    True
+    """
+    return unicodedata.normalize("NFC", name).translate(_SAME_LETTER)
+
+
 @lru_cache(maxsize=100_000)  # a table asks for the same names again and again
 def core(name: str) -> str:
     """A name without its level words: 'Suwon City' -> 'Suwon', 'Gyeonggi-do' -> 'Gyeonggi'."""
@@ -151,7 +173,7 @@ def core(name: str) -> str:
 
 _LEVEL_ONLY = re.compile(
     r"(?i)(local government |rural |urban |metropolitan |municipal )?"
-    r"(district|county|region|province|municipality|borough|raion|rayon|oblast|canton|prefecture)"
+    r"(district|county|region|province|municipality|borough|raion|rayon|oblast|canton|prefecture|gmina)"
 )
 
 
@@ -169,7 +191,10 @@ def written_level(name: str) -> str:
     return place_level(bare)
 
 
-_ENDINGS = ((r"(iy|yy|yi|ij|ii)$", "y"), (r"ah$", "a"))
+_ENDINGS = ((re.compile(r"(?:iy|yy|yi|ij|ii)\b"), "y"), (re.compile(r"ah\b"), "a"))  # at the end of a word
+_NON_KEY = re.compile(r"[^0-9a-z]+")
+#: romanisations of one Cyrillic letter: щ shch/sch, ї yi/i, ё yo/e, я ia/ya, ю iu/yu, є ie/ye
+_LETTERS = (("shch", "sch"), ("yi", "i"), ("yo", "e"), ("ia", "ya"), ("iu", "yu"), ("ie", "ye"), ("tz", "z"))
 
 
 def transliteration_key(name: str) -> str:
@@ -179,10 +204,81 @@ def transliteration_key(name: str) -> str:
     >>> transliteration_key("Zheleznogorsk-Ilimskiy") == transliteration_key("Zheleznogorsk-Ilimsky")
     True
     """
-    words = re.findall(r"[0-9a-z]+", fold(name))
+    text = _NON_KEY.sub(" ", fold(name))
     for pattern, replacement in _ENDINGS:
-        words = [re.sub(pattern, replacement, w) for w in words]
-    return "".join(words).replace("tz", "z").replace("ia", "ya")
+        text = pattern.sub(replacement, text)
+    key = text.replace(" ", "")
+    for written, same in _LETTERS:
+        key = key.replace(written, same)
+    return key
+
+
+#: Countries whose names tables write in one of several romanisations of Cyrillic or Korean, where two spellings of
+#: one name are common (Tiachiv, Tyachiv; Man'gyongdae, Mangyongdae): the twin cities gain 10 places there and none
+#: elsewhere, and keying a country's names costs 0.1-0.4 CPU-s (China's pinyin, 42,000 names: 1 CPU-s, no gain)
+ROMANISED = frozenset("RU UA BY BG KZ KG TJ UZ MN RS MK ME BA KR KP".split())
+
+_SAINT = (
+    (re.compile(r"^(?:St\.?|Sankt)\s+(?=\w)"), ("Saint ", "St. ", "Sankt ", "Saint-")),
+    (re.compile(r"^Saint[- ](?=\w)"), ("St. ", "St ", "Sankt ")),
+    (re.compile(r"^Ste\.?\s+(?=\w)"), ("Sainte ", "Sainte-")),
+)
+
+
+def saint_spellings(name: str) -> tuple[str, ...]:
+    """The other spellings of a name's leading saint: 'St Clears' -> 'Saint Clears', ...; 'Sankt Georgen am
+    Längsee' -> 'St. Georgen am Längsee', ... (GeoNames writes one of them, tables another).
+
+    >>> saint_spellings("St. Vith")[0]
+    'Saint Vith'
+    """
+    for pattern, spellings in _SAINT:
+        if pattern.match(name):
+            return tuple(dict.fromkeys(pattern.sub(s, name) for s in spellings if pattern.sub(s, name) != name))
+    return ()
+
+
+_LOCATIVE = re.compile(r"^(\w[\w.' -]*?)\s+(?:am|an der|an den|im|in der|bei|ob der|auf der|unter|vor der)\s+\w.*$")
+
+
+def without_locative(name: str) -> str | None:
+    """A German or Austrian name without its locative qualifier ('Gars am Inn' -> 'Gars', 'Weiden in der
+    Oberpfalz' -> 'Weiden'), or None.
+
+    >>> without_locative("Rottenburg am Neckar"), without_locative("Weiden in der Oberpfalz")
+    ('Rottenburg', 'Weiden')
+    >>> without_locative("Amberg") is None
+    True
+    """
+    m = _LOCATIVE.match(name)
+    return m.group(1) if m else None
+
+
+_KEY_GROUPS = {"i": "iye", "y": "iye", "e": "iye", "t": "tz", "z": "tz"}
+
+
+def _key_group(name: str) -> str:
+    """The letters a name's romanisation key may begin with (ia/ya, yi/i, yo/e and tz/z change the first one)."""
+    first = name[:1].lower()
+    if not ("a" <= first <= "z"):
+        first = _NON_KEY.sub("", fold(name[:4]))[:1]
+    return _KEY_GROUPS.get(first, first)
+
+
+def _population(p: Place) -> int:
+    return p.population
+
+
+def _near(p: Place, q: Place) -> bool:
+    """Whether two entries lie within 10 km (GeoNames lists a Japanese municipality and its seat apart: Kazuno and
+    Hanawa)."""
+    if p is q:
+        return True
+    return None not in (p.lat, q.lat) and distance_km(p.lat, p.lon, q.lat, q.lon) <= SAME_PLACE_KM
+
+
+def _most_populous(p: Place) -> tuple[int, int]:
+    return -p.population, p.id
 
 
 def parse_gid(text: str | None) -> int | None:
@@ -200,6 +296,8 @@ class Reconciler:
         self._cores: dict[str, dict[str, set[str]]] = {}
         self._names: dict[str, tuple[Spellings, list[int]]] = {}
         self._region_keys: dict[str, dict[str, set[int]]] = {}
+        self._translit: dict[tuple[str, str], dict[str, dict[str, str]]] = {}  # (country, letters) -> key -> spelling
+        self._country_names: dict[str, dict[str, list[str]]] = {}  # country -> first letters -> its names
 
     def match(
         self,
@@ -240,12 +338,23 @@ class Reconciler:
                 sub = self._region_by_key(name, cc, level)
             if sub is not None or level in ("Province", "Region"):
                 return sub or self._fuzzy_region(name, bare, cc)
+        territory = self._territory_named(hint, cc) if level not in SUBDIVISION_LEVELS else None
+        if territory is not None:  # "Saint-Joseph" in "Martinique, France": GeoNames files it under MQ
+            there = self.match(bare, territory, lat=lat, lon=lon)
+            if there.place is not None and there.confidence > 0:
+                return dataclasses.replace(there, name=name, method=TERRITORY_REGION_METHOD)
+            return dataclasses.replace(there, name=name)
         variants = (name, bare, core(bare), re.sub(r"(?i)^greater\s+", "", core(bare)))
         if level in SUBDIVISION_LEVELS:  # "Lwówek County" is not the town of Lwówek: no populated place by its core
             variants = (name, bare)
         if cc == "KR":  # GeoNames writes most Korean cities and counties with their suffix: Yeongcheon-si
             variants += tuple(f"{core(bare)}-{suffix}" for suffix in ("si", "gun", "gu"))
-        candidates, primary_ids, used = self._candidates(variants, cc)
+        saints = saint_spellings(bare) if level not in SUBDIVISION_LEVELS else ()
+        shorter = without_locative(bare) if level not in SUBDIVISION_LEVELS else None
+        candidates, primary_ids, used = self._candidates(variants + saints + ((shorter,) if shorter else ()), cc)
+        if used and used == shorter and used not in variants + saints:
+            spelt = self._fuzzy(name, bare, cc, "")  # "Purbach am Neusiedlersee": Purbach am Neusiedler See
+            return spelt if spelt.matched else self._without_locative(name, shorter, candidates, cc)
         if not candidates and cc in TERRITORIES and level not in SUBDIVISION_LEVELS:
             for territory in TERRITORIES[cc]:  # "Saint-Denis, France": GeoNames files it under RE
                 there = self.match(name, territory, lat=lat, lon=lon, region=region)
@@ -255,12 +364,19 @@ class Reconciler:
             sub = self._subdivision(name, bare, cc) if level in (None, "", "City", "MetropolitanCity") else None
             if sub is not None:
                 return sub
+            romanised = (
+                self._transliterated(name, bare, hint, cc, lat=lat, lon=lon)
+                if level not in SUBDIVISION_LEVELS
+                else None
+            )
+            if romanised is not None:
+                return romanised  # "Tiachiv" is Tyachiv, "Dunaivtsi" Dunayivtsi: one key for two romanisations
             spelt = self._fuzzy(name, bare, cc, result.reason)  # the town spelt another way before its district
             if spelt.matched:
                 return spelt
             by_key = self._region_by_key(name, cc, level) if level in SUBDIVISION_LEVELS else None
             return self._region(name, bare, hint, cc, level) or by_key or spelt
-        method = "name+country" if cc else "name"
+        method = ("name+country" if cc else "name") + ("+saint-spelling" if used in saints else "")
         if lat is not None and lon is not None:
             near = sorted((distance_km(lat, lon, p.lat, p.lon), p.population * -1, p.id, p) for p in candidates)
             d, *_, best = near[0]
@@ -278,9 +394,17 @@ class Reconciler:
                     else Match(name, candidates=self._candidates(variants, cc)[0], reason=why, ruled_out=True)
                 )
         penalty = 0.0 if cc else 0.15
-        written = [p for p in candidates if p.name == bare or p.name == name]
+        spelt = {same_letters(bare), same_letters(name)}
+        written = [p for p in candidates if same_letters(p.name) in spelt]
         if len(written) == 1 and len(candidates) > 1:  # "Furth" is not Fürth, "Lohne" not Löhne
-            return Match(name, written[0], None, method + "+exact-spelling", 0.8 - penalty, candidates)
+            rival = max((p for p in candidates if not _near(p, written[0])), key=_population, default=written[0])
+            if rival is written[0] or rival.population < LIKELY * max(written[0].population, 1):
+                return Match(name, written[0], None, method + "+exact-spelling", 0.8 - penalty, candidates)
+            why = (  # "Kōchi" (7,203 people) against Kochi (332,059): measured wrong 31 times in 76
+                f"{written[0].name} ({written[0].population} people) is spelt exactly so, but {rival.name} has "
+                f"{rival.population}: a spelling is no proof against a place {LIKELY:.0f} times its size; pick one"
+            )
+            return Match(name, candidates=[written[0], *(p for p in candidates if p is not written[0])], reason=why)
         if len(written) > 1:  # several spelt so: one of them ("Clermont" is not Clermont-Ferrand), by population
             candidates, primary_ids, method = written, {p.id for p in written}, method + "+exact-spelling"
         if len(candidates) == 1:
@@ -347,6 +471,63 @@ class Reconciler:
             if found:
                 return sorted(found, key=lambda p: (-p.population, p.id)), self.gaz.primary(n, cc), n
         return [], set(), ""
+
+    def _territory_named(self, hint: str | None, cc: str | None) -> str | None:
+        """The dependent territory of the stated country a region hint names ("Martinique" in "Martinique,
+        France"), or None."""
+        if not hint or cc not in TERRITORIES:
+            return None
+        found = self.gaz.country(hint)
+        return found if found in TERRITORIES[cc] else None
+
+    def _without_locative(self, name: str, shorter: str, candidates: list[Place], cc: str | None) -> Match:
+        """A name found only without its locative qualifier ("Gars am Inn": Gars; "Weiden in der Oberpfalz"): one
+        candidate is *proposed* for review (``without-locative+country``), never applied, since the qualifier
+        names a river or a landscape the gazetteer cannot check (Oberwil im Simmental is not Oberwil BL, 97 km
+        away, the one Oberwil GeoNames has); several: none."""
+        if len(candidates) != 1:
+            why = f"only {shorter!r} is in the gazetteer, and {len(candidates)} places{_in(cc)} have that name"
+            return Match(name, candidates=candidates, reason=why + "; pick one")
+        why = f"found only as {candidates[0].name!r}, without the qualifier, which the gazetteer cannot check"
+        return Match(name, None, None, "without-locative" + ("+country" if cc else ""), 0.0, candidates, reason=why)
+
+    def _transliterated(
+        self, name: str, bare: str, hint: str | None, cc: str | None, **given: float | None
+    ) -> Match | None:
+        """No place has this name, but places of the country have a name (own or alternate) with the same
+        :func:`transliteration_key` ("Tiachiv": Tyachiv, "Dunaivtsi": Dunayivtsi): that spelling is matched by the
+        same rules (hint, coordinates, population) and kept at 0.7 at most, queued for review
+        (``transliteration+...``); two different spellings: none, for review; no such place: None."""
+        key = transliteration_key(bare)
+        if cc not in ROMANISED or len(key) < 4:
+            return None
+        group = _key_group(key)
+        index = self._translit.get((cc, group))
+        if index is None:  # keys are made only for the names that can share the first letter of this one's
+            groups = self._country_names.get(cc)
+            if groups is None:
+                groups = self._country_names[cc] = {}
+                for own, alt in self.gaz.db.execute("SELECT name, alt FROM place WHERE cc = ?", (cc,)):
+                    for n in (own, *(alt.split("\x1f") if alt else ())):
+                        groups.setdefault(_key_group(n), []).append(n)
+            index = self._translit[(cc, group)] = {}
+            for n in groups.get(group, ()):
+                index.setdefault(transliteration_key(n), {}).setdefault(fold(n), n)
+        spellings = index.get(key, {})
+        if not spellings:
+            return None
+        why = f"no place has this name{_in(cc)}; {', '.join(spellings.values())} in another romanisation"
+        spelling = next(iter(spellings.values()))
+        if len(spellings) > 1:  # one place written two ways ("Slov`yanoserbsk", "Slov”yanoserbs'k") is one place
+            found = sorted({p for n in spellings.values() for p in self.gaz.places(n, cc)}, key=_most_populous)
+            if len(found) != 1:
+                return Match(name, candidates=found, reason=why + "; pick one")
+        m = self.match(spelling, cc, region=hint, **given)
+        if not m.matched:
+            return dataclasses.replace(m, name=name, reason=f"{why}; {m.reason}")
+        reason = f"{why}{'; ' + m.reason if m.reason else ''}"
+        method = "transliteration+" + m.method.removeprefix("name+")
+        return dataclasses.replace(m, name=name, method=method, confidence=min(m.confidence, 0.7), reason=reason)
 
     def _fuzzy(self, name: str, bare: str, cc: str | None, reason: str) -> Match:
         """No match, but a spelling variant within the country (at least 90/100 similar, one clear best) proposed

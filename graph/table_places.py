@@ -141,6 +141,8 @@ class Places:
         cls = level or rc.written_level(name)  # "Doksy (Česká Lípa District)" is a town, "Herford (district)" not
         implied = cls if cls != "City" else None  # "Moscow Oblast" is a province, never the city of Moscow
         region = clean(spelling.rpartition(",")[0]) or None  # "Lower Saxony, Germany": a region hint
+        if region is None and country is not None and country.subdivision and rc.split_hint(name)[1] is None:
+            region = spelling  # "Wales" as the country: the United Kingdom, and a region hint (GB-WLS)
         match = self.rec.match(name, cc, lat=lat, lon=lon, gid=gid, level=implied, region=region) if self.rec else None
         if match is not None and match.place is not None and (cc is None or match.place.cc == cc):
             place = match.place
@@ -265,7 +267,9 @@ def lookup_names(name: str, korean: bool = False) -> set[str]:
     for written in (name, clean(head)) if comma else (name,):
         bare, hint = rc.split_hint(written)
         stem = rc.core(bare)
-        found |= {written, bare, stem, re.sub(r"(?i)^greater\s+", "", stem)}
+        found |= {written, bare, stem, re.sub(r"(?i)^greater\s+", "", stem), *rc.saint_spellings(bare)}
+        if shorter := rc.without_locative(bare):  # "Gars am Inn": Gars
+            found.add(shorter)
         if korean:  # GeoNames writes most Korean cities with their suffix: Yeongcheon-si
             found |= {f"{stem}-{suffix}" for suffix in ("si", "gun", "gu")}
         if hint:

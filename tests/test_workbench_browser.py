@@ -235,3 +235,25 @@ def test_workbench_prefixes_errors_charts_network(base_url: str, size: tuple[int
     assert [u for u in requests_seen if not u.startswith(base_url + "/") and not u.startswith("data:")] == []
     provoked = "Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"
     assert [p for p in problems if p != provoked] == []
+
+
+@pytest.mark.browser
+def test_a_query_stopped_at_the_time_limit_points_to_the_guide() -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    app: Flask = make_app(MINI.read_bytes() + EXTRA, QUERY_TIMEOUT=0.3)
+    everything_four_times = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    try:
+        with serve_in_thread(app) as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(_query_url(url, everything_four_times))
+            expect(page.locator(".wb-error-message")).to_contain_text("longer than the limit")
+            guide = page.locator(".wb-error-tip a")
+            expect(guide).to_have_attribute("href", "/query/fast")
+            guide.click()
+            expect(page.locator("h1")).to_contain_text("Writing fast queries")
+            expect(page.locator("main")).to_contain_text("Sorting many long names")
+            browser.close()
+    finally:
+        app.extensions["sparql"].close()

@@ -141,7 +141,7 @@ class Projection:
         if store_version(self.kg) == current.version:
             return current
         if not background:
-            return self._rebuild()
+            return self._rebuild(waited_for=True)
         self._in_background(self._rebuild)
         return current
 
@@ -209,14 +209,16 @@ class Projection:
         """Wait until the first projection is whole and checked (built, or loaded, checked and filled)."""
         return self.settled.wait(timeout)
 
-    def _rebuild(self) -> Network:
+    def _rebuild(self, waited_for: bool = False) -> Network:
         """Build the projection of the store as it is now and make it current: in a child process for an on-disk
-        store (the file it writes is loaded here), else (or when the child fails) in this process."""
+        store (the file it writes is loaded here; at a lower priority unless someone waits for it: ``waited_for``
+        or no projection yet), else (or when the child fails) in this process."""
         self.rebuilding_since, self.rebuild_progress = time.time(), 0.0
         try:
             version = store_version(self.kg)
             start = time.perf_counter()
-            built = self._build_elsewhere(background=self.current is not None) if self._elsewhere() else None
+            background = self.current is not None and not waited_for
+            built = self._build_elsewhere(background) if self._elsewhere() else None
             if built is not None:
                 net, stamp = built
                 net.version = version

@@ -141,6 +141,13 @@ LIMIT 100
     setStatus(status === 400 ? "Not run: the query has an error." : "The query failed.", "error");
     const box = el("div", { class: "wb-error", role: "alert", id: "query-error" });
     box.append(el("p", { class: "wb-error-message" }, error.message));
+    if (status === 503 && /longer than the limit/.test(text)) {
+      // Stopped at the time limit: most such queries read the whole store; the guide says what to write instead.
+      const tip = el("p", { class: "wb-error-tip" }, "Some shapes read the whole store, whatever the engine: ");
+      tip.append(el("a", { href: $("fast-queries").getAttribute("href") }, "Writing fast queries"),
+        " shows them and how to ask the same question so that it answers in time.");
+      box.append(tip);
+    }
     if (error.prefix) {
       const fix = el("button", { type: "button", id: "add-prefix" }, `Add PREFIX ${error.prefix}:`);
       fix.addEventListener("click", () => { editor.addPrefix(error.prefix); editor.clearErrors(); run(); });
