@@ -346,6 +346,10 @@ class Pool:
                     self._waiting -= 1
                     waiter.gone = True
                     stray, waiter.worker = waiter.worker, None
+                    if waiter.queued:  # its place leaves the queue now, not when a worker next comes back
+                        waiter.queued = False
+                        self._waiters.remove(waiter)
+                        heapq.heapify(self._waiters)
                 if stray is not None:  # handed over just as this request stopped waiting: to the next one
                     self._hand_on(stray)
 
@@ -399,12 +403,10 @@ class Pool:
             self._busy[worker.pid] = (time.monotonic(), slow)
         try:
             worker.conn.send(request)
-            if worker.conn.poll(timeout):
-                outcome = worker.conn.recv()
-                self.release(worker) if keep else self.retire(worker)
-                return outcome
-            self.retire(worker)
-            return Outcome("timeout", message=f"ran longer than the limit of {timeout:g} s: stopped")
+            if not worker.conn.poll(timeout):
+                self.retire(worker)
+                return Outcome("timeout", message=f"ran longer than the limit of {timeout:g} s: stopped")
+            outcome = worker.conn.recv()
         except (EOFError, OSError):
             self.retire(worker)
             return Outcome(
@@ -412,6 +414,11 @@ class Pool:
                 message=f"stopped its worker process: it needed more memory than allowed ({self.memory_mb} MB) "
                 "or crashed the engine",
             )
+        except BaseException:  # an answer that cannot be read (a corrupt pickle or length header): its slot back
+            self.retire(worker)
+            raise
+        self.release(worker) if keep else self.retire(worker)
+        return outcome
 
     def refresh(self) -> None:
         """Take a new snapshot: a new zygote; older workers retire as they come back."""
