@@ -15,6 +15,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import pyoxigraph as ox
 import pytest
@@ -261,3 +262,37 @@ def test_a_worker_whose_answer_cannot_be_read_is_retired_not_leaked(garbage: byt
     finally:
         theirs.close()
         pool.close()
+
+
+def test_with_a_queue_wait_below_two_seconds_a_slow_request_still_gets_its_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A queue wait of 1 s: a request known to be slow counts as having come at most half a wait later (not 2 s, its
+    whole wait), so a cheap one that comes after that does not pass it. The pool's clock is a fake one (stopped
+    unless the test moves it): no wait runs out, whatever the machine's load."""
+    clock = [100.0]
+    monkeypatch.setattr(workers, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    store = ox.Store()
+    pool = Pool(lambda: store, size=1, memory_mb=0, queue_size=4, queue_wait=1.0, burst=0)
+    order: list[str] = []
+
+    def take_turn(name: str, cost: float) -> None:
+        worker = pool.acquire(cost)
+        order.append(name)
+        pool.release(worker)
+
+    try:
+        held = pool.acquire()
+        threads = []
+        for name, cost, now in (("slow", 5.0, 100.0), ("cheap", 0.01, 100.6)):
+            clock[0] = now
+            threads.append(threading.Thread(target=take_turn, args=(name, cost)))
+            threads[-1].start()
+            while len(pool._waiters) < len(threads):
+                threading.Event().wait(0.01)
+        pool.release(held)
+        for thread in threads:
+            thread.join(60)
+    finally:
+        pool.close()
+    assert order == ["slow", "cheap"]
