@@ -155,13 +155,14 @@ def index_of(source: Any) -> SearchIndex:
     itself when it is a :class:`SearchIndex`."""
     if isinstance(source, SearchIndex):
         return source
-    cache = source._cache
-    index = cache.get("search-index")
-    if index is None:
+
+    def build() -> SearchIndex:
         graph = source.graph
         nodes = {n: graph.nodes[n] for n in graph.nodes}
-        index = cache["search-index"] = SearchIndex(source.labels, nodes, dict(graph.degree()))
-    return index
+        return SearchIndex(source.labels, nodes, dict(graph.degree()))
+
+    # Built once per projection: a search that comes while another builds the index waits for it.
+    return source.memo("search-index", build)
 
 
 def search(source: Any, text: str, limit: int = 20, groups: Iterable[str] = ()) -> list[dict[str, Any]]:

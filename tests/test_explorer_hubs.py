@@ -17,6 +17,7 @@ import pytest
 
 from graph import network as nw
 from graph.network.single_flight import SingleFlight
+from graph.search import SearchIndex
 
 ID = "https://partnergraph.org/id/"
 HUB = ID + "region/xx/capital"
@@ -226,3 +227,29 @@ def test_ranked_paths_between_hubs_read_only_the_candidates_that_could_rank() ->
     graph.add_edge("v", "hub-c", relations={"agreement"}, cost=1.0)
     found = nw.algorithms.ranked_paths(graph, "hub-a", "hub-c", k=1)
     assert found["paths"] == [["hub-a", "u", "v", "hub-c"]] and found["exact"]
+
+
+def test_concurrent_searches_build_the_name_index_once(client, monkeypatch) -> None:
+    net = nw.network(client.application.extensions["kg"])
+    net._cache.pop("search-index", None)
+    calls = []
+    release = threading.Event()
+    real = SearchIndex.__init__
+
+    def slow_index(self, *args, **kwargs):
+        calls.append(1)
+        release.wait(30)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "__init__", slow_index)
+    answers: list[int] = []
+    ask = lambda: answers.append(client.get("/api/search?q=hub").status_code)  # noqa: E731
+    threads = [threading.Thread(target=ask) for _ in "ab"]
+    threads[0].start()
+    wait_until(lambda: len(calls) == 1)  # the first search builds the index ...
+    threads[1].start()
+    wait_until(lambda: net._flight.waiting("search-index") == 1)  # ... the second waits for it
+    release.set()
+    for t in threads:
+        t.join(30)
+    assert answers == [200, 200] and len(calls) == 1

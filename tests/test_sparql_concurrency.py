@@ -8,11 +8,14 @@ in front of the workers held 8) and one ``500``. These tests assert outcomes (st
 from __future__ import annotations
 
 import logging
+import pickle
+import socket
 import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import pyoxigraph as ox
 import pytest
@@ -207,3 +210,89 @@ def test_a_failure_inside_the_pool_is_an_outcome_logged_with_its_message_and_tra
     assert any(
         "outcome=error" in r.getMessage() and "dictionary changed size" in r.getMessage() for r in caplog.records
     )
+
+
+def test_requests_that_stop_waiting_leave_no_place_in_the_queue_behind() -> None:
+    """One worker, held while eight requests wait for it until their wait runs out (busy): once the held worker is
+    retired (a time-out: nothing is handed on), the queue holds none of them (it used to keep every one until some
+    worker came back, so under load of timing-out queries it grew without bound)."""
+    store = ox.Store()
+    pool = Pool(lambda: store, size=1, memory_mb=0, queue_size=16, queue_wait=0.05, burst=0)
+    statuses: list[str] = []
+    try:
+        held = pool.acquire()
+        threads = [
+            threading.Thread(target=lambda: statuses.append(pool.call(dict(ASK), 60.0).status)) for _ in range(8)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        pool.retire(held)
+        assert statuses == ["busy"] * 8
+        assert pool._waiters == [] and pool._waiting == 0
+        assert pool.call(dict(ASK), 60.0).status == "ok"  # and the pool still serves
+    finally:
+        pool.close()
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        (5).to_bytes(8, "little") + b"junk!",  # not a pickle: an unpickling error
+        (2**63 - 1).to_bytes(8, "little"),  # a length no buffer can hold: a MemoryError
+    ],
+)
+def test_a_worker_whose_answer_cannot_be_read_is_retired_not_leaked(garbage: bytes) -> None:
+    """An answer that cannot be read (a corrupt pickle, a corrupt length header) is raised, and its worker is
+    retired: its slot is counted out, not left busy for good."""
+    store = ox.Store()
+    pool = Pool(lambda: store, size=1, memory_mb=0, queue_size=4, queue_wait=60.0, burst=0)
+    ours, theirs = socket.socketpair()
+    try:
+        worker = pool.acquire()
+        worker.conn.close()
+        worker.conn = workers.Channel(ours)  # the "worker" end: what it answers is garbage
+        theirs.sendall(garbage)
+        pool.release(worker)
+        with pytest.raises((pickle.UnpicklingError, MemoryError)):
+            pool.call(dict(ASK), 60.0)
+        assert pool._live == 0 and not pool._busy
+        assert pool.call(dict(ASK), 60.0).status == "ok"  # a fresh worker takes the freed slot
+    finally:
+        theirs.close()
+        pool.close()
+
+
+def test_with_a_queue_wait_below_two_seconds_a_slow_request_still_gets_its_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A queue wait of 1 s: a request known to be slow counts as having come at most half a wait later (not 2 s, its
+    whole wait), so a cheap one that comes after that does not pass it. The pool's clock is a fake one (stopped
+    unless the test moves it): no wait runs out, whatever the machine's load."""
+    clock = [100.0]
+    monkeypatch.setattr(workers, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    store = ox.Store()
+    pool = Pool(lambda: store, size=1, memory_mb=0, queue_size=4, queue_wait=1.0, burst=0)
+    order: list[str] = []
+
+    def take_turn(name: str, cost: float) -> None:
+        worker = pool.acquire(cost)
+        order.append(name)
+        pool.release(worker)
+
+    try:
+        held = pool.acquire()
+        threads = []
+        for name, cost, now in (("slow", 5.0, 100.0), ("cheap", 0.01, 100.6)):
+            clock[0] = now
+            threads.append(threading.Thread(target=take_turn, args=(name, cost)))
+            threads[-1].start()
+            while len(pool._waiters) < len(threads):
+                threading.Event().wait(0.01)
+        pool.release(held)
+        for thread in threads:
+            thread.join(60)
+    finally:
+        pool.close()
+    assert order == ["slow", "cheap"]

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 
 from graph.sandbox import QueryRunner
+from graph.sandbox.results import Outcome
 from graph.store import open_store
 from tests.test_sparql_protocol import make_app
 
@@ -385,4 +386,26 @@ def test_a_new_snapshot_while_other_threads_query_the_store() -> None:
         stop.set()
         for t in threads:
             t.join()
+        runner.close()
+
+
+def test_a_query_whose_worker_was_killed_for_memory_is_known_to_be_slow_the_next_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A memory eater is as costly as a query stopped at the time limit: asked again, it goes to the pool as known
+    to be slow (it never takes the fast lane, and cheap queries pass it in the queue)."""
+    app = make_app(big_graph(100), RESULT_CACHE_MB=0)
+    runner = app.extensions["sparql"]
+    costs: list[float] = []
+
+    def killed_for_memory(request: dict, timeout: float, keep: bool = True, cost: float = 0.0) -> Outcome:
+        costs.append(cost)
+        return Outcome("memory", message="stopped its worker process: it needed more memory than allowed")
+
+    try:
+        monkeypatch.setattr(runner.pool, "call", killed_for_memory)
+        eater = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d LIMIT 1"
+        assert [runner.run(eater).status for _ in range(2)] == ["memory", "memory"]
+        assert costs == [0.0, runner.timeout]
+    finally:
         runner.close()

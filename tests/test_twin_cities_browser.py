@@ -57,7 +57,10 @@ def no_label_on_another(page) -> None:
 def test_the_overview_is_coloured_by_community_with_a_list_and_labels(browser, base_url: str, viewport) -> None:
     page, watch = open_page(browser, base_url + "/", base_url, viewport)
     assert page.get_attribute("#counts", "data-nodes") == "2000"
-    assert "best connected of" in page.inner_text("#stage-note")
+    # What the overview leaves out is said: the entities beyond the best connected, and ties beyond its budget.
+    note = page.inner_text("#stage-note")
+    assert "2,000 of the " in note and "entities are shown (the best connected)" in note
+    assert "ties and links among them" in note
     # Big overviews are coloured by community: the legend says so and the list gives size, drawn and top members.
     assert page.input_value("#colour-by") == "community"
     assert "colour: community" in page.inner_text("#legend")

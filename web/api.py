@@ -374,10 +374,13 @@ _OVERVIEW_LOCK = threading.Lock()
 
 
 def overview_json(network: nw.Network, limit: int, max_ties: int | None = None) -> bytes:
-    """The serialised overview, cached on the projection (it is the same for every visitor).
+    """The serialised overview, cached on the projection (it is the same for every visitor) when it is the page's
+    (the configured ``limit`` and ``max_ties``; other sizes are made for their request alone).
 
     Computed once: a request that comes while the warm-up computes it waits for that result."""
     max_ties = _overview_ties() if max_ties is None else max_ties
+    if (limit, max_ties) != (current_app.config.get("EXPLORER_OVERVIEW", 2000), _overview_ties()):
+        return _overview_body(network, limit, max_ties)  # not kept: a cache per query string would grow without end
     with _OVERVIEW_LOCK:
         final = network.layout_final()  # provisional (no communities) until they are computed in the background
         return network.memo(("overview-json", limit, max_ties, final), lambda: _overview_body(network, limit, max_ties))

@@ -4,9 +4,9 @@ A query needs nothing of what a page needs (the app and request contexts, the se
 after-request hooks and their header scans): :class:`LeanSparql` wraps the app's WSGI callable, answers GET and
 POST to ``/sparql`` through the very :func:`web.sparql.answer` the Flask view calls, and adds the headers the
 app's hooks add (CORS, ``Vary: Accept``, the security headers). Everything else goes to Flask unchanged: other
-paths, OPTIONS and HEAD, a POST without a declared length or longer than ``MAX_QUERY_BYTES`` (Flask's body
-limit answers it), a GET without a query (the workbench, the service description), an exception (Flask's error
-handlers' answer).
+paths, OPTIONS and HEAD, a POST without a declared length (ASCII digits) or longer than ``MAX_QUERY_BYTES``
+(Flask's body limit answers it), a GET without a query (the workbench, the service description); an exception,
+reading the request included, is answered as Flask's error handlers answer it.
 """
 
 from __future__ import annotations
@@ -45,13 +45,14 @@ class LeanSparql:
             return self.inner(environ, start_response)
         limit = int(self.app.config["MAX_QUERY_BYTES"])  # read each time: a test may change it
         length = environ.get("CONTENT_LENGTH") or ""
-        if (method == "POST" and not length.isdigit()) or (length.isdigit() and int(length) > limit):
-            return self.inner(environ, start_response)  # Flask's body limit answers it
+        declared = length.isascii() and length.isdigit()  # not str.isdigit alone: int("\u00b2") raises
+        if (method == "POST" and not declared) or (declared and int(length) > limit):
+            return self.inner(environ, start_response)  # Flask's body limit (or its reading of the header) answers it
         req = Request(environ)
         req.max_content_length = limit
-        if method == "GET":
-            self._parsed_args(req, environ.get("QUERY_STRING", ""))
-        try:
+        try:  # reading the request too: what fails there is answered as Flask answers it (a 4xx), not raised
+            if method == "GET":
+                self._parsed_args(req, environ.get("QUERY_STRING", ""))
             response = sparql.answer(req, self.app.config, self.app.extensions["sparql"])
         except Exception as error:  # noqa: BLE001 - answered as Flask's error handlers answer it
             with self.app.app_context():

@@ -219,9 +219,9 @@ class QueryRunner:
         return hash((sparql, tuple(default_graphs or ()), tuple(named_graphs or ())))
 
     def _remember(self, key: int, outcome: Outcome) -> None:
-        """Keep how long a request took in its worker (a time-out counts as the limit): the next time the same
-        request is known to be slow, and cheap ones may pass it in the fast lane (see :class:`Pool`)."""
-        if outcome.status not in ("ok", "timeout"):
+        """Keep how long a request took in its worker (a time-out, or a worker killed for memory, counts as the time
+        limit): the next time the same request is known to be slow, and cheap ones may pass it (see :class:`Pool`)."""
+        if outcome.status not in ("ok", "timeout", "memory"):
             return
         with self._checked_lock:
             self._took[key] = outcome.seconds if outcome.status == "ok" else self.timeout

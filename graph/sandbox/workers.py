@@ -298,7 +298,7 @@ class Pool:
         """An idle worker of the current snapshot, a new one while fewer than ``size`` live (or in the fast lane,
         for a request not known to be slow), else wait in the bounded queue (:class:`Busy` when it is full or the
         wait runs out). ``cost``: the seconds the request is expected to take: a worker that comes back goes to the
-        waiting request that came first, a slow one counted as having come later (up to 2 s later)."""
+        waiting request that came first, a slow one counted as having come later (see :meth:`_delay`)."""
         deadline = time.monotonic() + self.queue_wait
         slow = cost > SLOW_SECONDS
         waiter: _Waiter | None = None
@@ -316,7 +316,7 @@ class Pool:
                             if self._waiting >= self.queue_size:
                                 raise Busy(f"{self.size} workers busy, {self.queue_size} waiting") from None
                             self._waiting += 1
-                            waiter = _Waiter(time.monotonic() + min(2.0, 4 * cost), next(self._order))
+                            waiter = _Waiter(time.monotonic() + self._delay(cost), next(self._order))
                         if waiter is not None and not waiter.queued:
                             waiter.queued = True
                             heapq.heappush(self._waiters, waiter)
@@ -346,8 +346,18 @@ class Pool:
                     self._waiting -= 1
                     waiter.gone = True
                     stray, waiter.worker = waiter.worker, None
+                    if waiter.queued:  # its place leaves the queue now, not when a worker next comes back
+                        waiter.queued = False
+                        self._waiters.remove(waiter)
+                        heapq.heapify(self._waiters)
                 if stray is not None:  # handed over just as this request stopped waiting: to the next one
                     self._hand_on(stray)
+
+    def _delay(self, cost: float) -> float:
+        """How much later than it came a request expected to take ``cost`` seconds counts in the queue: 4× its cost,
+        at most 2 s and at most half the queue wait (a wait set below 2 s must not make a known-slow one always
+        lose its turn to cheap ones that came after it, until its own wait runs out: busy)."""
+        return min(2.0, 4 * cost, self.queue_wait / 2)
 
     def _hand_on(self, worker: Worker) -> None:
         """An idle worker to the first waiting request (by its place: see :meth:`acquire`), else to the idle."""
@@ -399,12 +409,10 @@ class Pool:
             self._busy[worker.pid] = (time.monotonic(), slow)
         try:
             worker.conn.send(request)
-            if worker.conn.poll(timeout):
-                outcome = worker.conn.recv()
-                self.release(worker) if keep else self.retire(worker)
-                return outcome
-            self.retire(worker)
-            return Outcome("timeout", message=f"ran longer than the limit of {timeout:g} s: stopped")
+            if not worker.conn.poll(timeout):
+                self.retire(worker)
+                return Outcome("timeout", message=f"ran longer than the limit of {timeout:g} s: stopped")
+            outcome = worker.conn.recv()
         except (EOFError, OSError):
             self.retire(worker)
             return Outcome(
@@ -412,6 +420,11 @@ class Pool:
                 message=f"stopped its worker process: it needed more memory than allowed ({self.memory_mb} MB) "
                 "or crashed the engine",
             )
+        except BaseException:  # an answer that cannot be read (a corrupt pickle or length header): its slot back
+            self.retire(worker)
+            raise
+        self.release(worker) if keep else self.retire(worker)
+        return outcome
 
     def refresh(self) -> None:
         """Take a new snapshot: a new zygote; older workers retire as they come back."""
