@@ -121,7 +121,9 @@
       graph.clear();
       app.neighbours = new Set();
       var slow = setTimeout(function () { app.note("Loading the overview of the network…"); }, 800);
-      return X.api("/api/graph").then(function (data) {
+      var answer = prefetchedOverview || X.api("/api/graph");
+      prefetchedOverview = null;
+      return answer.then(function (data) {
         clearTimeout(slow);
         load(data);
         app.note(data.leftOut && data.leftOut.message ? data.leftOut.message : data.truncated ? "Showing the " +
@@ -136,6 +138,13 @@
     }
 
     var prefetched = null;
+    var prefetchedOverview = null;
+
+    /** Ask for the overview now (a page opened without a focus draws it), beside the facets, not after them. */
+    function prefetchOverview() {
+      prefetchedOverview = X.api("/api/graph");
+      prefetchedOverview.catch(function () { /* the overview that uses it reports the error */ });
+    }
 
     function neighbourhood(id) {
       var limit = Math.max(1, Math.min(500, parseInt($("expand-limit").value, 10) || 50));
@@ -245,10 +254,27 @@
           return res;
         },
       });
-      app.renderer.on("afterRender", function () { X.labels.place(app.renderer, container); });
+      app.renderer.on("afterRender", function () {
+        X.labels.place(app.renderer, container);
+        if (!app.firstDraw) markDrawn();
+      });
       app.renderer.on("clickNode", function (ev) { app.select(ev.node); });
       app.renderer.on("enterNode", function () { container.style.cursor = "pointer"; });
       app.renderer.on("leaveNode", function () { container.style.cursor = ""; });
+    }
+
+    /** The page's mark for the first frame sigma drew with nodes on it: ``body[data-drawn="1"]`` and the
+     * performance mark "explorer-drawn" (``data-ready`` waits for everything: measures, communities, timeline). */
+    function markDrawn() {
+      var shown = 0;
+      app.visibleNodes.forEach(function (n) {
+        var d = graph.hasNode(n) && app.renderer.getNodeDisplayData(n);
+        if (d && !d.hidden) shown += 1;
+      });
+      if (!shown) return;
+      app.firstDraw = { nodes: shown, order: graph.order, at: performance.now() };
+      if (performance.mark) performance.mark("explorer-drawn");
+      document.body.dataset.drawn = "1";
     }
 
     /** Sigma needs a container with a size: start it when there is one (phones lay the page out late). */
@@ -272,6 +298,7 @@
     app.showOverview = showOverview;
     app.neighbourhood = neighbourhood;
     app.prefetchNeighbourhood = prefetchNeighbourhood;
+    app.prefetchOverview = prefetchOverview;
     app.focusOn = focusOn;
     app.expand = expand;
     app.startRenderer = startRenderer;

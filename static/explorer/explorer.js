@@ -62,9 +62,12 @@
 
   app.wire();
   app.whenSized(function () { app.startRenderer(); app.draw(); });
-  // A link to a focused entity: its neighbourhood is asked for now, beside the facets, not after them.
+  // What the first drawing needs is asked for now, beside the facets, not after them: a link's focused
+  // neighbourhood, or the overview. The drawing does not wait for the measures, communities or timeline: it is
+  // drawn (body[data-drawn]) with the nodes' own colours and sizes, which those refine when they arrive.
   var linked = new URLSearchParams(location.search || location.hash.slice(1)).get("focus");
   if (linked) app.prefetchNeighbourhood(linked);
+  else app.prefetchOverview();
   X.api("/api/facets").then(function (data) {
     app.facets = data;
     app.timeline = X.timeline.create($("timeline"), function (a, b) {
@@ -87,17 +90,25 @@
     if (q && !app.state.focus) $("search").value = q;
     return app.restore(app.state, null).then(function () { return app.loadMeasure(); });
   }).then(function () {
-    app.ready = true;
     app.writeUrl(false);
-    document.body.dataset.ready = "1";
+    markReady();
   }).catch(function (error) {
     app.note(error.message);
-    app.ready = true;
-    document.body.dataset.ready = "1";
+    markReady();
   });
+
+  /** Everything of the first view loaded (after the first drawing): body[data-ready], the mark "explorer-ready". */
+  function markReady() {
+    app.ready = true;
+    app.readyAt = performance.now();
+    if (performance.mark) performance.mark("explorer-ready");
+    document.body.dataset.ready = "1";
+  }
 
   // For tests and power users: the graph, the renderer and a few actions.
   window.explorer = { graph: graph, renderer: function () { return app.renderer; }, select: app.select,
     expand: app.expand, focusOn: app.focusOn, findPaths: app.findPaths, state: function () { return app.state; },
-    visibleNodes: function () { return app.visibleNodes; }, layoutDone: app.layout.done };
+    visibleNodes: function () { return app.visibleNodes; }, layoutDone: app.layout.done,
+    // The first frame with nodes: {nodes drawn, graph order, at (ms)}; and when the page was ready (ms).
+    firstDraw: function () { return app.firstDraw || null; }, readyAt: function () { return app.readyAt || null; } };
 })();
