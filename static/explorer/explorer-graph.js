@@ -263,8 +263,9 @@
       app.renderer.on("leaveNode", function () { container.style.cursor = ""; });
     }
 
-    /** The page's mark for the first frame sigma drew with nodes on it: ``body[data-drawn="1"]`` and the
-     * performance mark "explorer-drawn" (``data-ready`` waits for everything: measures, communities, timeline). */
+    /** The page's mark for the first frame that shows nodes: once sigma has rendered some (not hidden), the next
+     * animation frame (the one with them has then been produced) sets ``body[data-drawn="1"]`` and the performance
+     * mark "explorer-drawn". ``data-ready`` waits for everything else: the ranking, the communities. */
     function markDrawn() {
       var shown = 0;
       app.visibleNodes.forEach(function (n) {
@@ -272,9 +273,12 @@
         if (d && !d.hidden) shown += 1;
       });
       if (!shown) return;
-      app.firstDraw = { nodes: shown, order: graph.order, at: performance.now() };
-      if (performance.mark) performance.mark("explorer-drawn");
-      document.body.dataset.drawn = "1";
+      var first = app.firstDraw = { nodes: shown, order: graph.order, at: null };
+      requestAnimationFrame(function () {
+        first.at = performance.now();
+        if (performance.mark) performance.mark("explorer-drawn");
+        document.body.dataset.drawn = "1";
+      });
     }
 
     /** Sigma needs a container with a size: start it when there is one (phones lay the page out late). */
