@@ -109,8 +109,7 @@ def browser_draw(app, focus: str) -> tuple[dict[str, tuple[float, float]], int]:
     from waitress.server import create_server
 
     sys.path.insert(0, str(ROOT))
-    from tests.conftest import free_port
-    from tests.test_explorer_browser import CHROMIUM_ARGS
+    from tests.conftest import CHROMIUM_ARGS, free_port
 
     port = free_port()
     server = create_server(app, host="127.0.0.1", port=port, threads=4)
