@@ -200,16 +200,23 @@ def test_the_network_computes_its_facets_once_for_concurrent_requests(client, mo
         return real(network)
 
     monkeypatch.setattr(nw.views, "facets", slow_facets)
+    assert ask_twice_at_once(client, "/api/facets", net, "facets", calls, release) == [200, 200]
+    assert len(calls) == 1
+
+
+def ask_twice_at_once(client, url: str, net, key: str, calls: list, release: threading.Event) -> list[int]:
+    """Two requests of ``url``: the first starts computing ``key`` (held until ``release``), the second comes
+    meanwhile and waits for it; their statuses once both are answered."""
     answers: list[int] = []
-    threads = [threading.Thread(target=lambda: answers.append(client.get("/api/facets").status_code)) for _ in "ab"]
+    threads = [threading.Thread(target=lambda: answers.append(client.get(url).status_code)) for _ in "ab"]
     threads[0].start()
-    wait_until(lambda: len(calls) == 1)  # the first request computes the facets ...
+    wait_until(lambda: len(calls) == 1)  # the first request computes ...
     threads[1].start()
-    wait_until(lambda: net._flight.waiting("facets") == 1)  # ... the second waits for them
+    wait_until(lambda: net._flight.waiting(key) == 1)  # ... the second waits for it
     release.set()
     for t in threads:
         t.join(30)
-    assert answers == [200, 200] and len(calls) == 1
+    return answers
 
 
 def test_ranked_paths_between_hubs_read_only_the_candidates_that_could_rank() -> None:
@@ -242,14 +249,5 @@ def test_concurrent_searches_build_the_name_index_once(client, monkeypatch) -> N
         real(self, *args, **kwargs)
 
     monkeypatch.setattr(SearchIndex, "__init__", slow_index)
-    answers: list[int] = []
-    ask = lambda: answers.append(client.get("/api/search?q=hub").status_code)  # noqa: E731
-    threads = [threading.Thread(target=ask) for _ in "ab"]
-    threads[0].start()
-    wait_until(lambda: len(calls) == 1)  # the first search builds the index ...
-    threads[1].start()
-    wait_until(lambda: net._flight.waiting("search-index") == 1)  # ... the second waits for it
-    release.set()
-    for t in threads:
-        t.join(30)
-    assert answers == [200, 200] and len(calls) == 1
+    assert ask_twice_at_once(client, "/api/search?q=hub", net, "search-index", calls, release) == [200, 200]
+    assert len(calls) == 1

@@ -11,14 +11,8 @@ import pytest
 
 from graph import KnowledgeGraph
 from graph import reconcile as rc
-from graph.tabular import Mapping, import_table
-
-KP = "https://partnergraph.org/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-GN = "https://sws.geonames.org/"
-TWIN_MAP = Mapping.from_pairs(
-    ["city1=party1.name", "country1=party1.country", "city2=party2.name", "country2=party2.country"]
-)
+from graph.tabular import import_table
+from tests.test_places_evidence import GN, KP, SKOS, TWIN_MAP  # the evidence tests' table mapping
 
 
 @pytest.fixture

@@ -229,8 +229,13 @@ def _child_environment() -> dict[str, str]:
 @atexit.register
 def stop_all() -> None:
     """End every measure process (at exit; a server killed outright closes their pipe, which ends them too)."""
-    with _LIVE_LOCK:
-        live = list(_LIVE)
+    end_every(_LIVE, _LIVE_LOCK)
+
+
+def end_every(procs: set[subprocess.Popen], lock: threading.Lock) -> None:
+    """Kill and reap every process of a registry of background children (measures here, rebuilds too)."""
+    with lock:
+        live = list(procs)
     for proc in live:
         if proc.poll() is None:
             proc.kill()

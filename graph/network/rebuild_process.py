@@ -115,12 +115,9 @@ def _end(proc: subprocess.Popen) -> None:
 @atexit.register
 def stop_all() -> None:
     """End every rebuild process (at exit; a server killed outright closes their pipe, which ends them too)."""
-    with _LIVE_LOCK:
-        procs = list(_LIVE)
-    for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+    from .measure_process import end_every
+
+    end_every(_LIVE, _LIVE_LOCK)
 
 
 # -- the child's side -----------------------------------------------------------------------------------------
