@@ -281,7 +281,6 @@ class Gazetteer:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
-        self._regions: dict[tuple, list[Place]] = {}  # answers of regions(): a table asks for the same hints often
         self._named: dict[str, tuple[_Named, ...]] = {}  # key -> every place so named, most populous first
         self._region_named: dict[str, tuple[Place, ...]] = {}  # key -> every region so named, most populous first
         self._subs: dict[str, tuple[tuple[str, str], ...]] = {}  # key -> (ISO 3166-2 code, country), sorted
@@ -387,13 +386,7 @@ class Gazetteer:
     def regions(self, name: str, cc: str | None = None, level: int | None = None) -> list[Place]:
         """Regions with this name or alias (folded), in country ``cc`` and at ``level`` if given; most
         populous first."""
-        key = (fold(name), cc, level)
-        found = self._regions.get(key)
-        if found is None:
-            if len(self._regions) >= 50_000:
-                self._regions.clear()
-            found = self._regions[key] = self._find_regions(*key)
-        return list(found)
+        return self._find_regions(fold(name), cc, level)
 
     def _find_regions(self, key: str, cc: str | None, level: int | None) -> list[Place]:
         found = self._region_named.get(key)

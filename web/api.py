@@ -370,9 +370,6 @@ def _overview_ties() -> int:
     return int(current_app.config.get("EXPLORER_OVERVIEW_TIES", nw.OVERVIEW_MAX_TIES))
 
 
-_OVERVIEW_LOCK = threading.Lock()
-
-
 def overview_json(network: nw.Network, limit: int, max_ties: int | None = None) -> bytes:
     """The serialised overview, cached on the projection (it is the same for every visitor) when it is the page's
     (the configured ``limit`` and ``max_ties``; other sizes are made for their request alone).
@@ -381,9 +378,8 @@ def overview_json(network: nw.Network, limit: int, max_ties: int | None = None) 
     max_ties = _overview_ties() if max_ties is None else max_ties
     if (limit, max_ties) != (current_app.config.get("EXPLORER_OVERVIEW", 2000), _overview_ties()):
         return _overview_body(network, limit, max_ties)  # not kept: a cache per query string would grow without end
-    with _OVERVIEW_LOCK:
-        final = network.layout_final()  # provisional (no communities) until they are computed in the background
-        return network.memo(("overview-json", limit, max_ties, final), lambda: _overview_body(network, limit, max_ties))
+    final = network.layout_final()  # provisional (no communities) until they are computed in the background
+    return network.memo(("overview-json", limit, max_ties, final), lambda: _overview_body(network, limit, max_ties))
 
 
 def _overview_body(network: nw.Network, limit: int, max_ties: int) -> bytes:
