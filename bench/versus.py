@@ -60,7 +60,14 @@ def adhoc_queries(hub: str, country: str | None) -> dict[str, str]:
         'FILTER(STRSTARTS(LCASE(?label), "san")) } LIMIT 100',
         "two hops written out instead of a path": PREFIXES
         + f"SELECT DISTINCT ?x WHERE {{ <{hub}> ^kp:party/kp:party ?x1 . ?x1 ^kp:party/kp:party ?x }} LIMIT 100",
+        # What the app adds to any query (the engine's work is nil), and to a big answer (1,000 rows serialised).
+        "ASK {} (the fixed cost)": "ASK {}",
+        "1,000 rows": "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 1000",
     }
+
+
+#: Targets of their own (the others: "≤ 1.5× the server").
+TARGETS = {"ad hoc ASK {} (the fixed cost)": "≤ the server + 1 ms", "ad hoc 1,000 rows": "≤ 1.1× the server"}
 
 
 class OxigraphServer:
@@ -123,8 +130,14 @@ def interleaved(a: Callable[[], Any], b: Callable[[], Any], reps: int) -> tuple[
     return statistics.median(times_a), statistics.median(times_b), statistics.median(ratios)
 
 
-def measure_versus_server(table: Any, ds: Any, app_base: str, port: int, reps: int, named: dict[str, str]) -> None:
-    """Each named query and each ad-hoc shape through the app's /sparql and the Oxigraph server, interleaved."""
+def measure_versus_server(
+    table: Any, ds: Any, app_base: str, port: int, reps: int, named: dict[str, str], cache_off: bool = False
+) -> None:
+    """Each named query and each ad-hoc shape through the app's /sparql and the Oxigraph server, interleaved.
+
+    With ``cache_off`` (an app started with its result cache off) the rows say so: those compare the engine and
+    the app's layer with the server; the others, the app as deployed (a repeated query answered from memory)."""
+    contender = "/sparql, result cache off," if cache_off else "/sparql"
     server = OxigraphServer(ds.store_dir, port)
     session = requests.Session()
     try:
@@ -141,15 +154,16 @@ def measure_versus_server(table: Any, ds: Any, app_base: str, port: int, reps: i
                 return session.get(server.url, params={"query": text}, headers=accept, timeout=60)
 
             result = interleaved(app, oxigraph, reps)
+            label = f"{row}: {contender} vs Oxigraph server"
             if isinstance(result, str):
-                table.set(f"{row}: /sparql vs Oxigraph server", ds.name, result)
+                table.set(label, ds.name, result)
                 continue
             t_app, t_ox, ratio = result
             table.set(
-                f"{row}: /sparql vs Oxigraph server",
+                label,
                 ds.name,
                 f"{ms(t_app)} vs {ms(t_ox)} ({ratio:.2f}×, {'+' if t_app >= t_ox else '−'}{ms(abs(t_app - t_ox))})",
-                "≤ 1.5× the server",
+                TARGETS.get(row, "≤ 1.5× the server"),
             )
     finally:
         server.stop()
