@@ -109,6 +109,11 @@ class NQuads:
         """The N-Quads document (a statement written twice is there twice: the store holds it once)."""
         return "".join(self.lines).encode("utf-8")
 
+    def take(self) -> bytes:
+        """The N-Quads document, the lines let go of (a big import holds its statements once, not twice)."""
+        data, self.lines = self.data(), []
+        return data
+
     def as_quads(self) -> list[ox.Quad]:
         """The statements as pyoxigraph quads (parsed by the engine), each once, in the order first written."""
         return list(dict.fromkeys(parse(self.data())))

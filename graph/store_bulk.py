@@ -10,7 +10,8 @@ beside what is added (the first import into a store: one run of the loader into 
 compact files), else a checkpoint of the store (hard links: cheap whatever its size) with the new quads loaded
 into it. One run of the loader per load: a second run into the same copy makes the engine compact the new files
 into levels it keeps uncompressed (measured on the twin cities: 143 MB became 227 MB), and so would
-``optimize()``, which is therefore not called.
+``optimize()``, which is therefore not called. The statements go to the loader as an N-Quads file beside the store
+(removed after): Python then holds no copy of them while the engine loads.
 
 Elsewhere (memory, remote endpoints, a store whose engine object is shared) the quads are collected and written
 by :meth:`graph.store.Store.bulk_add` at the end, which undoes what it wrote if it fails.
@@ -76,9 +77,10 @@ class BulkSession:
             self.abort()
 
 
-def _load_run(target: ox.Store, data: bytes) -> None:
-    """One run of the engine's bulk loader (the statements are ours, so not validated again)."""
-    target.bulk_load(input=data, format=NQUADS, lenient=True)
+def _load_run(target: ox.Store, path: Path) -> None:
+    """One run of the engine's bulk loader on an N-Quads file (the statements are ours, so not validated again):
+    the engine reads the file itself, so no copy of the statements stays in Python's memory meanwhile."""
+    target.bulk_load(path=str(path), format=NQUADS, lenient=True)
 
 
 class StagedLoad(BulkSession):
@@ -92,8 +94,11 @@ class StagedLoad(BulkSession):
         self.path = Path(store.path)  # type: ignore[arg-type]
         sweep(self.path)
         self.staging = self.path.parent / f".{self.path.name}.staging-{os.getpid()}-{threading.get_ident()}"
+        #: the statements to load, as an N-Quads file (in a directory that :func:`sweep` knows as a staging one)
+        self.file = self.staging.with_name(self.staging.name + "-data") / "load.nq"
         self._generation = store.generation
         self._batches: list[bytes] = []
+        self._lines = 0
         self._worker: threading.Thread | None = None
         self._errors: list[BaseException] = []
         self._done = False
@@ -109,33 +114,43 @@ class StagedLoad(BulkSession):
         if self._worker is not None:
             raise RuntimeError("the load has started: give every quad before start()")
         self._batches.append(data if data.endswith(b"\n") or not data else data + b"\n")
+        self._lines += self._batches[-1].count(b"\n")
 
     def start(self) -> None:
-        """Begin loading everything given into the staging copy, in one run of the loader, in the background."""
+        """Begin loading everything given into the staging copy, in one run of the loader, in the background
+        (what was given is written to :attr:`file` first and let go of: the engine reads it from there)."""
         if self._worker is None:
-            data, self._batches = b"".join(self._batches), []
-            self._worker = threading.Thread(target=self._load, args=(data,), name="bulk-load", daemon=True)
+            self.file.parent.mkdir(exist_ok=True)
+            with open(self.file, "wb") as out:
+                out.writelines(self._batches)
+            self._batches = []
+            self._worker = threading.Thread(target=self._load, name="bulk-load", daemon=True)
             self._worker.start()
 
-    def _load(self, data: bytes) -> None:
+    def _load(self) -> None:
         from .store import store_query
 
         try:
             live = self.store.native
             live.flush()
             before = len(live)
-            if before < data.count(b"\n") and not live.query(store_query("any-blank-node")):
+            if before < self._lines and not live.query(store_query("any-blank-node")):
                 target = ox.Store(str(self.staging))  # small beside the load: one run into an empty store
-                data = live.dump(format=NQUADS) + data
+                dump = self.file.with_name("store.nq")
+                live.dump(output=str(dump), format=NQUADS)
+                with open(dump, "rb") as source, open(self.file, "ab") as out:
+                    shutil.copyfileobj(source, out, 1 << 20)
+                dump.unlink()
             else:
                 live.backup(str(self.staging))
                 target = ox.Store(str(self.staging))
-            _load_run(target, data)
-            del data
+            _load_run(target, self.file)
             target.flush()
             self.added = len(target) - before
         except BaseException as error:  # handed to the thread that commits
             self._errors.append(error)
+        finally:
+            shutil.rmtree(self.file.parent, ignore_errors=True)
 
     def commit(self) -> int:
         """Wait for the load, then swap the staging copy in; returns how many quads were new."""
@@ -170,6 +185,7 @@ class StagedLoad(BulkSession):
     def _discard(self) -> None:
         self._batches = []
         shutil.rmtree(self.staging, ignore_errors=True)
+        shutil.rmtree(self.file.parent, ignore_errors=True)
 
 
 def can_stage(store: OxigraphStore) -> bool:

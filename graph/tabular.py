@@ -492,7 +492,7 @@ def import_table(
                     province = rc.province_of(s, place, provinces)
                     if province:
                         out.iri(s, rc.KP_LOCATED_IN, province, rc.GEONAMES_GRAPH)
-    data = out.data()
+    data = out.take()
     report.quads = data.count(b"\n")
     with store.bulk_session() as load:  # written whole when the block ends, or not at all
         load.add_nquads(data)

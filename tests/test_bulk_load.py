@@ -51,6 +51,26 @@ def test_a_load_into_a_store_on_disk_is_swapped_in_whole(disk):
     assert len(ox.Store.read_only(str(disk.path))) == 501
 
 
+def test_the_engine_reads_the_statements_from_a_file_that_is_removed_after(disk, monkeypatch):
+    read = []
+    real = store_bulk._load_run
+
+    def spy(target: ox.Store, path: Path) -> None:
+        read.append((path.parent.name, path.read_bytes().count(b"\n")))
+        real(target, path)
+
+    monkeypatch.setattr(store_bulk, "_load_run", spy)
+    disk.write(quads(0, 3))
+    with disk.bulk_session() as load:
+        load.add(quads(3, 100))
+        load.start()
+        assert load._batches == []  # let go of: Python holds no copy of them while the engine loads
+    # A store small beside the load goes into the same file (one run of the loader into an empty store).
+    assert read == [(f"{load.staging.name}-data", 100)]
+    assert set(disk.native) == set(quads(0, 100))
+    assert beside(disk.path) == []
+
+
 def test_a_small_load_into_a_big_store_goes_into_a_checkpoint_of_it(disk):
     disk.write(quads(0, 2000))
     disk.write([ox.Quad(ox.BlankNode("kept"), P, ox.Literal("a blank node keeps its label"), G)])
@@ -64,9 +84,11 @@ def test_a_failure_in_the_middle_of_loading_leaves_the_store_unchanged(disk, mon
     before = set(disk.native)
     real = store_bulk._load_run
 
-    def half_then_fail(target: ox.Store, data: bytes) -> None:
-        lines = data.splitlines(keepends=True)
-        real(target, b"".join(lines[: len(lines) // 2]))  # half of it is in the staging copy
+    def half_then_fail(target: ox.Store, path: Path) -> None:
+        lines = path.read_bytes().splitlines(keepends=True)
+        half = path.with_name("half.nq")
+        half.write_bytes(b"".join(lines[: len(lines) // 2]))
+        real(target, half)  # half of it is in the staging copy
         raise OSError("disk full (simulated)")
 
     monkeypatch.setattr(store_bulk, "_load_run", half_then_fail)
@@ -136,7 +158,7 @@ def test_a_table_import_that_fails_while_loading_writes_nothing(tmp_path, monkey
     table = tmp_path / "ties.csv"
     table.write_text("city1,country1,city2,country2\nBerat,Albania,Amasya,Turkey\n", encoding="utf-8")
 
-    def fail(target: ox.Store, data: bytes) -> None:
+    def fail(target: ox.Store, path: Path) -> None:
         raise OSError("no space left on device (simulated)")
 
     monkeypatch.setattr(store_bulk, "_load_run", fail)
