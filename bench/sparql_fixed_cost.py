@@ -241,6 +241,7 @@ def main() -> int:
     parser.add_argument("--skip-fixed", action="store_true", help="only the clients")
     parser.add_argument("--queries", default=",".join(CHEAP), help="the named queries (comma-separated)")
     parser.add_argument("--light", type=int, default=2000, help="ASK {} requests of the light client, each round")
+    parser.add_argument("--rows", type=int, default=1000, help="a query of that many rows among the others (0: none)")
     args = parser.parse_args()
     settings = {f"PARTNERGRAPH_{k}": v for k, v in (s.split("=", 1) for s in args.set)}
     before_settings = {**settings, **{f"PARTNERGRAPH_{k}": v for k, v in (s.split("=", 1) for s in args.set_before)}}
@@ -249,6 +250,8 @@ def main() -> int:
 
     named = named_queries()
     texts = {"ASK {}": "ASK {}", **{n: named[n].bind({}) for n in args.queries.split(",") if n in named}}
+    if args.rows:  # a big answer: what serialising and sending rows adds
+        texts[f"{args.rows:,} rows"] = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {args.rows}"
     work = Path(tempfile.mkdtemp(prefix="sparql-fixed-cost-"))
     roots = {"app": ROOT, **({"before": args.before.resolve()} if args.before else {})}
     for name in [*roots, "server"]:
@@ -272,7 +275,7 @@ def main() -> int:
             print("\n# each query, each contender in turn")
             fixed_cost(contenders, texts, engine, args.reps)
         if not args.skip_clients:
-            cheap = [t for n, t in texts.items() if n != "ASK {}"]
+            cheap = [t for n, t in texts.items() if n in named]
             print(f"\n# {args.clients} clients of {len(cheap)} cheap named queries, {args.rounds} × {args.seconds:g} s")
             clients(contenders, cheap, args)
     finally:
