@@ -10,10 +10,10 @@ Printed:
 
 - ``ASK {}`` from a light client (http.client in a child process, one connection), each contender in turn:
   the wall median and the CPU per request (the fixed cost alone);
-- per query (``ASK {}`` and the cheap named queries): each contender in turn, then the engine called in this
-  process (its CPU), round after round: medians, the CPU each used per query (the process and its query workers,
-  from the scheduler's counts: steady on a loaded machine where wall times are not), the median of the pairwise
-  ratios to the server and the difference of the medians (the app's fixed cost);
+- per query (``ASK {}``, the cheap named queries and a ``--rows`` answer): each contender in turn, then the
+  engine called in this process (its CPU), round after round: medians, the CPU each used per query (the process
+  and its query workers, from the scheduler's counts: steady on a loaded machine where wall times are not), the
+  median of the pairwise ratios to the server and the difference of the medians (the app's fixed cost);
 - ``--clients`` clients asking the cheap named queries in turn, each contender in turn ``--rounds`` times:
   queries per second, p50, p95 and the ratios to the server (no CPU here: the fast lane's workers end, and their
   CPU with them);
