@@ -21,6 +21,7 @@ entities it visits; anything that walks the whole graph (measures, the overview)
 from __future__ import annotations
 
 import gc
+import mmap
 import os
 import pickle
 import tempfile
@@ -655,12 +656,18 @@ def write(path: Path, net: Network, header: dict[str, Any]) -> None:
 
 def read(path: Path, expect: dict[str, Any]) -> tuple[dict[str, Any], Network] | None:
     """The header and the projection in ``path``; None when the header differs from ``expect`` (another format
-    or store). Raises :class:`CorruptFile` (or the unpickler's error) when the file is damaged or truncated."""
+    or store). Raises :class:`CorruptFile` (or the unpickler's error) when the file is damaged or truncated.
+
+    The columns are checked and unpickled from a memory map of the file, not from a copy of it read first: at
+    14.4 M statements (a 293 MB file) that copy was half of the load's second and a half."""
     with path.open("rb") as f:
         header = pickle.load(f)
         if any(header.get(k) != v for k, v in expect.items()):
             return None
-        payload = f.read()
-    if len(payload) != header["length"] or zlib.crc32(payload) != header["crc"]:
-        raise CorruptFile("the file is truncated or damaged")
-    return header, from_columns(pickle.loads(payload))
+        start = f.tell()
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped, memoryview(mapped) as whole:
+            with whole[start:] as payload:  # released before the map is closed
+                if len(payload) != header["length"] or zlib.crc32(payload) != header["crc"]:
+                    raise CorruptFile("the file is truncated or damaged")
+                columns = pickle.loads(payload)  # every column a copy: nothing refers to the map afterwards
+    return header, from_columns(columns)
