@@ -708,34 +708,17 @@ def guarded(table: Table, ds: Dataset, label: str, fn: Callable[[], None]) -> No
         table.set(f"{label}: failed", ds.name, message)
 
 
-def run_dataset(
-    ds: Dataset, table: Table, reps: int, browser: bool, seconds: float, rdflib_max: int, skip: frozenset[str]
+def measure_served(
+    ds: Dataset,
+    table: Table,
+    reps: int,
+    browser: bool,
+    seconds: float,
+    skip: frozenset[str],
+    engine: dict[str, float],
+    named: dict[str, str],
 ) -> None:
-    """Every measurement on one dataset, in order (``skip``: parts left out, each said so in its rows)."""
-    print(f"== {ds.name}", file=sys.stderr, flush=True)
-    measure_generate(ds, table)
-    print("   import", file=sys.stderr, flush=True)
-    if "import" in skip and ds.store_dir.exists():
-        table.set("import time (fresh on-disk store, incl. start)", ds.name, "skipped (store kept)")
-    else:
-        measure_import(ds, table, 1 if reps < 5 else 3)
-    find_hub(ds, table)
-    engine: dict[str, float] = {}
-    guarded(table, ds, "restart", lambda: measure_restart(ds, table, reps))
-    guarded(table, ds, "projection", lambda: versus.measure_projection(table, ds, run_measured))
-    guarded(table, ds, "first path", lambda: versus.measure_restart_to_path(table, ds, Server, persisted=False))
-    partners = named_query_texts(ds).get("partners")
-    guarded(
-        table,
-        ds,
-        "restart path",
-        lambda: versus.measure_restart_to_path(table, ds, Server, persisted=True, probe=partners),
-    )
-    guarded(table, ds, "engine", lambda: measure_engine(ds, table, reps, engine))
-    if "rdflib" in skip:
-        table.set("rdflib: parse into memory", ds.name, "skipped")
-    else:
-        guarded(table, ds, "rdflib", lambda: measure_rdflib(ds, table, 30.0, rdflib_max))
+    """The measurements made on the app as deployed (result cache on), in one server started for them."""
     server = Server(ds)
     try:
         # Steady state first: the warm-up (overview, facets, degree ranking) computes in a thread of the server, and
@@ -748,7 +731,6 @@ def run_dataset(
             ms(time.perf_counter() - started),
         )
         guarded(table, ds, "endpoint", lambda: measure_endpoint(ds, table, server, reps, engine))
-        named = named_query_texts(ds)
         guarded(
             table, ds, "versus", lambda: versus.measure_versus_server(table, ds, server.base, free_port(), reps, named)
         )
@@ -767,23 +749,64 @@ def run_dataset(
             guarded(table, ds, "clients", lambda: measure_clients(ds, table, server, "result cache on", seconds))
     finally:
         server.stop()
+
+
+def measure_served_cache_off(
+    ds: Dataset, table: Table, reps: int, seconds: float, clients: bool, named: dict[str, str]
+) -> None:
+    """The same app with its result cache off (two apps cannot open one on-disk store at once): what the engine
+    and the app's layer cost when nothing is answered from memory."""
+    cold = Server(ds, {"PARTNERGRAPH_RESULT_CACHE_MB": "0"})
+    try:
+        warmed_up(cold.base)
+        guarded(
+            table,
+            ds,
+            "versus cache off",
+            lambda: versus.measure_versus_server(table, ds, cold.base, free_port(), reps, named, cache_off=True),
+        )
+        if clients:
+            guarded(table, ds, "clients", lambda: measure_clients(ds, table, cold, "result cache off", seconds))
+    finally:
+        cold.stop()
+
+
+def run_dataset(
+    ds: Dataset, table: Table, reps: int, browser: bool, seconds: float, rdflib_max: int, skip: frozenset[str]
+) -> None:
+    """Every measurement on one dataset, in order (``skip``: parts left out, each said so in its rows)."""
+    print(f"== {ds.name}", file=sys.stderr, flush=True)
+    measure_generate(ds, table)
+    print("   import", file=sys.stderr, flush=True)
+    if "import" in skip and ds.store_dir.exists():
+        table.set("import time (fresh on-disk store, incl. start)", ds.name, "skipped (store kept)")
+    else:
+        measure_import(ds, table, 1 if reps < 5 else 3)
+    find_hub(ds, table)
+    engine: dict[str, float] = {}
+    guarded(table, ds, "restart", lambda: measure_restart(ds, table, reps))
+    guarded(table, ds, "projection", lambda: versus.measure_projection(table, ds, run_measured))
+    if "projection load" in ONLY:  # the load alone, of the file there (the cold build above ends with one)
+        guarded(table, ds, "projection load", lambda: versus.measure_projection_load(table, ds, run_measured))
+    guarded(table, ds, "first path", lambda: versus.measure_restart_to_path(table, ds, Server, persisted=False))
+    named = named_query_texts(ds)
+    partners = named.get("partners")
+    guarded(
+        table,
+        ds,
+        "restart path",
+        lambda: versus.measure_restart_to_path(table, ds, Server, persisted=True, probe=partners),
+    )
+    guarded(table, ds, "engine", lambda: measure_engine(ds, table, reps, engine))
+    if "rdflib" in skip:
+        table.set("rdflib: parse into memory", ds.name, "skipped")
+    else:
+        guarded(table, ds, "rdflib", lambda: measure_rdflib(ds, table, 30.0, rdflib_max))
+    if any(wanted(part) for part in ("endpoint", "versus", "api", "browser", "throughput", "clients")):
+        measure_served(ds, table, reps, browser, seconds, skip, engine, named)
     clients = "throughput" not in skip and wanted("clients")
     if clients or wanted("versus cache off"):
-        # The same app with its result cache off (two apps cannot open one on-disk store at once): what the engine
-        # and the app's layer cost when nothing is answered from memory.
-        cold = Server(ds, {"PARTNERGRAPH_RESULT_CACHE_MB": "0"})
-        try:
-            warmed_up(cold.base)
-            guarded(
-                table,
-                ds,
-                "versus cache off",
-                lambda: versus.measure_versus_server(table, ds, cold.base, free_port(), reps, named, cache_off=True),
-            )
-            if clients:
-                guarded(table, ds, "clients", lambda: measure_clients(ds, table, cold, "result cache off", seconds))
-        finally:
-            cold.stop()
+        measure_served_cache_off(ds, table, reps, seconds, clients, named)
     if "remote" in skip:
         table.set("remote: first path question (bytes over HTTP)", ds.name, "skipped")
     else:

@@ -206,6 +206,14 @@ def measure_projection(table: Any, ds: Any, run_measured: Callable) -> None:
         "the building child process's included)",
     )
     table.set("projection: memory after the cold build (peak RSS)", ds.name, f"{peak:.0f} MB")
+    measure_projection_load(table, ds, run_measured)
+
+
+def measure_projection_load(table: Any, ds: Any, run_measured: Callable) -> None:
+    """The persisted projection loaded in a new process (the file the cold build left, or one already there)."""
+    import json
+
+    cache = ds.store_dir.with_name(ds.store_dir.name + ".network.pickle")
     size = cache.stat().st_size / 1e6 if cache.exists() else 0
     elapsed, peak, out = run_measured([sys.executable, "-c", PROJECTION_SNIPPET, ds.url])
     warm = json.loads(out.strip().splitlines()[-1])
