@@ -120,9 +120,15 @@ class StagedLoad(BulkSession):
         """Begin loading everything given into the staging copy, in one run of the loader, in the background
         (what was given is written to :attr:`file` first and let go of: the engine reads it from there)."""
         if self._worker is None:
-            self.file.parent.mkdir(exist_ok=True)
-            with open(self.file, "wb") as out:
-                out.writelines(self._batches)
+            try:
+                self.file.parent.mkdir(exist_ok=True)
+                with open(self.file, "wb") as out:
+                    out.writelines(self._batches)
+            except OSError as error:  # no room for it, say: the store was never touched
+                from .store import StoreError
+
+                self._discard()
+                raise StoreError(f"bulk load failed, nothing was written: {error}") from None
             self._batches = []
             self._worker = threading.Thread(target=self._load, name="bulk-load", daemon=True)
             self._worker.start()

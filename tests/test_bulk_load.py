@@ -71,6 +71,19 @@ def test_the_engine_reads_the_statements_from_a_file_that_is_removed_after(disk,
     assert beside(disk.path) == []
 
 
+def test_no_room_for_the_statements_file_is_a_clear_error_and_writes_nothing(disk, monkeypatch):
+    disk.write(quads(0, 10))
+
+    def no_room(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_bulk, "open", no_room, raising=False)  # the module's open, not the builtin
+    with pytest.raises(StoreError, match="nothing was written: .*No space left"), disk.bulk_session() as load:
+        load.add(quads(10, 50))
+    assert len(disk.native) == 10
+    assert beside(disk.path) == []
+
+
 def test_a_small_load_into_a_big_store_goes_into_a_checkpoint_of_it(disk):
     disk.write(quads(0, 2000))
     disk.write([ox.Quad(ox.BlankNode("kept"), P, ox.Literal("a blank node keeps its label"), G)])
