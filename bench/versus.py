@@ -184,7 +184,6 @@ holder.wait()
 out = {"open": opened - start, "get": got - opened, "built": holder.built_in, "loaded": holder.loaded_in,
        "nodes": net.graph.number_of_nodes(), "edges": net.graph.number_of_edges(),
        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-       "child_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
        "cpu": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) + sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])}
 print(json.dumps(out))
 """
