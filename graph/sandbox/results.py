@@ -8,8 +8,9 @@ CONSTRUCT / DESCRIBE triples are cut after ``cap`` and serialised by the engine.
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,10 +143,87 @@ def capped_tsv(solutions: Any, cap: int) -> tuple[bytes, int, bool]:
     return body, max(0, len(lines) - 2), False
 
 
-def select_body(solutions: Any, fmt: str, cap: int) -> Outcome:
-    """A SELECT answer in ``fmt``: cut by the engine at ``cap`` rows, then re-serialised by the engine."""
+class _JsonSolutionCounter:
+    """A file-like target for the engine's SPARQL JSON serialiser that counts the solutions as they are written
+    and stops it after ``cap`` and one more.
+
+    A solution is an object in the ``bindings`` array: its ``{`` follows the array's ``[`` or a ``,``. Inside a
+    string a quote is always escaped, and a term's object follows a ``:``, so ``[{"`` and ``,{"`` mark the start
+    of a solution and nothing else. A solution that binds nothing is written ``{}``, which a string may also hold:
+    once ``{}`` is seen, the count is not to be trusted (:attr:`ambiguous`) and the writing stops.
+    """
+
+    STARTS = re.compile(rb'[\[,]\{"')
+
+    def __init__(self, cap: int) -> None:
+        self.parts: list[bytes] = []
+        self.rows = 0
+        self.cap = cap
+        self.size = 0  # bytes kept so far
+        self.cut: int | None = None  # where the solution after the cap starts (a byte offset), once seen
+        self.ambiguous = False
+        self._tail = b""  # the last two bytes written: a mark may span two writes
+
+    def write(self, data: bytes) -> int:
+        if self.cut is not None or self.ambiguous:  # stopped (the engine may write what it buffered once more)
+            raise _Enough
+        chunk = bytes(data)
+        probe = self._tail + chunk  # a 3-byte mark found here ends in ``chunk``: none is counted twice
+        if b"{}" in probe:
+            self.ambiguous = True
+            raise _Enough
+        found = probe.count(b'[{"') + probe.count(b',{"')
+        if self.rows + found > self.cap:
+            start = [m.start() for m in self.STARTS.finditer(probe)][self.cap - self.rows]
+            offset = self.size - len(self._tail) + start
+            self.cut = offset + 1 if probe[start : start + 1] == b"[" else offset  # keep the array's "["
+            self.parts.append(chunk)
+            self.rows = self.cap
+            raise _Enough
+        self.rows += found
+        self.parts.append(chunk)
+        self.size += len(chunk)
+        self._tail = probe[-2:]
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush (the parts are kept in memory)."""
+
+    def body(self) -> tuple[bytes, bool]:
+        """The JSON document written, cut after ``cap`` solutions (and closed) when there were more."""
+        data = b"".join(self.parts)
+        if self.cut is None:
+            return data, False
+        return data[: self.cut] + b"]}}", True
+
+
+def capped_json(solutions: Any, cap: int) -> tuple[bytes, int, bool] | None:
+    """SELECT solutions as SPARQL JSON written by the engine, cut after ``cap`` rows: (body, rows, truncated); None
+    when the rows cannot be counted in it (a solution or a string holding ``{}``)."""
+    counter = _JsonSolutionCounter(cap)
+    try:
+        solutions.serialize(counter, format=ox.QueryResultsFormat.JSON)
+    except _Enough:
+        pass
+    if counter.ambiguous:
+        return None
+    body, truncated = counter.body()
+    return body, counter.rows, truncated
+
+
+def select_body(solutions: Any, fmt: str, cap: int, again: Callable[[], Any] | None = None) -> Outcome:
+    """A SELECT answer in ``fmt``, at most ``cap`` rows. SPARQL JSON (the usual format) is written and counted by
+    the engine directly when ``again`` can give the solutions a second time, for the rare answer whose rows
+    cannot be counted in JSON; otherwise, and in the other formats, the engine writes TSV cut at ``cap`` rows (its
+    rows are its lines) and converts it."""
+    media = RESULT_FORMATS[fmt][1]
+    if fmt == "json" and again is not None:
+        counted = capped_json(solutions, cap)
+        if counted is not None:
+            return Outcome("ok", counted[0], media, "SELECT", counted[1], counted[2])
+        solutions = again()
     tsv, rows, truncated = capped_tsv(solutions, cap)
-    return Outcome("ok", convert_solutions(tsv, "tsv", fmt), RESULT_FORMATS[fmt][1], "SELECT", rows, truncated)
+    return Outcome("ok", convert_solutions(tsv, "tsv", fmt), media, "SELECT", rows, truncated)
 
 
 def evaluate(store: ox.Store, request: dict[str, Any]) -> Outcome:
@@ -180,7 +258,7 @@ def evaluate(store: ox.Store, request: dict[str, Any]) -> Outcome:
                     outcome.form, outcome.rows = "ASK", 1
             elif isinstance(result, ox.QuerySolutions):
                 fmt = request["result_format"] if request["result_format"] != BOOLEAN_TEXT else "json"
-                outcome = select_body(result, fmt, cap)
+                outcome = select_body(result, fmt, cap, again=lambda: store.query(request["sparql"], **kwargs))
             else:
                 triples, truncated = cap_triples(result, cap)
                 body = serialize_triples(triples, request["graph_format"])
