@@ -1,8 +1,9 @@
 """Running one request on the embedded engine and serialising its answer with the engine's own serialisers.
 
 Runs inside a worker process (see :mod:`graph.sandbox.workers`): nothing here is bounded by itself, the
-worker is. SELECT results are written by the engine as TSV into a counter that stops it after ``cap`` rows and one more
-(so the query stops too: the engine evaluates lazily), then converted by the engine to the format asked for;
+worker is. SELECT results are written by the engine into a counter that stops it after ``cap`` rows and one more
+(so the query stops too: the engine evaluates lazily): SPARQL JSON directly, its solutions counted as written;
+the other formats as TSV (its rows are its lines), then converted by the engine to the format asked for.
 CONSTRUCT / DESCRIBE triples are cut after ``cap`` and serialised by the engine.
 """
 
