@@ -96,7 +96,8 @@ def test_draw_click_filter_path_and_share(browser, base_url: str) -> None:
     wait_until(page, "document.getElementById('counts').dataset.ties === '1'")
     settle(page)
     assert page.get_attribute("#counts", "data-places") == "2"
-    assert "hidden by the filters" in page.inner_text("#sel-ties-note")
+    # The selection's panel is redrawn after the counts: wait for it (on a loaded machine it comes later).
+    wait_until(page, "document.getElementById('sel-ties-note').textContent.includes('hidden by the filters')")
     assert "kind=sisterhood" in page.url
 
     # A path the filters forbid says so; without the filter it is drawn and listed hop by hop.
